@@ -1,0 +1,61 @@
+/* cmd-check.c - `sgplan check EXPORT...`: EC2.2 status and impact.
+ *
+ * Reads an export and reports, for every VPC default security group,
+ * whether it passes EC2.2 and what would lose connectivity if its rules were
+ * simply revoked: attached ENIs and rules in other groups that reference it.
+ * Exit 1 when any default group FAILED, so CI can gate on it.  The report is
+ * built in memory and written at once: an error never leaves half a report. */
+#include "config.h"
+
+#include "analysis.h"
+#include "commands.h"
+#include "export.h"
+#include "render-check.h"
+#include "util.h"
+
+#include <string.h>
+
+int
+cmd_check (int argc, char **argv, GError **error)
+{
+  g_autofree char *region = NULL;
+  g_autofree char *format = NULL;
+  g_autoptr (Model) model = NULL;
+  g_autoptr (Analysis) analysis = NULL;
+  g_autofree char *report = NULL;
+  /* Update man/sgplan.1 when changing these options. */
+  const GOptionEntry entries[] = {
+    { "format", 'f', 0, G_OPTION_ARG_STRING, &format, "Report format: text (default) or json",
+      "FORMAT" },
+    { "region", 'r', 0, G_OPTION_ARG_STRING, &region,
+      "Region of groups whose region the export does not tell", "REGION" },
+    { NULL },
+  };
+
+  if (!sgplan_parse_options ("check", "EXPORT...",
+                             "Report the EC2.2 status of every VPC default security group and "
+                             "what uses it.",
+                             entries, &argc, &argv, error))
+    return -1;
+  if (format != NULL && strcmp (format, "text") != 0 && strcmp (format, "json") != 0)
+    {
+      g_set_error (error, SGPLAN_ERROR, SGPLAN_ERROR_USAGE,
+                   "unknown format '%s' (expected text or json)", format);
+      return -1;
+    }
+  if (argc < 2)
+    {
+      g_set_error (error, SGPLAN_ERROR, SGPLAN_ERROR_USAGE,
+                   "check needs at least one export file or folder (see 'sgplan check --help')");
+      return -1;
+    }
+  model = export_load ((const char *const *) argv + 1, (guint) argc - 1, region, error);
+  if (model == NULL)
+    return -1;
+  analysis = analysis_run (model);
+  report = format != NULL && strcmp (format, "json") == 0 ? render_check_json (model, analysis)
+                                                          : render_check_text (model, analysis);
+  if (!sgplan_write_stdout (report, strlen (report), error))
+    return -1;
+  return analysis->failed > 0 ? SGPLAN_EXIT_NOT_OK : SGPLAN_EXIT_OK;
+}

@@ -1,0 +1,1100 @@
+/* export.c - reading export files and folders into the model.
+ *
+ * An export is what `aws ec2 describe-security-groups`,
+ * `describe-network-interfaces`, `describe-security-group-rules` and
+ * `describe-security-group-references` print with --output json.  A file may
+ * hold several documents one after another (pages), and a document may carry
+ * several kinds.  Each document's cJSON tree is freed before the next is
+ * parsed.  Everything is untrusted: each value is type-checked, and an error
+ * names the file, line and column of the offending value. */
+#include "config.h"
+
+#include "export.h"
+#include "json-pos.h"
+#include "util.h"
+
+#include <errno.h>
+#include <math.h>
+#include <string.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cjson/cJSON.h>
+
+/* A rule read from describe-security-group-rules, matched to its group's
+ * rules after every file is read. */
+typedef struct {
+  const char *group_id;
+  const char *source;
+  Rule rule;
+} PendingRuleId;
+
+typedef struct {
+  Model *model;
+  const char *file;        /* display path, stored in the model */
+  const char *path_region; /* region named by a folder in the path, or NULL */
+  const char *buf;
+  gsize len;
+  gsize doc_start;
+  SgplanJsonPath path;
+  GArray *pending;         /* (element-type PendingRuleId) */
+  GError **error;
+} Loader;
+
+static gboolean G_GNUC_PRINTF (2, 3)
+loader_fail (Loader *l, const char *format, ...)
+{
+  g_autofree char *message = NULL;
+  guint line, col;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  sgplan_json_line_col (l->buf, l->len, sgplan_json_locate (l->buf, l->len, l->doc_start, &l->path),
+                        &line, &col);
+  g_set_error (l->error, SGPLAN_ERROR, SGPLAN_ERROR_INPUT, "'%s':%u:%u: %s", l->file, line, col,
+               message);
+  return FALSE;
+}
+
+/* Typed field readers.  On a wrong type the error points at the value; on a
+ * missing required field, at the object that lacks it. */
+static gboolean
+read_string (Loader *l, const cJSON *obj, const char *key, gboolean required, const char *what,
+             const char **out)
+{
+  const cJSON *item = cJSON_GetObjectItemCaseSensitive (obj, key);
+  gboolean ok = TRUE;
+
+  *out = NULL;
+  if (item == NULL || (cJSON_IsNull (item) && !required))
+    {
+      if (required)
+        return loader_fail (l, "expected \"%s\" (a string) in this %s", key, what);
+      return TRUE;
+    }
+  sgplan_json_path_push_key (&l->path, key);
+  if (!cJSON_IsString (item))
+    ok = loader_fail (l, "\"%s\" must be a string", key);
+  else if (required && item->valuestring[0] == '\0')
+    ok = loader_fail (l, "\"%s\" must not be empty", key);
+  else
+    *out = item->valuestring;
+  sgplan_json_path_pop (&l->path);
+  return ok;
+}
+
+static gboolean
+read_int (Loader *l, const cJSON *obj, const char *key, gint32 *out)
+{
+  const cJSON *item = cJSON_GetObjectItemCaseSensitive (obj, key);
+  gboolean ok = TRUE;
+
+  *out = SGPLAN_PORT_NONE;
+  if (item == NULL || cJSON_IsNull (item))
+    return TRUE;
+  sgplan_json_path_push_key (&l->path, key);
+  if (!cJSON_IsNumber (item) || item->valuedouble != floor (item->valuedouble)
+      || item->valuedouble < -1 || item->valuedouble > 65535)
+    ok = loader_fail (l, "\"%s\" must be an integer from -1 to 65535", key);
+  else
+    *out = (gint32) item->valuedouble;
+  sgplan_json_path_pop (&l->path);
+  return ok;
+}
+
+static gboolean
+read_bool (Loader *l, const cJSON *obj, const char *key, gboolean required, const char *what,
+           gboolean *out)
+{
+  const cJSON *item = cJSON_GetObjectItemCaseSensitive (obj, key);
+  gboolean ok = TRUE;
+
+  *out = FALSE;
+  if (item == NULL)
+    {
+      if (required)
+        return loader_fail (l, "expected \"%s\" (true or false) in this %s", key, what);
+      return TRUE;
+    }
+  sgplan_json_path_push_key (&l->path, key);
+  if (!cJSON_IsBool (item))
+    ok = loader_fail (l, "\"%s\" must be true or false", key);
+  else
+    *out = cJSON_IsTrue (item);
+  sgplan_json_path_pop (&l->path);
+  return ok;
+}
+
+/* The array at KEY (NULL when absent and optional). */
+static gboolean
+read_array (Loader *l, const cJSON *obj, const char *key, gboolean required, const char *what,
+            const cJSON **out)
+{
+  const cJSON *item = cJSON_GetObjectItemCaseSensitive (obj, key);
+
+  *out = NULL;
+  if (item == NULL)
+    {
+      if (required)
+        return loader_fail (l, "expected \"%s\" (an array) in this %s", key, what);
+      return TRUE;
+    }
+  if (!cJSON_IsArray (item))
+    {
+      gboolean ok;
+
+      sgplan_json_path_push_key (&l->path, key);
+      ok = loader_fail (l, "\"%s\" must be an array", key);
+      sgplan_json_path_pop (&l->path);
+      return ok;
+    }
+  *out = item;
+  return TRUE;
+}
+
+static gboolean
+expect_object (Loader *l, const cJSON *item, const char *what)
+{
+  if (!cJSON_IsObject (item))
+    return loader_fail (l, "expected an object (%s)", what);
+  return TRUE;
+}
+
+static gboolean
+read_tags (Loader *l, const cJSON *obj, const char *key, Tag **tags, guint *n_tags)
+{
+  const cJSON *array, *item;
+  guint i = 0;
+
+  *tags = NULL;
+  *n_tags = 0;
+  if (!read_array (l, obj, key, FALSE, NULL, &array))
+    return FALSE;
+  if (array == NULL)
+    return TRUE;
+  *tags = g_new0 (Tag, cJSON_GetArraySize (array));
+  sgplan_json_path_push_key (&l->path, key);
+  cJSON_ArrayForEach (item, array)
+    {
+      const char *k, *v;
+
+      sgplan_json_path_push_index (&l->path, i);
+      if (!expect_object (l, item, "a tag with \"Key\" and \"Value\"")
+          || !read_string (l, item, "Key", TRUE, "tag", &k)
+          || !read_string (l, item, "Value", FALSE, "tag", &v))
+        return FALSE;
+      (*tags)[i].key = model_intern (l->model, k);
+      (*tags)[i].value = model_intern (l->model, v != NULL ? v : "");
+      sgplan_json_path_pop (&l->path);
+      i++;
+    }
+  sgplan_json_path_pop (&l->path);
+  *n_tags = i;
+  return TRUE;
+}
+
+/* Protocol and ports of a permission, canonical: ports only where AWS uses
+ * them (tcp, udp, icmp, icmpv6). */
+static gboolean
+read_protocol_ports (Loader *l, const cJSON *obj, Rule *rule)
+{
+  const char *protocol;
+  g_autofree char *canonical = NULL;
+
+  if (!read_string (l, obj, "IpProtocol", TRUE, "permission", &protocol)
+      || !read_int (l, obj, "FromPort", &rule->from_port)
+      || !read_int (l, obj, "ToPort", &rule->to_port))
+    return FALSE;
+  canonical = protocol_canonical (protocol);
+  rule->protocol = model_intern (l->model, canonical);
+  if (strcmp (canonical, "tcp") == 0 || strcmp (canonical, "udp") == 0)
+    {
+      if (rule->from_port == SGPLAN_PORT_NONE || rule->to_port == SGPLAN_PORT_NONE)
+        return loader_fail (l, "expected \"FromPort\" and \"ToPort\" for protocol %s", canonical);
+      if (rule->from_port > rule->to_port && rule->from_port != -1)
+        {
+          sgplan_json_path_push_key (&l->path, "FromPort");
+          return loader_fail (l, "\"FromPort\" %d is greater than \"ToPort\" %d", rule->from_port,
+                              rule->to_port);
+        }
+    }
+  else if (strcmp (canonical, "icmp") != 0 && strcmp (canonical, "icmpv6") != 0)
+    rule->from_port = rule->to_port = SGPLAN_PORT_NONE;
+  return TRUE;
+}
+
+typedef struct {
+  const char *list_key;  /* IpRanges ... */
+  const char *peer_key;  /* CidrIp ... */
+  PeerKind kind;
+} PeerList;
+
+static const PeerList peer_lists[] = {
+  { "IpRanges", "CidrIp", PEER_CIDR4 },
+  { "Ipv6Ranges", "CidrIpv6", PEER_CIDR6 },
+  { "PrefixListIds", "PrefixListId", PEER_PREFIX_LIST },
+  { "UserIdGroupPairs", "GroupId", PEER_GROUP },
+};
+
+/* Reads the group-pair fields shared by UserIdGroupPairs entries and
+ * ReferencedGroupInfo. */
+static gboolean
+read_group_pair (Loader *l, const cJSON *obj, Rule *rule)
+{
+  const char *owner, *vpc, *peering, *status;
+
+  if (!read_string (l, obj, "UserId", FALSE, NULL, &owner)
+      || !read_string (l, obj, "VpcId", FALSE, NULL, &vpc)
+      || !read_string (l, obj, "VpcPeeringConnectionId", FALSE, NULL, &peering)
+      || !read_string (l, obj, "PeeringStatus", FALSE, NULL, &status))
+    return FALSE;
+  rule->peer_owner = model_intern (l->model, owner);
+  rule->peer_vpc = model_intern (l->model, vpc);
+  rule->peering_id = model_intern (l->model, peering);
+  rule->peering_status = model_intern (l->model, status);
+  return TRUE;
+}
+
+static gboolean
+read_permission (Loader *l, const cJSON *perm, RuleDirection direction, GArray *rules)
+{
+  Rule base = { 0 };
+  guint before = rules->len;
+
+  if (!expect_object (l, perm, "an IpPermission"))
+    return FALSE;
+  base.direction = direction;
+  if (!read_protocol_ports (l, perm, &base))
+    return FALSE;
+  for (guint k = 0; k < G_N_ELEMENTS (peer_lists); k++)
+    {
+      const PeerList *pl = &peer_lists[k];
+      const cJSON *array, *item;
+      guint i = 0;
+
+      if (!read_array (l, perm, pl->list_key, FALSE, NULL, &array))
+        return FALSE;
+      if (array == NULL)
+        continue;
+      sgplan_json_path_push_key (&l->path, pl->list_key);
+      cJSON_ArrayForEach (item, array)
+        {
+          Rule rule = base;
+          const char *peer, *description;
+
+          sgplan_json_path_push_index (&l->path, i++);
+          if (!expect_object (l, item, pl->list_key)
+              || !read_string (l, item, pl->peer_key, TRUE, pl->list_key, &peer)
+              || !read_string (l, item, "Description", FALSE, NULL, &description)
+              || (pl->kind == PEER_GROUP && !read_group_pair (l, item, &rule)))
+            return FALSE;
+          rule.peer_kind = pl->kind;
+          rule.peer = model_intern (l->model, peer);
+          rule.description = model_str (l->model, description);
+          g_array_append_val (rules, rule);
+          sgplan_json_path_pop (&l->path);
+        }
+      sgplan_json_path_pop (&l->path);
+    }
+  if (rules->len == before)
+    return loader_fail (l, "this permission has no peer: expected an entry in IpRanges, "
+                           "Ipv6Ranges, PrefixListIds or UserIdGroupPairs");
+  return TRUE;
+}
+
+static gboolean
+read_permissions (Loader *l, const cJSON *obj, const char *key, RuleDirection direction,
+                  GArray *rules)
+{
+  const cJSON *array, *item;
+  guint i = 0;
+
+  if (!read_array (l, obj, key, TRUE, "security group", &array))
+    return FALSE;
+  sgplan_json_path_push_key (&l->path, key);
+  cJSON_ArrayForEach (item, array)
+    {
+      sgplan_json_path_push_index (&l->path, i++);
+      if (!read_permission (l, item, direction, rules))
+        return FALSE;
+      sgplan_json_path_pop (&l->path);
+    }
+  sgplan_json_path_pop (&l->path);
+  return TRUE;
+}
+
+static gboolean
+tags_equal (const Tag *a, guint na, const Tag *b, guint nb)
+{
+  if (na != nb)
+    return FALSE;
+  for (guint i = 0; i < na; i++)
+    if (a[i].key != b[i].key || a[i].value != b[i].value) /* interned */
+      return FALSE;
+  return TRUE;
+}
+
+static int
+tag_compare (const void *a, const void *b)
+{
+  const Tag *x = a, *y = b;
+  int c = strcmp (x->key, y->key);
+
+  return c != 0 ? c : strcmp (x->value, y->value);
+}
+
+static int
+rule_qsort (const void *a, const void *b)
+{
+  return rule_compare (a, b);
+}
+
+static gboolean
+groups_equal (const Group *a, const Group *b)
+{
+  if (g_strcmp0 (a->name, b->name) != 0 || g_strcmp0 (a->description, b->description) != 0
+      || a->owner_id != b->owner_id || a->vpc_id != b->vpc_id || a->n_rules != b->n_rules
+      || !tags_equal (a->tags, a->n_tags, b->tags, b->n_tags))
+    return FALSE;
+  for (guint i = 0; i < a->n_rules; i++)
+    if (!rule_equal (&a->rules[i], &b->rules[i]))
+      return FALSE;
+  return TRUE;
+}
+
+static void
+group_free (Group *group)
+{
+  g_free (group->rules);
+  g_free (group->tags);
+  g_free (group);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Group, group_free)
+
+static gboolean
+read_group (Loader *l, const cJSON *obj)
+{
+  g_autoptr (Group) group = g_new0 (Group, 1);
+  g_autoptr (GArray) rules = g_array_new (FALSE, FALSE, sizeof (Rule));
+  const char *id, *name, *description, *owner, *vpc;
+  const Group *existing;
+
+  if (!expect_object (l, obj, "a security group")
+      || !read_string (l, obj, "GroupId", TRUE, "security group", &id)
+      || !read_string (l, obj, "GroupName", TRUE, "security group", &name)
+      || !read_string (l, obj, "Description", FALSE, NULL, &description)
+      || !read_string (l, obj, "OwnerId", TRUE, "security group", &owner)
+      || !read_string (l, obj, "VpcId", FALSE, NULL, &vpc)
+      || !read_permissions (l, obj, "IpPermissions", RULE_INGRESS, rules)
+      || !read_permissions (l, obj, "IpPermissionsEgress", RULE_EGRESS, rules)
+      || !read_tags (l, obj, "Tags", &group->tags, &group->n_tags))
+    return FALSE;
+  group->id = model_intern (l->model, id);
+  group->name = model_intern (l->model, name);
+  group->description = model_str (l->model, description);
+  group->owner_id = model_intern (l->model, owner);
+  group->vpc_id = model_intern (l->model, vpc);
+  group->source = l->file;
+  group->region = l->path_region;
+  group->n_rules = rules->len;
+  group->rules = (Rule *) (void *) g_array_free (g_steal_pointer (&rules), FALSE);
+  qsort (group->rules, group->n_rules, sizeof (Rule), rule_qsort);
+  qsort (group->tags, group->n_tags, sizeof (Tag), tag_compare);
+
+  existing = g_hash_table_lookup (l->model->groups, group->id);
+  if (existing != NULL)
+    {
+      if (!groups_equal (existing, group))
+        return loader_fail (l, "security group '%s' differs from the same group in '%s': "
+                               "were the files exported at different times?",
+                            group->id, existing->source);
+      return TRUE; /* identical: keep the first */
+    }
+  g_hash_table_insert (l->model->groups, (gpointer) group->id, group);
+  g_steal_pointer (&group);
+  return TRUE;
+}
+
+static gboolean
+read_eni_groups (Loader *l, const cJSON *obj, Eni *eni)
+{
+  const cJSON *array, *item;
+  guint i = 0;
+
+  if (!read_array (l, obj, "Groups", TRUE, "network interface", &array))
+    return FALSE;
+  eni->groups = g_new0 (EniGroup, cJSON_GetArraySize (array));
+  sgplan_json_path_push_key (&l->path, "Groups");
+  cJSON_ArrayForEach (item, array)
+    {
+      const char *gid, *gname;
+
+      sgplan_json_path_push_index (&l->path, i);
+      if (!expect_object (l, item, "a group with \"GroupId\"")
+          || !read_string (l, item, "GroupId", TRUE, "group of a network interface", &gid)
+          || !read_string (l, item, "GroupName", FALSE, NULL, &gname))
+        return FALSE;
+      eni->groups[i].group_id = model_intern (l->model, gid);
+      eni->groups[i].group_name = model_intern (l->model, gname);
+      sgplan_json_path_pop (&l->path);
+      i++;
+    }
+  sgplan_json_path_pop (&l->path);
+  eni->n_groups = i;
+  return TRUE;
+}
+
+static gboolean
+read_attachment (Loader *l, const cJSON *obj, Eni *eni)
+{
+  const cJSON *att = cJSON_GetObjectItemCaseSensitive (obj, "Attachment");
+  const char *instance, *instance_owner;
+  gboolean ok;
+
+  if (att == NULL || cJSON_IsNull (att))
+    return TRUE;
+  sgplan_json_path_push_key (&l->path, "Attachment");
+  ok = expect_object (l, att, "\"Attachment\"")
+       && read_string (l, att, "InstanceId", FALSE, NULL, &instance)
+       && read_string (l, att, "InstanceOwnerId", FALSE, NULL, &instance_owner);
+  sgplan_json_path_pop (&l->path);
+  if (ok)
+    {
+      eni->instance_id = model_str (l->model, instance);
+      eni->instance_owner_id = model_intern (l->model, instance_owner);
+    }
+  return ok;
+}
+
+static gboolean
+enis_equal (const Eni *a, const Eni *b)
+{
+  if (a->interface_type != b->interface_type || a->owner_id != b->owner_id
+      || g_strcmp0 (a->description, b->description) != 0
+      || a->availability_zone != b->availability_zone || a->vpc_id != b->vpc_id
+      || a->subnet_id != b->subnet_id || a->status != b->status
+      || g_strcmp0 (a->private_ip, b->private_ip) != 0
+      || g_strcmp0 (a->instance_id, b->instance_id) != 0
+      || a->instance_owner_id != b->instance_owner_id || a->requester_id != b->requester_id
+      || a->requester_managed != b->requester_managed || a->n_groups != b->n_groups
+      || !tags_equal (a->tags, a->n_tags, b->tags, b->n_tags))
+    return FALSE;
+  for (guint i = 0; i < a->n_groups; i++)
+    if (a->groups[i].group_id != b->groups[i].group_id
+        || a->groups[i].group_name != b->groups[i].group_name)
+      return FALSE;
+  return TRUE;
+}
+
+static void
+eni_free (Eni *eni)
+{
+  g_free (eni->groups);
+  g_free (eni->tags);
+  g_free (eni);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Eni, eni_free)
+
+static gboolean
+read_eni (Loader *l, const cJSON *obj)
+{
+  g_autoptr (Eni) eni = g_new0 (Eni, 1);
+  const char *id, *type, *owner, *description, *az, *vpc, *subnet, *status, *ip, *requester;
+  const Eni *existing;
+
+  if (!expect_object (l, obj, "a network interface")
+      || !read_string (l, obj, "NetworkInterfaceId", TRUE, "network interface", &id)
+      || !read_string (l, obj, "InterfaceType", FALSE, NULL, &type)
+      || !read_string (l, obj, "OwnerId", TRUE, "network interface", &owner)
+      || !read_string (l, obj, "Description", FALSE, NULL, &description)
+      || !read_string (l, obj, "AvailabilityZone", FALSE, NULL, &az)
+      || !read_string (l, obj, "VpcId", FALSE, NULL, &vpc)
+      || !read_string (l, obj, "SubnetId", FALSE, NULL, &subnet)
+      || !read_string (l, obj, "Status", FALSE, NULL, &status)
+      || !read_string (l, obj, "PrivateIpAddress", FALSE, NULL, &ip)
+      || !read_string (l, obj, "RequesterId", FALSE, NULL, &requester)
+      || !read_bool (l, obj, "RequesterManaged", FALSE, NULL, &eni->requester_managed)
+      || !read_attachment (l, obj, eni) || !read_eni_groups (l, obj, eni)
+      || !read_tags (l, obj, "TagSet", &eni->tags, &eni->n_tags))
+    return FALSE;
+  eni->id = model_str (l->model, id);
+  eni->interface_type = model_intern (l->model, type);
+  eni->owner_id = model_intern (l->model, owner);
+  eni->description = model_str (l->model, description);
+  eni->availability_zone = model_intern (l->model, az);
+  eni->vpc_id = model_intern (l->model, vpc);
+  eni->subnet_id = model_intern (l->model, subnet);
+  eni->status = model_intern (l->model, status);
+  eni->private_ip = model_str (l->model, ip);
+  eni->requester_id = model_intern (l->model, requester);
+  eni->source = l->file;
+  eni->region = l->path_region;
+  qsort (eni->tags, eni->n_tags, sizeof (Tag), tag_compare);
+  if (az != NULL)
+    {
+      gsize n;
+
+      if (!sgplan_region_prefix (az, &n))
+        {
+          sgplan_json_path_push_key (&l->path, "AvailabilityZone");
+          return loader_fail (l, "\"AvailabilityZone\" '%s' is not an availability zone name", az);
+        }
+      {
+        g_autofree char *region = g_strndup (az, n);
+        eni->region = model_intern (l->model, region);
+      }
+    }
+
+  existing = g_hash_table_lookup (l->model->enis, eni->id);
+  if (existing != NULL)
+    {
+      if (!enis_equal (existing, eni))
+        return loader_fail (l, "network interface '%s' differs from the same interface in '%s': "
+                               "were the files exported at different times?",
+                            eni->id, existing->source);
+      return TRUE;
+    }
+  g_hash_table_insert (l->model->enis, (gpointer) eni->id, eni);
+  g_steal_pointer (&eni);
+  return TRUE;
+}
+
+/* One entry of describe-security-group-rules. */
+static gboolean
+read_rule_entry (Loader *l, const cJSON *obj)
+{
+  PendingRuleId pending = { 0 };
+  Rule *rule = &pending.rule;
+  const char *rule_id, *group_id, *description, *peer = NULL;
+  gboolean egress;
+  guint peers = 0;
+  static const struct { const char *key; PeerKind kind; } kinds[] = {
+    { "CidrIpv4", PEER_CIDR4 }, { "CidrIpv6", PEER_CIDR6 }, { "PrefixListId", PEER_PREFIX_LIST },
+  };
+
+  if (!expect_object (l, obj, "a security group rule")
+      || !read_string (l, obj, "SecurityGroupRuleId", TRUE, "security group rule", &rule_id)
+      || !read_string (l, obj, "GroupId", TRUE, "security group rule", &group_id)
+      || !read_bool (l, obj, "IsEgress", TRUE, "security group rule", &egress)
+      || !read_protocol_ports (l, obj, rule)
+      || !read_string (l, obj, "Description", FALSE, NULL, &description))
+    return FALSE;
+  for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+    {
+      const char *value;
+
+      if (!read_string (l, obj, kinds[k].key, FALSE, NULL, &value))
+        return FALSE;
+      if (value != NULL)
+        {
+          peer = value;
+          rule->peer_kind = kinds[k].kind;
+          peers++;
+        }
+    }
+  {
+    const cJSON *info = cJSON_GetObjectItemCaseSensitive (obj, "ReferencedGroupInfo");
+
+    if (info != NULL && !cJSON_IsNull (info))
+      {
+        gboolean ok;
+
+        sgplan_json_path_push_key (&l->path, "ReferencedGroupInfo");
+        ok = expect_object (l, info, "\"ReferencedGroupInfo\"")
+             && read_string (l, info, "GroupId", TRUE, "ReferencedGroupInfo", &peer)
+             && read_group_pair (l, info, rule);
+        sgplan_json_path_pop (&l->path);
+        if (!ok)
+          return FALSE;
+        rule->peer_kind = PEER_GROUP;
+        peers++;
+      }
+  }
+  if (peers != 1)
+    return loader_fail (l, "expected exactly one of \"CidrIpv4\", \"CidrIpv6\", "
+                           "\"PrefixListId\" or \"ReferencedGroupInfo\" in this rule");
+  rule->direction = egress ? RULE_EGRESS : RULE_INGRESS;
+  rule->peer = model_intern (l->model, peer);
+  rule->description = model_str (l->model, description);
+  rule->rule_id = model_str (l->model, rule_id);
+  pending.group_id = model_intern (l->model, group_id);
+  pending.source = l->file;
+  g_array_append_val (l->pending, pending);
+  return TRUE;
+}
+
+static gboolean
+read_reference (Loader *l, const cJSON *obj)
+{
+  GroupReference *ref;
+  const char *group_id, *vpc, *peering, *tgw;
+
+  if (!expect_object (l, obj, "a security group reference")
+      || !read_string (l, obj, "GroupId", TRUE, "security group reference", &group_id)
+      || !read_string (l, obj, "ReferencingVpcId", TRUE, "security group reference", &vpc)
+      || !read_string (l, obj, "VpcPeeringConnectionId", FALSE, NULL, &peering)
+      || !read_string (l, obj, "TransitGatewayId", FALSE, NULL, &tgw))
+    return FALSE;
+  ref = g_new0 (GroupReference, 1);
+  ref->group_id = model_intern (l->model, group_id);
+  ref->referencing_vpc = model_intern (l->model, vpc);
+  ref->peering_id = model_intern (l->model, peering);
+  ref->transit_gateway_id = model_intern (l->model, tgw);
+  g_ptr_array_add (l->model->references, ref);
+  return TRUE;
+}
+
+typedef gboolean (*ReadEntry) (Loader *l, const cJSON *obj);
+
+static const struct {
+  const char *key;
+  ReadEntry read;
+} document_kinds[] = {
+  { "SecurityGroups", read_group },
+  { "NetworkInterfaces", read_eni },
+  { "SecurityGroupRules", read_rule_entry },
+  { "SecurityGroupReferenceSet", read_reference },
+};
+
+static gboolean
+read_document (Loader *l, const cJSON *doc)
+{
+  const cJSON *member;
+  guint known = 0;
+
+  if (!cJSON_IsObject (doc))
+    return loader_fail (l, "expected an object with \"SecurityGroups\", \"NetworkInterfaces\", "
+                           "\"SecurityGroupRules\" or \"SecurityGroupReferenceSet\"");
+  cJSON_ArrayForEach (member, doc)
+    {
+      ReadEntry read = NULL;
+      const cJSON *item;
+      guint i = 0;
+
+      for (guint k = 0; k < G_N_ELEMENTS (document_kinds); k++)
+        if (strcmp (member->string, document_kinds[k].key) == 0)
+          read = document_kinds[k].read;
+      sgplan_json_path_push_key (&l->path, member->string);
+      if (read == NULL)
+        {
+          /* NextToken: the CLI prints it with --max-items; later pages follow. */
+          if (strcmp (member->string, "NextToken") == 0)
+            {
+              sgplan_json_path_pop (&l->path);
+              continue;
+            }
+          {
+            g_autofree char *name = sgplan_printable (member->string);
+            return loader_fail (l, "unknown document \"%s\": expected \"SecurityGroups\", "
+                                   "\"NetworkInterfaces\", \"SecurityGroupRules\" or "
+                                   "\"SecurityGroupReferenceSet\"", name);
+          }
+        }
+      if (!cJSON_IsArray (member))
+        return loader_fail (l, "\"%s\" must be an array", member->string);
+      known++;
+      cJSON_ArrayForEach (item, member)
+        {
+          sgplan_json_path_push_index (&l->path, i++);
+          if (!read (l, item))
+            return FALSE;
+          sgplan_json_path_pop (&l->path);
+        }
+      sgplan_json_path_pop (&l->path);
+    }
+  if (known == 0)
+    return loader_fail (l, "expected \"SecurityGroups\", \"NetworkInterfaces\", "
+                           "\"SecurityGroupRules\" or \"SecurityGroupReferenceSet\" in this document");
+  return TRUE;
+}
+
+static gboolean
+fail_at (Loader *l, gsize offset, const char *message)
+{
+  guint line, col;
+
+  sgplan_json_line_col (l->buf, l->len, offset, &line, &col);
+  g_set_error (l->error, SGPLAN_ERROR, SGPLAN_ERROR_INPUT, "'%s':%u:%u: %s", l->file, line, col,
+               message);
+  return FALSE;
+}
+
+static gboolean
+read_documents (Loader *l)
+{
+  gsize at = 0;
+  const char *invalid;
+  guint documents = 0;
+
+  if (l->len >= 3 && memcmp (l->buf, "\xef\xbb\xbf", 3) == 0)
+    at = 3; /* a byte order mark, as some editors write */
+  if (!g_utf8_validate_len (l->buf + at, l->len - at, &invalid))
+    return fail_at (l, (gsize) (invalid - l->buf),
+                    "invalid UTF-8: expected JSON text (an AWS CLI export)");
+  for (;;)
+    {
+      g_autoptr (cJSON) doc = NULL;
+      const char *end = NULL;
+
+      at = sgplan_json_skip_ws (l->buf, l->len, at);
+      if (at >= l->len)
+        break;
+      doc = cJSON_ParseWithLengthOpts (l->buf + at, l->len - at, &end, FALSE);
+      if (doc == NULL)
+        {
+          gsize offset = end != NULL ? (gsize) (end - l->buf) : at;
+          g_autofree char *message = sgplan_json_diagnose (l->buf, l->len, at, &offset);
+
+          return fail_at (l, offset, message != NULL ? message : "invalid JSON");
+        }
+      l->doc_start = at;
+      l->path.depth = 0;
+      if (!read_document (l, doc))
+        return FALSE;
+      documents++;
+      at = (gsize) (end - l->buf);
+    }
+  if (documents == 0)
+    return fail_at (l, 0, "empty file: expected an AWS CLI JSON export");
+  return TRUE;
+}
+
+/* The last folder in PATH that is a region name, as in ACCOUNT/REGION/x.json. */
+static const char *
+region_from_path (Model *model, const char *path)
+{
+  g_auto (GStrv) parts = g_strsplit (path, G_DIR_SEPARATOR_S, -1);
+  const char *region = NULL;
+  guint n = g_strv_length (parts);
+
+  for (guint i = 0; i + 1 < n; i++)
+    if (sgplan_region_prefix (parts[i], NULL))
+      region = parts[i];
+  return model_intern (model, region);
+}
+
+static gboolean
+read_file (Model *model, const char *path, GArray *pending, GError **error)
+{
+  g_autoptr (GMappedFile) mapped = NULL;
+  g_autoptr (GError) local = NULL;
+  g_autoptr (GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  SourceFile *source;
+  Loader l = { 0 };
+  struct stat st;
+  int fd;
+
+  fd = open (path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0 || fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
+    {
+      int saved = fd < 0 || errno != 0 ? errno : EINVAL;
+
+      if (fd >= 0 && S_ISDIR (st.st_mode))
+        saved = EISDIR;
+      else if (fd >= 0 && !S_ISREG (st.st_mode))
+        saved = EINVAL;
+      if (fd >= 0)
+        close (fd);
+      g_set_error (error, SGPLAN_ERROR, SGPLAN_ERROR_IO, "cannot read '%s': %s", path,
+                   saved == EINVAL ? "not a regular file" : g_strerror (saved));
+      return FALSE;
+    }
+  mapped = g_mapped_file_new_from_fd (fd, FALSE, &local);
+  close (fd);
+  if (mapped == NULL)
+    {
+      g_set_error (error, SGPLAN_ERROR, SGPLAN_ERROR_IO, "cannot read '%s': %s", path,
+                   local->message);
+      return FALSE;
+    }
+  l.model = model;
+  l.file = model_str (model, path);
+  l.path_region = region_from_path (model, path);
+  l.buf = g_mapped_file_get_contents (mapped);
+  l.len = g_mapped_file_get_length (mapped);
+  l.pending = pending;
+  l.error = error;
+  if (l.buf == NULL)
+    l.buf = "";
+
+  source = g_new0 (SourceFile, 1);
+  source->path = l.file;
+  g_checksum_update (sum, (const guchar *) l.buf, (gssize) l.len);
+  g_strlcpy (source->sha256, g_checksum_get_string (sum), sizeof source->sha256);
+  g_ptr_array_add (model->sources, source);
+
+  return read_documents (&l);
+}
+
+static int
+compare_strings (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
+/* Orders pointers to Group or Eni, whose first member is the ID. */
+static int
+compare_ids (gconstpointer a, gconstpointer b)
+{
+  return strcmp (**(const char *const *const *) a, **(const char *const *const *) b);
+}
+
+static gboolean
+collect_folder (const char *dir, GPtrArray *files, GHashTable *seen, GError **error)
+{
+  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  DIR *d = opendir (dir);
+  struct dirent *entry;
+
+  if (d == NULL)
+    {
+      int saved = errno;
+      g_set_error (error, SGPLAN_ERROR, SGPLAN_ERROR_IO, "cannot read folder '%s': %s", dir,
+                   g_strerror (saved));
+      return FALSE;
+    }
+  while ((entry = readdir (d)) != NULL)
+    if (entry->d_name[0] != '.')
+      g_ptr_array_add (names, g_strdup (entry->d_name));
+  closedir (d);
+  g_ptr_array_sort (names, compare_strings);
+  for (guint i = 0; i < names->len; i++)
+    {
+      g_autofree char *child = g_build_filename (dir, names->pdata[i], NULL);
+      struct stat st;
+
+      if (stat (child, &st) != 0)
+        continue; /* a dangling link */
+      if (S_ISDIR (st.st_mode))
+        {
+          g_autofree char *key = g_strdup_printf ("%ju:%ju", (uintmax_t) st.st_dev,
+                                                  (uintmax_t) st.st_ino);
+
+          if (!g_hash_table_add (seen, g_steal_pointer (&key)))
+            continue; /* a link back to a folder already read */
+          if (!collect_folder (child, files, seen, error))
+            return FALSE;
+        }
+      else if (S_ISREG (st.st_mode) && g_str_has_suffix (names->pdata[i], ".json"))
+        g_ptr_array_add (files, g_steal_pointer (&child));
+    }
+  return TRUE;
+}
+
+GPtrArray *
+export_expand_paths (const char *const *paths, guint n_paths, GError **error)
+{
+  g_autoptr (GPtrArray) files = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr (GHashTable) unique = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (GPtrArray) result = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < n_paths; i++)
+    {
+      struct stat st;
+      guint before = files->len;
+
+      if (stat (paths[i], &st) != 0)
+        {
+          int saved = errno;
+          g_set_error (error, SGPLAN_ERROR, SGPLAN_ERROR_IO, "cannot read '%s': %s", paths[i],
+                       g_strerror (saved));
+          return NULL;
+        }
+      if (S_ISDIR (st.st_mode))
+        {
+          g_autofree char *key = g_strdup_printf ("%ju:%ju", (uintmax_t) st.st_dev,
+                                                  (uintmax_t) st.st_ino);
+
+          g_hash_table_add (seen, g_steal_pointer (&key));
+          if (!collect_folder (paths[i], files, seen, error))
+            return NULL;
+          if (files->len == before)
+            {
+              g_set_error (error, SGPLAN_ERROR, SGPLAN_ERROR_IO,
+                           "no export in folder '%s': expected *.json files written by the "
+                           "AWS CLI", paths[i]);
+              return NULL;
+            }
+        }
+      else
+        g_ptr_array_add (files, g_strdup (paths[i]));
+    }
+  g_ptr_array_sort (files, compare_strings);
+  for (guint i = 0; i < files->len; i++)
+    if (g_hash_table_add (unique, files->pdata[i]))
+      g_ptr_array_add (result, g_strdup (files->pdata[i]));
+  return g_steal_pointer (&result);
+}
+
+/* Matches the pairs describe-security-group-rules and describe-security-groups
+ * both print; VpcId and PeeringStatus are not always in both. */
+static gboolean
+rule_same_permission (const Rule *a, const Rule *b)
+{
+  return a->direction == b->direction && a->peer_kind == b->peer_kind
+         && a->from_port == b->from_port && a->to_port == b->to_port
+         && strcmp (a->protocol, b->protocol) == 0 && strcmp (a->peer, b->peer) == 0
+         && (a->peer_owner == NULL || b->peer_owner == NULL || a->peer_owner == b->peer_owner)
+         && a->peering_id == b->peering_id
+         && g_strcmp0 (a->description, b->description) == 0;
+}
+
+static gboolean
+apply_rule_ids (Model *model, GArray *pending, GError **error)
+{
+  g_autoptr (GHashTable) covered = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = 0; i < pending->len; i++)
+    {
+      const PendingRuleId *p = &g_array_index (pending, PendingRuleId, i);
+      Group *group = g_hash_table_lookup (model->groups, p->group_id);
+      gboolean found = FALSE;
+
+      if (group == NULL)
+        {
+          g_printerr ("sgplan: warning: '%s': rule '%s' belongs to group '%s', which no "
+                      "SecurityGroups document describes; ignored\n",
+                      p->source, p->rule.rule_id, p->group_id);
+          continue;
+        }
+      g_hash_table_add (covered, (gpointer) group->id);
+      for (guint r = 0; r < group->n_rules && !found; r++)
+        if (rule_same_permission (&group->rules[r], &p->rule))
+          {
+            if (group->rules[r].rule_id != NULL
+                && strcmp (group->rules[r].rule_id, p->rule.rule_id) != 0)
+              continue; /* the same permission twice? keep looking */
+            group->rules[r].rule_id = p->rule.rule_id;
+            found = TRUE;
+          }
+      if (!found)
+        {
+          g_autofree char *traffic = rule_describe_traffic (&p->rule);
+          g_set_error (error, SGPLAN_ERROR, SGPLAN_ERROR_INPUT,
+                       "'%s': rule '%s' (%s %s %s) is not a rule of group '%s' in '%s': were "
+                       "the files exported at different times?",
+                       p->source, p->rule.rule_id,
+                       p->rule.direction == RULE_EGRESS ? "outbound" : "inbound", traffic,
+                       p->rule.peer, group->id, group->source);
+          return FALSE;
+        }
+    }
+  /* A group covered by the rules export must have an ID for every rule. */
+  for (guint i = 0; i < pending->len; i++)
+    {
+      const PendingRuleId *p = &g_array_index (pending, PendingRuleId, i);
+      const Group *group = g_hash_table_lookup (model->groups, p->group_id);
+
+      if (group == NULL || !g_hash_table_remove (covered, group->id))
+        continue;
+      for (guint r = 0; r < group->n_rules; r++)
+        if (group->rules[r].rule_id == NULL)
+          {
+            g_autofree char *traffic = rule_describe_traffic (&group->rules[r]);
+            g_set_error (error, SGPLAN_ERROR, SGPLAN_ERROR_INPUT,
+                         "'%s': group '%s' has a rule (%s %s %s) that '%s' does not list: were "
+                         "the files exported at different times?",
+                         group->source, group->id,
+                         group->rules[r].direction == RULE_EGRESS ? "outbound" : "inbound",
+                         traffic, group->rules[r].peer, p->source);
+            return FALSE;
+          }
+    }
+  return TRUE;
+}
+
+/* Region: an ENI's availability zone; a group takes the region of the ENIs
+ * in its VPC, else a region folder in its path, else --region. */
+static gboolean
+resolve_regions (Model *model, const char *default_region, GError **error)
+{
+  g_autoptr (GHashTable) vpc_region = g_hash_table_new (g_str_hash, g_str_equal);
+  GHashTableIter iter;
+  gpointer value;
+  g_autoptr (GPtrArray) unknown = g_ptr_array_new ();
+
+  default_region = model_intern (model, default_region);
+  g_hash_table_iter_init (&iter, model->enis);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      Eni *eni = value;
+
+      if (eni->availability_zone != NULL && eni->vpc_id != NULL)
+        g_hash_table_insert (vpc_region, (gpointer) eni->vpc_id, (gpointer) eni->region);
+      if (eni->region == NULL)
+        eni->region = default_region;
+      if (eni->region == NULL)
+        g_ptr_array_add (unknown, eni);
+    }
+  if (unknown->len > 0)
+    {
+      const Eni *eni;
+
+      g_ptr_array_sort (unknown, compare_ids);
+      eni = unknown->pdata[0];
+      g_set_error (error, SGPLAN_ERROR, SGPLAN_ERROR_INPUT,
+                   "'%s': cannot tell the region of network interface '%s': it has no "
+                   "\"AvailabilityZone\" and no folder in its path is a region name; export "
+                   "into ACCOUNT/REGION/ folders or pass --region", eni->source, eni->id);
+      return FALSE;
+    }
+  g_hash_table_iter_init (&iter, model->groups);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      Group *group = value;
+      const char *from_eni = group->vpc_id != NULL ? g_hash_table_lookup (vpc_region, group->vpc_id)
+                                                   : NULL;
+
+      if (from_eni != NULL)
+        group->region = from_eni;
+      else if (group->region == NULL)
+        group->region = default_region;
+      if (group->region == NULL)
+        g_ptr_array_add (unknown, group);
+    }
+  if (unknown->len > 0)
+    {
+      const Group *group;
+
+      g_ptr_array_sort (unknown, compare_ids);
+      group = unknown->pdata[0];
+      g_set_error (error, SGPLAN_ERROR, SGPLAN_ERROR_INPUT,
+                   "'%s': cannot tell the region of security group '%s': no network interface "
+                   "in its VPC names an availability zone and no folder in its path is a "
+                   "region name; export into ACCOUNT/REGION/ folders or pass --region",
+                   group->source, group->id);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+Model *
+export_load (const char *const *paths, guint n_paths, const char *default_region, GError **error)
+{
+  g_autoptr (Model) model = model_new ();
+  g_autoptr (GPtrArray) files = NULL;
+  g_autoptr (GArray) pending = g_array_new (FALSE, FALSE, sizeof (PendingRuleId));
+
+  if (default_region != NULL && !sgplan_region_prefix (default_region, NULL))
+    {
+      g_set_error (error, SGPLAN_ERROR, SGPLAN_ERROR_USAGE,
+                   "'%s' is not a region name (expected a name such as us-east-1)",
+                   default_region);
+      return NULL;
+    }
+  files = export_expand_paths (paths, n_paths, error);
+  if (files == NULL)
+    return NULL;
+  for (guint i = 0; i < files->len; i++)
+    if (!read_file (model, files->pdata[i], pending, error))
+      return NULL;
+  if (!resolve_regions (model, default_region, error) || !apply_rule_ids (model, pending, error))
+    return NULL;
+  model_finish (model);
+  return g_steal_pointer (&model);
+}

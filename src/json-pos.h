@@ -1,0 +1,63 @@
+/* json-pos.h - positions in JSON text, for errors that name file:line:col.
+ *
+ * cJSON keeps no source positions, so errors are located after the fact:
+ * the loader tracks the path of the value it is reading (a key or index per
+ * level) and, only when something is wrong, scans the raw text along that
+ * path to find where the value starts. */
+#pragma once
+
+#include <glib.h>
+
+#define SGPLAN_JSON_MAX_DEPTH 1000 /* as cJSON's CJSON_NESTING_LIMIT */
+#define SGPLAN_JSON_PATH_MAX 16
+
+typedef struct {
+  const char *key; /* member name, or NULL for an array element */
+  guint index;     /* array index when key is NULL */
+} SgplanJsonStep;
+
+typedef struct {
+  SgplanJsonStep steps[SGPLAN_JSON_PATH_MAX];
+  guint depth;
+} SgplanJsonPath;
+
+static inline void
+sgplan_json_path_push_key (SgplanJsonPath *path, const char *key)
+{
+  g_assert (path->depth < SGPLAN_JSON_PATH_MAX);
+  path->steps[path->depth].key = key;
+  path->steps[path->depth].index = 0;
+  path->depth++;
+}
+
+static inline void
+sgplan_json_path_push_index (SgplanJsonPath *path, guint index)
+{
+  g_assert (path->depth < SGPLAN_JSON_PATH_MAX);
+  path->steps[path->depth].key = NULL;
+  path->steps[path->depth].index = index;
+  path->depth++;
+}
+
+static inline void
+sgplan_json_path_pop (SgplanJsonPath *path)
+{
+  g_assert (path->depth > 0);
+  path->depth--;
+}
+
+/* Line and column (both from 1; the column counts characters) of OFFSET. */
+void sgplan_json_line_col (const char *buf, gsize len, gsize offset, guint *line, guint *col);
+
+/* Offset of the value at PATH in the document that starts at START.  The
+ * text must be valid JSON there (cJSON parsed it).  When a step cannot be
+ * followed, the offset of the deepest value found is returned. */
+gsize sgplan_json_locate (const char *buf, gsize len, gsize start, const SgplanJsonPath *path);
+
+/* After cJSON rejected the document at START, find the first syntax error:
+ * returns a message (what was expected) and sets *OFFSET; returns NULL when
+ * the text looks valid to this scanner. */
+char *sgplan_json_diagnose (const char *buf, gsize len, gsize start, gsize *offset);
+
+/* Offset just past the whitespace at OFFSET. */
+gsize sgplan_json_skip_ws (const char *buf, gsize len, gsize offset);

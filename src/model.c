@@ -1,0 +1,519 @@
+/* model.c - groups, ENIs, atomic rules, indexes, canonical order, fingerprint. */
+#include "config.h"
+
+#include "model.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void
+group_free (gpointer data)
+{
+  Group *group = data;
+
+  g_free (group->rules);
+  g_free (group->tags);
+  g_free (group);
+}
+
+static void
+eni_free (gpointer data)
+{
+  Eni *eni = data;
+
+  g_free (eni->groups);
+  g_free (eni->tags);
+  g_free (eni);
+}
+
+Model *
+model_new (void)
+{
+  Model *model = g_new0 (Model, 1);
+
+  model->strings = g_string_chunk_new (1 << 16);
+  model->interned = g_hash_table_new (g_str_hash, g_str_equal);
+  model->groups = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, group_free);
+  model->enis = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, eni_free);
+  model->references = g_ptr_array_new_with_free_func (g_free);
+  model->sources = g_ptr_array_new_with_free_func (g_free);
+  model->enis_by_group = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                                (GDestroyNotify) g_ptr_array_unref);
+  model->refs_by_group = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                                (GDestroyNotify) g_ptr_array_unref);
+  model->vpcs = g_hash_table_new (g_str_hash, g_str_equal);
+  model->empty = g_ptr_array_new ();
+  return model;
+}
+
+void
+model_free (Model *model)
+{
+  if (model == NULL)
+    return;
+  g_clear_pointer (&model->group_list, g_ptr_array_unref);
+  g_clear_pointer (&model->eni_list, g_ptr_array_unref);
+  g_hash_table_unref (model->enis_by_group);
+  g_hash_table_unref (model->refs_by_group);
+  g_hash_table_unref (model->vpcs);
+  g_ptr_array_unref (model->empty);
+  g_hash_table_unref (model->groups);
+  g_hash_table_unref (model->enis);
+  g_ptr_array_unref (model->references);
+  g_ptr_array_unref (model->sources);
+  g_hash_table_unref (model->interned);
+  g_string_chunk_free (model->strings);
+  g_free (model);
+}
+
+const char *
+model_intern (Model *model, const char *s)
+{
+  const char *stored;
+
+  if (s == NULL)
+    return NULL;
+  stored = g_hash_table_lookup (model->interned, s);
+  if (stored == NULL)
+    {
+      stored = g_string_chunk_insert (model->strings, s);
+      g_hash_table_add (model->interned, (gpointer) stored);
+    }
+  return stored;
+}
+
+const char *
+model_str (Model *model, const char *s)
+{
+  return s == NULL ? NULL : g_string_chunk_insert (model->strings, s);
+}
+
+/* NULL sorts before every string. */
+static int
+nullable_strcmp (const char *a, const char *b)
+{
+  if (a == b)
+    return 0;
+  if (a == NULL)
+    return -1;
+  if (b == NULL)
+    return 1;
+  return strcmp (a, b);
+}
+
+static int
+int_compare (gint64 a, gint64 b)
+{
+  return a < b ? -1 : a > b;
+}
+
+int
+rule_compare (const Rule *a, const Rule *b)
+{
+  int c;
+
+  if ((c = int_compare (a->direction, b->direction)) != 0
+      || (c = strcmp (a->protocol, b->protocol)) != 0
+      || (c = int_compare (a->from_port, b->from_port)) != 0
+      || (c = int_compare (a->to_port, b->to_port)) != 0
+      || (c = int_compare (a->peer_kind, b->peer_kind)) != 0
+      || (c = strcmp (a->peer, b->peer)) != 0
+      || (c = nullable_strcmp (a->peer_owner, b->peer_owner)) != 0
+      || (c = nullable_strcmp (a->peer_vpc, b->peer_vpc)) != 0
+      || (c = nullable_strcmp (a->peering_id, b->peering_id)) != 0
+      || (c = nullable_strcmp (a->peering_status, b->peering_status)) != 0)
+    return c;
+  return nullable_strcmp (a->description, b->description);
+}
+
+gboolean
+rule_equal (const Rule *a, const Rule *b)
+{
+  return rule_compare (a, b) == 0;
+}
+
+static int
+rule_qsort_compare (const void *a, const void *b)
+{
+  return rule_compare (a, b);
+}
+
+static int
+tag_compare (const void *a, const void *b)
+{
+  const Tag *x = a, *y = b;
+  int c = strcmp (x->key, y->key);
+
+  return c != 0 ? c : strcmp (x->value, y->value);
+}
+
+static int
+group_ptr_compare (gconstpointer a, gconstpointer b)
+{
+  const Group *x = *(const Group *const *) a, *y = *(const Group *const *) b;
+
+  return strcmp (x->id, y->id);
+}
+
+static int
+eni_ptr_compare (gconstpointer a, gconstpointer b)
+{
+  const Eni *x = *(const Eni *const *) a, *y = *(const Eni *const *) b;
+
+  return strcmp (x->id, y->id);
+}
+
+static int
+rule_ref_compare (gconstpointer a, gconstpointer b)
+{
+  const RuleRef *x = *(const RuleRef *const *) a, *y = *(const RuleRef *const *) b;
+  int c = strcmp (x->group->id, y->group->id);
+
+  return c != 0 ? c : rule_compare (x->rule, y->rule);
+}
+
+/* Sort and drop exact duplicates (AWS never reports the same rule twice,
+ * but two files may each list it). */
+static void
+sort_rules (Group *group)
+{
+  guint out = 0;
+
+  qsort (group->rules, group->n_rules, sizeof (Rule), rule_qsort_compare);
+  for (guint i = 0; i < group->n_rules; i++)
+    {
+      if (out > 0 && rule_equal (&group->rules[out - 1], &group->rules[i]))
+        {
+          if (group->rules[out - 1].rule_id == NULL)
+            group->rules[out - 1].rule_id = group->rules[i].rule_id;
+          continue;
+        }
+      group->rules[out++] = group->rules[i];
+    }
+  group->n_rules = out;
+}
+
+static GPtrArray *
+table_values_sorted (GHashTable *table, GCompareFunc compare)
+{
+  GPtrArray *list = g_ptr_array_sized_new (g_hash_table_size (table));
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, table);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    g_ptr_array_add (list, value);
+  g_ptr_array_sort (list, compare);
+  return list;
+}
+
+static GPtrArray *
+index_bucket (GHashTable *index, const char *key, GDestroyNotify free_func)
+{
+  GPtrArray *bucket = g_hash_table_lookup (index, key);
+
+  if (bucket == NULL)
+    {
+      bucket = g_ptr_array_new_with_free_func (free_func);
+      g_hash_table_insert (index, (gpointer) key, bucket);
+    }
+  return bucket;
+}
+
+/* Canonical serialisation for the fingerprint: every field length-prefixed,
+ * so no value can imitate a separator. */
+static void
+hash_field (GChecksum *sum, const char *s)
+{
+  char prefix[24];
+
+  if (s == NULL)
+    {
+      g_checksum_update (sum, (const guchar *) "~", 1);
+      return;
+    }
+  g_snprintf (prefix, sizeof prefix, "%zu:", strlen (s));
+  g_checksum_update (sum, (const guchar *) prefix, -1);
+  g_checksum_update (sum, (const guchar *) s, -1);
+}
+
+static void
+hash_int (GChecksum *sum, gint64 v)
+{
+  char buf[32];
+
+  g_snprintf (buf, sizeof buf, "i%" G_GINT64_FORMAT ";", v);
+  g_checksum_update (sum, (const guchar *) buf, -1);
+}
+
+static void
+hash_tags (GChecksum *sum, const Tag *tags, guint n)
+{
+  hash_int (sum, n);
+  for (guint i = 0; i < n; i++)
+    {
+      hash_field (sum, tags[i].key);
+      hash_field (sum, tags[i].value);
+    }
+}
+
+static void
+hash_group (GChecksum *sum, const Group *g)
+{
+  hash_field (sum, "group");
+  hash_field (sum, g->id);
+  hash_field (sum, g->name);
+  hash_field (sum, g->description);
+  hash_field (sum, g->owner_id);
+  hash_field (sum, g->vpc_id);
+  hash_field (sum, g->region);
+  hash_tags (sum, g->tags, g->n_tags);
+  hash_int (sum, g->n_rules);
+  for (guint i = 0; i < g->n_rules; i++)
+    {
+      const Rule *r = &g->rules[i];
+
+      hash_int (sum, r->direction);
+      hash_field (sum, r->protocol);
+      hash_int (sum, r->from_port);
+      hash_int (sum, r->to_port);
+      hash_int (sum, r->peer_kind);
+      hash_field (sum, r->peer);
+      hash_field (sum, r->peer_owner);
+      hash_field (sum, r->peer_vpc);
+      hash_field (sum, r->peering_id);
+      hash_field (sum, r->peering_status);
+      hash_field (sum, r->description);
+    }
+}
+
+static void
+hash_eni (GChecksum *sum, const Eni *e)
+{
+  hash_field (sum, "eni");
+  hash_field (sum, e->id);
+  hash_field (sum, e->interface_type);
+  hash_field (sum, e->owner_id);
+  hash_field (sum, e->description);
+  hash_field (sum, e->availability_zone);
+  hash_field (sum, e->region);
+  hash_field (sum, e->vpc_id);
+  hash_field (sum, e->subnet_id);
+  hash_field (sum, e->status);
+  hash_field (sum, e->private_ip);
+  hash_field (sum, e->instance_id);
+  hash_field (sum, e->instance_owner_id);
+  hash_field (sum, e->requester_id);
+  hash_int (sum, e->requester_managed);
+  hash_int (sum, e->n_groups);
+  for (guint i = 0; i < e->n_groups; i++)
+    {
+      hash_field (sum, e->groups[i].group_id);
+      hash_field (sum, e->groups[i].group_name);
+    }
+  hash_tags (sum, e->tags, e->n_tags);
+}
+
+static int
+reference_compare (gconstpointer a, gconstpointer b)
+{
+  const GroupReference *x = *(const GroupReference *const *) a;
+  const GroupReference *y = *(const GroupReference *const *) b;
+  int c;
+
+  if ((c = strcmp (x->group_id, y->group_id)) != 0
+      || (c = strcmp (x->referencing_vpc, y->referencing_vpc)) != 0
+      || (c = nullable_strcmp (x->peering_id, y->peering_id)) != 0)
+    return c;
+  return nullable_strcmp (x->transit_gateway_id, y->transit_gateway_id);
+}
+
+static void
+compute_fingerprint (Model *model)
+{
+  g_autoptr (GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+
+  hash_field (sum, "sgplan-state-1");
+  for (guint i = 0; i < model->group_list->len; i++)
+    hash_group (sum, model->group_list->pdata[i]);
+  for (guint i = 0; i < model->eni_list->len; i++)
+    hash_eni (sum, model->eni_list->pdata[i]);
+  for (guint i = 0; i < model->references->len; i++)
+    {
+      const GroupReference *ref = model->references->pdata[i];
+
+      hash_field (sum, "reference");
+      hash_field (sum, ref->group_id);
+      hash_field (sum, ref->referencing_vpc);
+      hash_field (sum, ref->peering_id);
+      hash_field (sum, ref->transit_gateway_id);
+    }
+  g_strlcpy (model->fingerprint, g_checksum_get_string (sum), sizeof model->fingerprint);
+}
+
+static void
+dedup_references (GPtrArray *refs)
+{
+  guint out = 0;
+
+  g_ptr_array_sort (refs, reference_compare);
+  for (guint i = 0; i < refs->len; i++)
+    {
+      if (out > 0 && reference_compare (&refs->pdata[out - 1], &refs->pdata[i]) == 0)
+        {
+          g_free (refs->pdata[i]);
+          continue;
+        }
+      refs->pdata[out++] = refs->pdata[i];
+    }
+  g_ptr_array_set_free_func (refs, NULL);
+  g_ptr_array_set_size (refs, out);
+  g_ptr_array_set_free_func (refs, g_free);
+}
+
+void
+model_finish (Model *model)
+{
+  g_return_if_fail (model->group_list == NULL);
+
+  model->group_list = table_values_sorted (model->groups, group_ptr_compare);
+  model->eni_list = table_values_sorted (model->enis, eni_ptr_compare);
+  dedup_references (model->references);
+
+  for (guint i = 0; i < model->group_list->len; i++)
+    {
+      Group *group = model->group_list->pdata[i];
+
+      sort_rules (group);
+      qsort (group->tags, group->n_tags, sizeof (Tag), tag_compare);
+      if (group->vpc_id != NULL)
+        g_hash_table_insert (model->vpcs, (gpointer) group->vpc_id, (gpointer) group->owner_id);
+    }
+  /* Rules referencing a group, from groups other than itself. */
+  for (guint i = 0; i < model->group_list->len; i++)
+    {
+      const Group *group = model->group_list->pdata[i];
+
+      for (guint r = 0; r < group->n_rules; r++)
+        {
+          const Rule *rule = &group->rules[r];
+          RuleRef *ref;
+
+          if (rule->peer_kind != PEER_GROUP || strcmp (rule->peer, group->id) == 0)
+            continue;
+          ref = g_new (RuleRef, 1);
+          ref->group = group;
+          ref->rule = rule;
+          g_ptr_array_add (index_bucket (model->refs_by_group, rule->peer, g_free), ref);
+        }
+    }
+  for (guint i = 0; i < model->eni_list->len; i++)
+    {
+      Eni *eni = model->eni_list->pdata[i];
+
+      qsort (eni->tags, eni->n_tags, sizeof (Tag), tag_compare);
+      if (eni->vpc_id != NULL && !g_hash_table_contains (model->vpcs, eni->vpc_id))
+        g_hash_table_insert (model->vpcs, (gpointer) eni->vpc_id, (gpointer) eni->owner_id);
+      for (guint g = 0; g < eni->n_groups; g++)
+        {
+          GPtrArray *bucket = index_bucket (model->enis_by_group, eni->groups[g].group_id, NULL);
+
+          /* eni_list is sorted, so each bucket is too; skip a group listed twice */
+          if (bucket->len == 0 || bucket->pdata[bucket->len - 1] != eni)
+            g_ptr_array_add (bucket, eni);
+        }
+    }
+  {
+    GHashTableIter iter;
+    gpointer value;
+
+    g_hash_table_iter_init (&iter, model->refs_by_group);
+    while (g_hash_table_iter_next (&iter, NULL, &value))
+      g_ptr_array_sort (value, rule_ref_compare);
+  }
+  compute_fingerprint (model);
+}
+
+const Group *
+model_group (const Model *model, const char *id)
+{
+  return g_hash_table_lookup (model->groups, id);
+}
+
+const Eni *
+model_eni (const Model *model, const char *id)
+{
+  return g_hash_table_lookup (model->enis, id);
+}
+
+GPtrArray *
+model_enis_of_group (const Model *model, const char *group_id)
+{
+  GPtrArray *bucket = g_hash_table_lookup (model->enis_by_group, group_id);
+
+  return bucket != NULL ? bucket : model->empty;
+}
+
+GPtrArray *
+model_refs_to_group (const Model *model, const char *group_id)
+{
+  GPtrArray *bucket = g_hash_table_lookup (model->refs_by_group, group_id);
+
+  return bucket != NULL ? bucket : model->empty;
+}
+
+gboolean
+group_is_default (const Group *group)
+{
+  return group->vpc_id != NULL && strcmp (group->name, "default") == 0;
+}
+
+char *
+protocol_canonical (const char *protocol)
+{
+  static const struct { const char *number, *name; } names[] = {
+    { "6", "tcp" }, { "17", "udp" }, { "1", "icmp" }, { "58", "icmpv6" }, { "all", "-1" },
+  };
+  g_autofree char *lower = g_ascii_strdown (protocol, -1);
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    if (strcmp (lower, names[i].number) == 0)
+      return g_strdup (names[i].name);
+  return g_steal_pointer (&lower);
+}
+
+static gboolean
+protocol_has_ports (const char *protocol)
+{
+  return strcmp (protocol, "tcp") == 0 || strcmp (protocol, "udp") == 0;
+}
+
+static gboolean
+protocol_is_icmp (const char *protocol)
+{
+  return strcmp (protocol, "icmp") == 0 || strcmp (protocol, "icmpv6") == 0;
+}
+
+char *
+rule_describe_traffic (const Rule *rule)
+{
+  if (strcmp (rule->protocol, "-1") == 0)
+    return g_strdup ("all traffic");
+  if (protocol_is_icmp (rule->protocol))
+    {
+      if (rule->from_port == SGPLAN_PORT_NONE || rule->from_port == -1)
+        return g_strdup_printf ("%s all", rule->protocol);
+      if (rule->to_port == SGPLAN_PORT_NONE || rule->to_port == -1)
+        return g_strdup_printf ("%s type %d", rule->protocol, rule->from_port);
+      return g_strdup_printf ("%s type %d code %d", rule->protocol, rule->from_port, rule->to_port);
+    }
+  if (protocol_has_ports (rule->protocol))
+    {
+      if (rule->from_port == SGPLAN_PORT_NONE || rule->from_port == -1)
+        return g_strdup_printf ("%s all ports", rule->protocol);
+      if (rule->from_port == rule->to_port)
+        return g_strdup_printf ("%s %d", rule->protocol, rule->from_port);
+      return g_strdup_printf ("%s %d-%d", rule->protocol, rule->from_port, rule->to_port);
+    }
+  return g_strdup_printf ("protocol %s", rule->protocol);
+}

@@ -1,0 +1,156 @@
+/* model.h - the exported state: security groups, network interfaces, atomic rules.
+ *
+ * Immutable once loaded.  Every rule is atomic (one peer), the grain of
+ * describe-security-group-rules; rules have a total order (rule_compare) that
+ * makes every output canonical.  Strings live in the model's string chunk;
+ * repeated values (accounts, VPCs, group IDs, protocols) are stored once. */
+#pragma once
+
+#include <glib.h>
+
+#define SGPLAN_PORT_NONE G_MININT32 /* FromPort/ToPort absent (protocol -1, esp, ...) */
+
+typedef enum {
+  RULE_INGRESS = 0,
+  RULE_EGRESS = 1,
+} RuleDirection;
+
+typedef enum {
+  PEER_CIDR4 = 0,
+  PEER_CIDR6 = 1,
+  PEER_PREFIX_LIST = 2,
+  PEER_GROUP = 3,
+} PeerKind;
+
+typedef struct {
+  guint8 direction;          /* RuleDirection */
+  guint8 peer_kind;          /* PeerKind */
+  gint32 from_port;          /* SGPLAN_PORT_NONE when absent */
+  gint32 to_port;
+  const char *protocol;      /* canonical: "-1", "tcp", "udp", "icmp", "icmpv6", or a number */
+  const char *peer;          /* CIDR, prefix list ID or group ID */
+  const char *peer_owner;    /* group peers: UserId, or NULL */
+  const char *peer_vpc;      /* group peers: VpcId, or NULL */
+  const char *peering_id;    /* group peers: VpcPeeringConnectionId, or NULL */
+  const char *peering_status;/* group peers: PeeringStatus, or NULL */
+  const char *description;   /* NULL when absent */
+  const char *rule_id;       /* sgr-..., from describe-security-group-rules; not part of identity */
+} Rule;
+
+typedef struct {
+  const char *key;
+  const char *value;
+} Tag;
+
+typedef struct {
+  const char *id;
+  const char *name;
+  const char *description;
+  const char *owner_id;
+  const char *vpc_id;        /* NULL for EC2-Classic style groups */
+  const char *region;        /* resolved after loading; NULL if unknown */
+  const char *source;        /* file it was first read from (errors, region from path) */
+  Rule *rules;               /* sorted by rule_compare, no duplicates */
+  guint n_rules;
+  Tag *tags;                 /* sorted by key */
+  guint n_tags;
+} Group;
+
+typedef struct {
+  const char *group_id;
+  const char *group_name;
+} EniGroup;
+
+typedef struct {
+  const char *id;
+  const char *interface_type;
+  const char *owner_id;
+  const char *description;
+  const char *availability_zone;
+  const char *region;
+  const char *vpc_id;
+  const char *subnet_id;
+  const char *status;
+  const char *private_ip;
+  const char *instance_id;       /* Attachment.InstanceId, or NULL */
+  const char *instance_owner_id; /* Attachment.InstanceOwnerId, or NULL */
+  const char *requester_id;      /* RequesterId, or NULL */
+  const char *source;
+  gboolean requester_managed;
+  EniGroup *groups;              /* in the export's order: an ENI's group list is state */
+  guint n_groups;
+  Tag *tags;                     /* TagSet, sorted by key */
+  guint n_tags;
+} Eni;
+
+/* One entry of describe-security-group-references: VPC REFERENCING_VPC has
+ * rules that reference GROUP_ID (over peering or a transit gateway). */
+typedef struct {
+  const char *group_id;
+  const char *referencing_vpc;
+  const char *peering_id;
+  const char *transit_gateway_id;
+} GroupReference;
+
+typedef struct {
+  GStringChunk *strings;
+  GHashTable *interned;      /* (element-type utf8 utf8): dedup set for intern() */
+  GHashTable *groups;        /* (element-type utf8 Group) by GroupId */
+  GHashTable *enis;          /* (element-type utf8 Eni) by NetworkInterfaceId */
+  GPtrArray *references;     /* (element-type GroupReference), sorted */
+  GPtrArray *sources;        /* (element-type SourceFile) every input file, sorted by path */
+  /* Sorted views, built by model_finish(). */
+  GPtrArray *group_list;     /* (element-type Group) by ID */
+  GPtrArray *eni_list;       /* (element-type Eni) by ID */
+  GHashTable *enis_by_group; /* (element-type utf8 GPtrArray<Eni>) sorted by ENI ID */
+  GHashTable *refs_by_group; /* (element-type utf8 GPtrArray<RuleRef>) rules that reference a group */
+  GHashTable *vpcs;          /* (element-type utf8 utf8) VPC ID -> owner, for VPCs with a group or ENI */
+  GPtrArray *empty;          /* returned for lookups that find nothing */
+  char fingerprint[65];      /* SHA-256 of the canonical state, hex */
+} Model;
+
+typedef struct {
+  const char *path;
+  char sha256[65];
+} SourceFile;
+
+/* A rule of GROUP that references another group. */
+typedef struct {
+  const Group *group;
+  const Rule *rule;
+} RuleRef;
+
+Model *model_new (void);
+void model_free (Model *model);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Model, model_free)
+
+/* Store a string in the model: _intern shares equal strings (use it for values
+ * that repeat), _str copies (IDs and descriptions that are mostly unique).
+ * NULL stays NULL. */
+const char *model_intern (Model *model, const char *s);
+const char *model_str (Model *model, const char *s);
+
+/* Total order on atomic rules; the description takes part, rule_id does not. */
+int rule_compare (const Rule *a, const Rule *b);
+/* Equality of everything that identifies a rule (direction to description). */
+gboolean rule_equal (const Rule *a, const Rule *b);
+
+/* Sort rules and tags, build the sorted views and indexes, compute the
+ * fingerprint.  Called once after every file has been read. */
+void model_finish (Model *model);
+
+const Group *model_group (const Model *model, const char *id);
+const Eni *model_eni (const Model *model, const char *id);
+/* ENIs carrying GROUP_ID (sorted by ID; never NULL). */
+GPtrArray *model_enis_of_group (const Model *model, const char *group_id);
+/* Rules in other groups that reference GROUP_ID, in canonical order (never NULL). */
+GPtrArray *model_refs_to_group (const Model *model, const char *group_id);
+
+gboolean group_is_default (const Group *group);
+
+/* Canonical protocol: "6" -> "tcp", "17" -> "udp", "1" -> "icmp",
+ * "58" -> "icmpv6", "all"/"-1" -> "-1"; others lowercased as given. */
+char *protocol_canonical (const char *protocol);
+
+/* "tcp 443", "tcp 8000-8999", "icmp type 8 code -1", "all", "50 (all ports)". */
+char *rule_describe_traffic (const Rule *rule);

@@ -1,0 +1,285 @@
+/* render-check.c - the report of `sgplan check`.
+ *
+ * Text is for a person at a terminal: one block per default group, aligned
+ * columns, a summary line last.  JSON is for programs: its shape is
+ * documented in sgplan(1) and schemas/check.schema.json and only grows. */
+#include "config.h"
+
+#include "render-check.h"
+#include "table.h"
+#include "util.h"
+
+#include <string.h>
+
+static char *
+quoted (const char *s)
+{
+  return s != NULL && s[0] != '\0' ? g_strdup_printf ("\"%s\"", s) : NULL;
+}
+
+/* "from 10.0.0.0/8", "to sg-1 (this group)", "from sg-2 (owner 4444, vpc-x, pcx-y)". */
+static char *
+rule_peer_text (const Group *self, const Rule *rule)
+{
+  const char *dir = rule->direction == RULE_EGRESS ? "to" : "from";
+  GString *s = g_string_new (NULL);
+
+  g_string_append_printf (s, "%s %s", dir, rule->peer);
+  if (rule->peer_kind == PEER_PREFIX_LIST)
+    g_string_append (s, " (prefix list)");
+  else if (rule->peer_kind == PEER_GROUP)
+    {
+      if (strcmp (rule->peer, self->id) == 0)
+        g_string_append (s, " (this group)");
+      else if (rule->peer_owner != NULL && strcmp (rule->peer_owner, self->owner_id) != 0)
+        g_string_append_printf (s, " (account %s)", rule->peer_owner);
+      if (rule->peering_id != NULL)
+        g_string_append_printf (s, " via %s", rule->peering_id);
+    }
+  return g_string_free (s, FALSE);
+}
+
+static void
+text_rules (GString *out, const Group *group)
+{
+  g_autoptr (Table) table = table_new (4);
+
+  g_string_append_printf (out, "  rules: %u\n", group->n_rules);
+  for (guint i = 0; i < group->n_rules; i++)
+    {
+      const Rule *rule = &group->rules[i];
+      g_autofree char *traffic = rule_describe_traffic (rule);
+      g_autofree char *peer = rule_peer_text (group, rule);
+      g_autofree char *description = quoted (rule->description);
+
+      table_add (table, rule_direction_name (rule), traffic, peer,
+                 description != NULL ? description : "");
+    }
+  table_render (table, out, 4);
+}
+
+static void
+text_enis (GString *out, const Finding *finding)
+{
+  g_autoptr (Table) table = table_new (6);
+
+  g_string_append_printf (out, "  attached network interfaces: %u\n", finding->enis->len);
+  for (guint i = 0; i < finding->enis->len; i++)
+    {
+      const Eni *eni = finding->enis->pdata[i];
+      g_autofree char *description = quoted (eni->description);
+
+      table_add (table, eni->id, eni->interface_type, eni->owner_id,
+                 eni->instance_id != NULL ? eni->instance_id : "no instance",
+                 eni->requester_managed ? "requester-managed" : "",
+                 description != NULL ? description : "");
+    }
+  table_render (table, out, 4);
+}
+
+static void
+text_references (GString *out, const Finding *finding)
+{
+  g_autoptr (Table) table = table_new (6);
+
+  g_string_append_printf (out, "  referenced by rules of other groups: %u\n",
+                          finding->references->len);
+  for (guint i = 0; i < finding->references->len; i++)
+    {
+      const Reference *ref = finding->references->pdata[i];
+      g_autofree char *name = g_strdup_printf ("(%s)", ref->group->name);
+      g_autofree char *traffic = rule_describe_traffic (ref->rule);
+      g_autofree char *flags = g_strjoin (" ", ref->cross_account ? "cross-account" : "",
+                                          ref->peered ? "peered" : "", NULL);
+
+      g_strstrip (flags);
+      table_add (table, ref->group->id, name, rule_direction_name (ref->rule), traffic,
+                 ref->group->owner_id, flags);
+    }
+  table_render (table, out, 4);
+  if (finding->outside->len > 0)
+    {
+      g_autoptr (Table) outside = table_new (2);
+
+      g_string_append_printf (out, "  referenced from VPCs not in the export: %u (export their "
+                                   "accounts to see the rules)\n",
+                              finding->outside->len);
+      for (guint i = 0; i < finding->outside->len; i++)
+        {
+          const GroupReference *gr = finding->outside->pdata[i];
+          g_autofree char *via = g_strdup_printf ("via %s", gr->peering_id != NULL
+                                                                ? gr->peering_id
+                                                                : gr->transit_gateway_id != NULL
+                                                                      ? gr->transit_gateway_id
+                                                                      : "unknown connection");
+
+          table_add (outside, gr->referencing_vpc, via);
+        }
+      table_render (outside, out, 4);
+    }
+}
+
+char *
+render_check_text (const Model *model, const Analysis *analysis)
+{
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; i < analysis->findings->len; i++)
+    {
+      const Finding *finding = analysis->findings->pdata[i];
+      const Group *group = finding->group;
+      g_autoptr (Table) head = table_new (6);
+
+      if (i > 0)
+        g_string_append_c (out, '\n');
+      table_add (head, group->id, group->vpc_id, group->owner_id, group->region,
+                 finding->failed ? "FAILED" : "PASSED",
+                 finding->failed ? "(EC2.2: the default group allows traffic)" : "");
+      table_render (head, out, 0);
+      text_rules (out, group);
+      text_enis (out, finding);
+      text_references (out, finding);
+    }
+  if (analysis->findings->len > 0)
+    g_string_append_c (out, '\n');
+  g_string_append_printf (out,
+                          "%u default group%s: %u FAILED, %u PASSED; %u attached network "
+                          "interface%s; %u referencing rule%s; %u reference%s from VPCs not in "
+                          "the export\n",
+                          analysis->findings->len, analysis->findings->len == 1 ? "" : "s",
+                          analysis->failed, analysis->passed, analysis->attached,
+                          analysis->attached == 1 ? "" : "s", analysis->references,
+                          analysis->references == 1 ? "" : "s", analysis->outside,
+                          analysis->outside == 1 ? "" : "s");
+  (void) model;
+  return g_string_free (out, FALSE);
+}
+
+static void
+add_string (cJSON *obj, const char *key, const char *value)
+{
+  if (value != NULL)
+    cJSON_AddStringToObject (obj, key, value);
+}
+
+static void
+add_ports (cJSON *obj, const Rule *rule)
+{
+  if (rule->from_port != SGPLAN_PORT_NONE)
+    cJSON_AddNumberToObject (obj, "from_port", rule->from_port);
+  if (rule->to_port != SGPLAN_PORT_NONE)
+    cJSON_AddNumberToObject (obj, "to_port", rule->to_port);
+}
+
+static cJSON *
+json_rule (const Rule *rule)
+{
+  cJSON *obj = cJSON_CreateObject ();
+
+  cJSON_AddStringToObject (obj, "direction", rule_direction_name (rule));
+  cJSON_AddStringToObject (obj, "protocol", rule->protocol);
+  add_ports (obj, rule);
+  cJSON_AddStringToObject (obj, "peer_kind", rule_peer_kind_name (rule));
+  cJSON_AddStringToObject (obj, "peer", rule->peer);
+  add_string (obj, "peer_owner_id", rule->peer_owner);
+  add_string (obj, "peer_vpc_id", rule->peer_vpc);
+  add_string (obj, "peering_id", rule->peering_id);
+  add_string (obj, "description", rule->description);
+  add_string (obj, "rule_id", rule->rule_id);
+  return obj;
+}
+
+static cJSON *
+json_eni (const Eni *eni)
+{
+  cJSON *obj = cJSON_CreateObject ();
+
+  cJSON_AddStringToObject (obj, "id", eni->id);
+  add_string (obj, "interface_type", eni->interface_type);
+  cJSON_AddStringToObject (obj, "owner_id", eni->owner_id);
+  add_string (obj, "description", eni->description);
+  add_string (obj, "instance_id", eni->instance_id);
+  cJSON_AddBoolToObject (obj, "requester_managed", eni->requester_managed);
+  add_string (obj, "requester_id", eni->requester_id);
+  add_string (obj, "availability_zone", eni->availability_zone);
+  return obj;
+}
+
+static cJSON *
+json_reference (const Reference *ref)
+{
+  cJSON *obj = cJSON_CreateObject ();
+
+  cJSON_AddStringToObject (obj, "group_id", ref->group->id);
+  cJSON_AddStringToObject (obj, "group_name", ref->group->name);
+  cJSON_AddStringToObject (obj, "owner_id", ref->group->owner_id);
+  add_string (obj, "vpc_id", ref->group->vpc_id);
+  cJSON_AddItemToObject (obj, "rule", json_rule (ref->rule));
+  cJSON_AddBoolToObject (obj, "cross_account", ref->cross_account);
+  cJSON_AddBoolToObject (obj, "peered", ref->peered);
+  return obj;
+}
+
+static cJSON *
+json_finding (const Finding *finding)
+{
+  const Group *group = finding->group;
+  cJSON *obj = cJSON_CreateObject ();
+  cJSON *rules, *enis, *refs, *outside;
+
+  cJSON_AddStringToObject (obj, "group_id", group->id);
+  cJSON_AddStringToObject (obj, "group_name", group->name);
+  add_string (obj, "description", group->description);
+  cJSON_AddStringToObject (obj, "vpc_id", group->vpc_id);
+  cJSON_AddStringToObject (obj, "owner_id", group->owner_id);
+  cJSON_AddStringToObject (obj, "region", group->region);
+  cJSON_AddStringToObject (obj, "status", finding->failed ? "FAILED" : "PASSED");
+  rules = cJSON_AddArrayToObject (obj, "rules");
+  for (guint i = 0; i < group->n_rules; i++)
+    cJSON_AddItemToArray (rules, json_rule (&group->rules[i]));
+  enis = cJSON_AddArrayToObject (obj, "attached_interfaces");
+  for (guint i = 0; i < finding->enis->len; i++)
+    cJSON_AddItemToArray (enis, json_eni (finding->enis->pdata[i]));
+  refs = cJSON_AddArrayToObject (obj, "references");
+  for (guint i = 0; i < finding->references->len; i++)
+    cJSON_AddItemToArray (refs, json_reference (finding->references->pdata[i]));
+  outside = cJSON_AddArrayToObject (obj, "outside_references");
+  for (guint i = 0; i < finding->outside->len; i++)
+    {
+      const GroupReference *gr = finding->outside->pdata[i];
+      cJSON *o = cJSON_CreateObject ();
+
+      cJSON_AddStringToObject (o, "referencing_vpc_id", gr->referencing_vpc);
+      add_string (o, "peering_id", gr->peering_id);
+      add_string (o, "transit_gateway_id", gr->transit_gateway_id);
+      cJSON_AddItemToArray (outside, o);
+    }
+  return obj;
+}
+
+char *
+render_check_json (const Model *model, const Analysis *analysis)
+{
+  g_autoptr (cJSON) root = cJSON_CreateObject ();
+  cJSON *summary, *groups;
+  char *printed;
+  char *result;
+
+  cJSON_AddStringToObject (root, "format", "sgplan-check");
+  cJSON_AddNumberToObject (root, "version", 1);
+  cJSON_AddStringToObject (root, "fingerprint", model->fingerprint);
+  summary = cJSON_AddObjectToObject (root, "summary");
+  cJSON_AddNumberToObject (summary, "default_groups", analysis->findings->len);
+  cJSON_AddNumberToObject (summary, "failed", analysis->failed);
+  cJSON_AddNumberToObject (summary, "passed", analysis->passed);
+  cJSON_AddNumberToObject (summary, "attached_interfaces", analysis->attached);
+  cJSON_AddNumberToObject (summary, "references", analysis->references);
+  cJSON_AddNumberToObject (summary, "outside_references", analysis->outside);
+  groups = cJSON_AddArrayToObject (root, "default_groups");
+  for (guint i = 0; i < analysis->findings->len; i++)
+    cJSON_AddItemToArray (groups, json_finding (analysis->findings->pdata[i]));
+  printed = cJSON_Print (root);
+  result = g_strconcat (printed, "\n", NULL);
+  cJSON_free (printed);
+  return result;
+}

@@ -1,0 +1,45 @@
+/* util.h - error domain, exit codes and small helpers shared by every command. */
+#pragma once
+
+#include <glib.h>
+#include <cjson/cJSON.h>
+
+/* Exit codes shared by all commands (see sgplan(1), EXIT STATUS). */
+typedef enum {
+  SGPLAN_EXIT_OK = 0,        /* ok / compliant / valid */
+  SGPLAN_EXIT_NOT_OK = 1,    /* the answer is "not compliant" or "not valid" */
+  SGPLAN_EXIT_USAGE = 2,     /* usage or I/O error */
+  SGPLAN_EXIT_INPUT = 3,     /* invalid input */
+} SgplanExit;
+
+#define SGPLAN_ERROR (sgplan_error_quark ())
+GQuark sgplan_error_quark (void);
+
+typedef enum {
+  SGPLAN_ERROR_USAGE,   /* exit 2 */
+  SGPLAN_ERROR_IO,      /* exit 2 */
+  SGPLAN_ERROR_INPUT,   /* exit 3 */
+} SgplanErrorCode;
+
+int sgplan_exit_for_error (const GError *error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (cJSON, cJSON_Delete)
+
+/* Append S to OUT so that a terminal shows it literally: control characters,
+ * backslashes and invalid sequences become C-style escapes.  Export strings are
+ * untrusted; this keeps them from moving the cursor or hiding text. */
+void sgplan_append_printable (GString *out, const char *s);
+char *sgplan_printable (const char *s);
+
+/* Write CONTENTS to PATH atomically (temp file in the same folder + rename). */
+gboolean sgplan_write_atomic (const char *path, const char *contents, gsize len,
+                              GError **error);
+
+/* Write all of CONTENTS to stdout and flush; a short write is an I/O error. */
+gboolean sgplan_write_stdout (const char *contents, gsize len, GError **error);
+
+/* True when NAME is an AWS region name such as "us-east-1", "us-gov-west-1",
+ * "ap-southeast-4".  When PREFIX_LEN is not NULL, NAME may continue after the
+ * region (an availability zone such as "us-east-1a" or "us-west-2-lax-1a")
+ * and *PREFIX_LEN receives the region's length. */
+gboolean sgplan_region_prefix (const char *name, gsize *prefix_len);
