@@ -734,7 +734,8 @@ read_documents (Loader *l)
     at = 3; /* a byte order mark, as some editors write */
   if (!g_utf8_validate_len (l->buf + at, l->len - at, &invalid))
     return fail_at (l, (gsize) (invalid - l->buf),
-                    "invalid UTF-8: expected JSON text (an AWS CLI export)");
+                    *invalid == '\0' ? "binary data (a NUL byte): expected JSON text (an AWS CLI export)"
+                                      : "invalid UTF-8: expected JSON text (an AWS CLI export)");
   for (;;)
     {
       g_autoptr (cJSON) doc = NULL;

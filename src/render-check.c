@@ -80,7 +80,7 @@ text_enis (GString *out, const Finding *finding)
 static void
 text_references (GString *out, const Finding *finding)
 {
-  g_autoptr (Table) table = table_new (6);
+  g_autoptr (Table) table = table_new (7);
 
   g_string_append_printf (out, "  referenced by rules of other groups: %u\n",
                           finding->references->len);
@@ -92,9 +92,11 @@ text_references (GString *out, const Finding *finding)
       g_autofree char *flags = g_strjoin (" ", ref->cross_account ? "cross-account" : "",
                                           ref->peered ? "peered" : "", NULL);
 
+      g_autofree char *description = quoted (ref->rule->description);
+
       g_strstrip (flags);
       table_add (table, ref->group->id, name, rule_direction_name (ref->rule), traffic,
-                 ref->group->owner_id, flags);
+                 ref->group->owner_id, flags, description != NULL ? description : "");
     }
   table_render (table, out, 4);
   if (finding->outside->len > 0)
@@ -128,14 +130,14 @@ render_check_text (const Model *model, const Analysis *analysis)
     {
       const Finding *finding = analysis->findings->pdata[i];
       const Group *group = finding->group;
-      g_autoptr (Table) head = table_new (6);
+      g_autofree char *head = g_strdup_printf ("%s  %s  default group of %s, account %s, %s",
+                                               group->id, finding->failed ? "FAILED" : "PASSED",
+                                               group->vpc_id, group->owner_id, group->region);
 
       if (i > 0)
         g_string_append_c (out, '\n');
-      table_add (head, group->id, group->vpc_id, group->owner_id, group->region,
-                 finding->failed ? "FAILED" : "PASSED",
-                 finding->failed ? "(EC2.2: the default group allows traffic)" : "");
-      table_render (head, out, 0);
+      sgplan_append_printable (out, head);
+      g_string_append_c (out, '\n');
       text_rules (out, group);
       text_enis (out, finding);
       text_references (out, finding);
@@ -262,8 +264,6 @@ render_check_json (const Model *model, const Analysis *analysis)
 {
   g_autoptr (cJSON) root = cJSON_CreateObject ();
   cJSON *summary, *groups;
-  char *printed;
-  char *result;
 
   cJSON_AddStringToObject (root, "format", "sgplan-check");
   cJSON_AddNumberToObject (root, "version", 1);
@@ -278,8 +278,5 @@ render_check_json (const Model *model, const Analysis *analysis)
   groups = cJSON_AddArrayToObject (root, "default_groups");
   for (guint i = 0; i < analysis->findings->len; i++)
     cJSON_AddItemToArray (groups, json_finding (analysis->findings->pdata[i]));
-  printed = cJSON_Print (root);
-  result = g_strconcat (printed, "\n", NULL);
-  cJSON_free (printed);
-  return result;
+  return sgplan_json_print (root);
 }

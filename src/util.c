@@ -59,6 +59,30 @@ sgplan_printable (const char *s)
   return g_string_free (out, FALSE);
 }
 
+char *
+sgplan_json_print (const cJSON *item)
+{
+  char *printed = cJSON_Print (item);
+  GString *out = g_string_sized_new (strlen (printed) + 64);
+  gboolean line_start = TRUE;
+
+  /* cJSON indents with tabs and puts a tab after each ':'.  Inside strings
+   * it escapes tabs, so every raw tab is layout and can be rewritten. */
+  for (const char *p = printed; *p != '\0'; p++)
+    {
+      if (*p == '\t')
+        g_string_append (out, line_start ? "  " : " ");
+      else
+        {
+          g_string_append_c (out, *p);
+          line_start = *p == '\n';
+        }
+    }
+  g_string_append_c (out, '\n');
+  cJSON_free (printed);
+  return g_string_free (out, FALSE);
+}
+
 gboolean
 sgplan_write_atomic (const char *path, const char *contents, gsize len, GError **error)
 {

@@ -31,6 +31,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (cJSON, cJSON_Delete)
 void sgplan_append_printable (GString *out, const char *s);
 char *sgplan_printable (const char *s);
 
+/* JSON text of ITEM, indented by two spaces, ending in a newline (g_free). */
+char *sgplan_json_print (const cJSON *item);
+
 /* Write CONTENTS to PATH atomically (temp file in the same folder + rename). */
 gboolean sgplan_write_atomic (const char *path, const char *contents, gsize len,
                               GError **error);

@@ -1,0 +1,75 @@
+#!/bin/sh
+# cli.sh - the command line itself: help, usage errors, exit codes.
+. "$srcdir/tests/lib.sh"
+
+test_expect 'sgplan -h lists every command and exits 0' '
+  run_sgplan -h; expect_status 0
+  grep -q "^  check " "$TMP/stdout"
+'
+test_expect 'sgplan --help is the same as -h' '
+  sgplan --help >a; sgplan -h >b; cmp a b
+'
+test_expect 'sgplan with no command prints usage to stderr and exits 2' '
+  run_sgplan; expect_status 2
+  grep -q "^usage: sgplan COMMAND" "$TMP/stderr"
+  test ! -s "$TMP/stdout"
+'
+test_expect 'an unknown command is a usage error (exit 2)' '
+  run_sgplan frobnicate; expect_status 2
+  test "$(cat "$TMP/stderr")" = "sgplan: error: unknown command '\''frobnicate'\'' (see '\''sgplan --help'\'')"
+'
+for cmd in check; do
+  test_expect "sgplan $cmd -h shows its usage and exits 0" "
+    run_sgplan $cmd -h; expect_status 0
+    grep -q '^  sgplan $cmd \\[OPTION' \"\$TMP/stdout\"
+  "
+done
+test_expect 'an unknown option is a usage error (exit 2)' '
+  run_sgplan check --bogus "$srcdir/fixtures/compliant"; expect_status 2
+  grep -q "^sgplan: error: Unknown option --bogus (see '\''sgplan check --help'\'')$" "$TMP/stderr"
+'
+test_expect 'check without an export is a usage error (exit 2)' '
+  run_sgplan check; expect_status 2
+'
+test_expect 'check exits 0 when every default group PASSED' '
+  run_sgplan check "$srcdir/fixtures/compliant"; expect_status 0
+'
+test_expect 'check exits 1 when a default group FAILED' '
+  run_sgplan check "$srcdir/fixtures/unused-default"; expect_status 1
+'
+test_expect 'check reports the same state the same way whatever the argument order' '
+  cd "$srcdir/fixtures/instances"
+  sgplan check --format=json security-groups.json network-interfaces.json >"$TMP/a" || test $? -eq 1
+  sgplan check --format=json network-interfaces.json security-groups.json >"$TMP/b" || test $? -eq 1
+  cmp "$TMP/a" "$TMP/b"
+'
+test_expect 'a file named twice is read once' '
+  cd "$srcdir/fixtures/instances"
+  sgplan check . security-groups.json >"$TMP/a" || test $? -eq 1
+  sgplan check . >"$TMP/b" || test $? -eq 1
+  cmp "$TMP/a" "$TMP/b"
+'
+test_expect 'a full disk is an error, not silence' '
+  if test -w /dev/full; then
+    status=0; sgplan check "$srcdir/fixtures/compliant" >/dev/full 2>"$TMP/stderr" || status=$?
+    expect_status 2
+    grep -q "cannot write to standard output" "$TMP/stderr"
+  fi
+'
+test_expect '--version prints the version' '
+  sgplan --version | grep -q "^sgplan [0-9]"
+'
+test_expect '.ci/run runs exactly the test command of README.md' '
+  readme_cmd=$(sed -n "/^Run the whole test suite:/,/^\`\`\`\$/p" "$srcdir/README.md" | sed -n "4p")
+  test -n "$readme_cmd"
+  test "$(tail -n 1 "$srcdir/.ci/run")" = "$readme_cmd"
+'
+if command -v groff >/dev/null; then
+  test_expect 'the manual renders without warnings' '
+    groff -t -mandoc -ww -z -Tutf8 "$srcdir/man/sgplan.1" 2>warnings
+    test ! -s warnings || { cat warnings; false; }
+  '
+else
+  test_skip 'the manual renders without warnings' 'groff is not installed'
+fi
+test_done

@@ -1,0 +1,360 @@
+/* test-export.c - the export loader: kinds, atomic rules, regions, merging,
+ * and the positions that errors report. */
+#include "config.h"
+
+#include "export.h"
+#include "json-pos.h"
+#include "util.h"
+
+#include <string.h>
+#include <glib/gstdio.h>
+
+static char *
+fixture (const char *name)
+{
+  return g_build_filename (g_getenv ("srcdir") ? g_getenv ("srcdir") : ".", "fixtures", name, NULL);
+}
+
+static Model *
+load_fixture (const char *name, const char *region)
+{
+  g_autofree char *dir = fixture (name);
+  const char *paths[] = { dir };
+  g_autoptr (GError) error = NULL;
+  Model *model = export_load (paths, 1, region, &error);
+
+  g_assert_no_error (error);
+  return model;
+}
+
+/* Files made by a test, in a temporary folder removed afterwards. */
+typedef struct {
+  char *dir;
+  GPtrArray *paths;
+} TmpFiles;
+
+static void
+tmp_files_init (TmpFiles *t)
+{
+  t->dir = g_dir_make_tmp ("sgplan-export-XXXXXX", NULL);
+  t->paths = g_ptr_array_new_with_free_func (g_free);
+}
+
+static const char *
+tmp_file (TmpFiles *t, const char *name, const char *contents)
+{
+  char *path = g_build_filename (t->dir, name, NULL);
+  g_autofree char *parent = g_path_get_dirname (path);
+
+  g_mkdir_with_parents (parent, 0755);
+  g_assert_true (g_file_set_contents (path, contents, -1, NULL));
+  g_ptr_array_add (t->paths, path);
+  return path;
+}
+
+static void
+tmp_files_clear (TmpFiles *t)
+{
+  for (guint i = t->paths->len; i-- > 0;)
+    {
+      g_autofree char *parent = g_path_get_dirname (t->paths->pdata[i]);
+      g_unlink (t->paths->pdata[i]);
+      while (strcmp (parent, t->dir) != 0 && g_rmdir (parent) == 0)
+        {
+          char *up = g_path_get_dirname (parent);
+          g_free (parent);
+          parent = up;
+        }
+    }
+  g_rmdir (t->dir);
+  g_free (t->dir);
+  g_ptr_array_unref (t->paths);
+}
+
+static guint
+count_rules (const Group *group, RuleDirection direction)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < group->n_rules; i++)
+    n += group->rules[i].direction == direction;
+  return n;
+}
+
+static void
+test_atomic_rules (void)
+{
+  g_autoptr (Model) model = load_fixture ("custom-rules", NULL);
+  const Group *d = model_group (model, "sg-0c53249a53d98930e");
+  guint tcp443 = 0;
+
+  g_assert_nonnull (d);
+  g_assert_true (group_is_default (d));
+  g_assert_cmpuint (count_rules (d, RULE_INGRESS), ==, 9);
+  g_assert_cmpuint (count_rules (d, RULE_EGRESS), ==, 2);
+  for (guint i = 0; i < d->n_rules; i++)
+    {
+      const Rule *r = &d->rules[i];
+
+      /* describe-security-group-rules gave every rule its ID */
+      g_assert_nonnull (r->rule_id);
+      g_assert_true (g_str_has_prefix (r->rule_id, "sgr-"));
+      if (i > 0)
+        g_assert_cmpint (rule_compare (&d->rules[i - 1], r), <, 0);
+      if (r->direction == RULE_INGRESS && strcmp (r->protocol, "tcp") == 0 && r->from_port == 443)
+        tcp443++;
+      /* ESP has no ports; "50" stays a number */
+      if (strcmp (r->protocol, "50") == 0)
+        g_assert_cmpint (r->from_port, ==, SGPLAN_PORT_NONE);
+    }
+  /* one IpPermission with two IpRanges and one Ipv6Range is three atoms */
+  g_assert_cmpuint (tcp443, ==, 3);
+}
+
+static void
+test_service_enis (void)
+{
+  g_autoptr (Model) model = load_fixture ("service-enis", NULL);
+  const Eni *nat = model_eni (model, "eni-0e90cd714a3c049a7");
+  const Eni *lambda = model_eni (model, "eni-0f47d2bbab3d9183c");
+  GPtrArray *attached = model_enis_of_group (model, "sg-068fde4344f1a595a");
+
+  g_assert_nonnull (nat);
+  g_assert_cmpstr (nat->interface_type, ==, "nat_gateway");
+  g_assert_cmpuint (nat->n_groups, ==, 0);
+  g_assert_nonnull (lambda);
+  g_assert_cmpstr (lambda->interface_type, ==, "lambda");
+  g_assert_true (lambda->requester_managed);
+  g_assert_cmpstr (lambda->region, ==, "eu-west-1");
+  g_assert_cmpuint (attached->len, ==, 5);
+  for (guint i = 1; i < attached->len; i++)
+    g_assert_cmpint (strcmp (((Eni *) attached->pdata[i - 1])->id, ((Eni *) attached->pdata[i])->id), <, 0);
+}
+
+static void
+test_eni_group_order_kept (void)
+{
+  g_autoptr (Model) model = load_fixture ("instances", NULL);
+  const Eni *eni = model_eni (model, "eni-0a929432dcae8b49b");
+
+  g_assert_nonnull (eni);
+  g_assert_cmpuint (eni->n_groups, ==, 2);
+  g_assert_cmpstr (eni->groups[0].group_id, ==, "sg-05ceec6abe4ddc8f9");
+  g_assert_cmpstr (eni->groups[1].group_id, ==, "sg-036be720ae6065a01");
+  g_assert_cmpstr (eni->instance_id, ==, "i-0369cf6580c0e7059");
+}
+
+static void
+test_regions_from_path_and_pages (void)
+{
+  g_autoptr (Model) model = load_fixture ("multi-account", NULL);
+  /* 444455556666/eu-west-1 has no ENIs and two concatenated pages */
+  const Group *page1 = model_group (model, "sg-0c2d60d043d092382");
+  const Group *page2 = model_group (model, "sg-06439473439ca8075");
+  const Group *east = model_group (model, "sg-0997887146fb6e01d");
+
+  g_assert_nonnull (page1);
+  g_assert_nonnull (page2);
+  g_assert_cmpstr (page1->region, ==, "eu-west-1");
+  g_assert_cmpstr (page2->region, ==, "eu-west-1");
+  g_assert_cmpstr (page1->owner_id, ==, "444455556666");
+  g_assert_cmpstr (east->region, ==, "us-east-1");
+  g_assert_cmpstr (east->owner_id, ==, "111122223333");
+}
+
+static const char group_json[] =
+  "{\"SecurityGroups\":[{\"GroupId\":\"sg-1\",\"GroupName\":\"default\",\"OwnerId\":\"111122223333\","
+  "\"VpcId\":\"vpc-1\",\"IpPermissions\":[],\"IpPermissionsEgress\":[{\"IpProtocol\":\"-1\","
+  "\"IpRanges\":[{\"CidrIp\":\"0.0.0.0/0\"}]}]}]}";
+static const char eni_json[] =
+  "{\"NetworkInterfaces\":[{\"NetworkInterfaceId\":\"eni-1\",\"OwnerId\":\"111122223333\","
+  "\"VpcId\":\"vpc-1\",\"AvailabilityZone\":\"ap-southeast-2b\",\"Groups\":[{\"GroupId\":\"sg-1\"}]}]}";
+
+static void
+test_region_precedence (void)
+{
+  TmpFiles t;
+  g_autoptr (GError) error = NULL;
+
+  tmp_files_init (&t);
+  {
+    /* the folder name says eu-west-1, --region says us-east-1: the folder wins */
+    const char *path = tmp_file (&t, "eu-west-1/sg.json", group_json);
+    const char *paths[] = { path };
+    g_autoptr (Model) model = export_load (paths, 1, "us-east-1", &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (model_group (model, "sg-1")->region, ==, "eu-west-1");
+  }
+  {
+    /* an ENI's availability zone in the group's VPC beats the folder */
+    const char *eni = tmp_file (&t, "eu-west-1/eni.json", eni_json);
+    g_autofree char *dir = g_path_get_dirname (eni);
+    const char *paths[] = { dir };
+    g_autoptr (Model) model = export_load (paths, 1, NULL, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (model_group (model, "sg-1")->region, ==, "ap-southeast-2");
+    g_assert_cmpstr (model_eni (model, "eni-1")->region, ==, "ap-southeast-2");
+  }
+  {
+    /* no ENI, no region folder: --region */
+    const char *path = tmp_file (&t, "plain/sg.json", group_json);
+    const char *paths[] = { path };
+    g_autoptr (Model) model = export_load (paths, 1, "us-west-2", &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (model_group (model, "sg-1")->region, ==, "us-west-2");
+  }
+  {
+    /* nothing tells: an error that names the group and the fix */
+    const char *path = tmp_file (&t, "plain2/sg.json", group_json);
+    const char *paths[] = { path };
+    g_autoptr (Model) model = export_load (paths, 1, NULL, &error);
+
+    g_assert_null (model);
+    g_assert_error (error, SGPLAN_ERROR, SGPLAN_ERROR_INPUT);
+    g_assert_nonnull (strstr (error->message, "'sg-1'"));
+    g_assert_nonnull (strstr (error->message, "--region"));
+  }
+  tmp_files_clear (&t);
+}
+
+static void
+test_identical_objects_merge (void)
+{
+  TmpFiles t;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (Model) model = NULL;
+  const char *paths[2];
+
+  tmp_files_init (&t);
+  paths[0] = tmp_file (&t, "us-east-1/a.json", group_json);
+  /* same group in another file, keys in another order, plus a BOM and a page */
+  paths[1] = tmp_file (&t, "us-east-1/b.json",
+                       "\xef\xbb\xbf{\"SecurityGroups\":[{\"IpPermissionsEgress\":[{\"IpRanges\":"
+                       "[{\"CidrIp\":\"0.0.0.0/0\"}],\"IpProtocol\":\"-1\"}],\"IpPermissions\":[],"
+                       "\"VpcId\":\"vpc-1\",\"OwnerId\":\"111122223333\",\"GroupName\":\"default\","
+                       "\"GroupId\":\"sg-1\"}], \"NextToken\": \"abc\"}\n{\"NetworkInterfaces\": []}\n");
+  model = export_load (paths, 2, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (model->group_list->len, ==, 1);
+  g_assert_cmpuint (model_group (model, "sg-1")->n_rules, ==, 1);
+  g_assert_cmpuint (model->sources->len, ==, 2);
+  tmp_files_clear (&t);
+}
+
+static void
+test_source_hashes (void)
+{
+  TmpFiles t;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (Model) model = NULL;
+  const char *paths[1];
+  g_autofree char *expected = g_compute_checksum_for_string (G_CHECKSUM_SHA256, group_json, -1);
+
+  tmp_files_init (&t);
+  paths[0] = tmp_file (&t, "us-east-1/a.json", group_json);
+  model = export_load (paths, 1, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (((SourceFile *) model->sources->pdata[0])->sha256, ==, expected);
+  tmp_files_clear (&t);
+}
+
+static void
+test_references (void)
+{
+  g_autoptr (Model) model = load_fixture ("peering", NULL);
+  GPtrArray *refs = model_refs_to_group (model, "sg-06e6acfc703ddc98f");
+  const RuleRef *ref;
+
+  g_assert_cmpuint (refs->len, ==, 1);
+  ref = refs->pdata[0];
+  g_assert_cmpstr (ref->group->id, ==, "sg-0fc3931b042c76a89");
+  g_assert_cmpstr (ref->rule->peering_id, ==, "pcx-06172587bbee263bc");
+  g_assert_cmpstr (ref->rule->peer_owner, ==, "111122223333");
+  g_assert_cmpuint (model->references->len, ==, 2);
+}
+
+static void
+test_line_col (void)
+{
+  const char text[] = "{\n  \"caf\xc3\xa9\": x\n}";
+  guint line, col;
+
+  sgplan_json_line_col (text, sizeof text - 1, 0, &line, &col);
+  g_assert_cmpuint (line, ==, 1);
+  g_assert_cmpuint (col, ==, 1);
+  /* columns count characters: the é is one */
+  sgplan_json_line_col (text, sizeof text - 1, (gsize) (strchr (text, 'x') - text), &line, &col);
+  g_assert_cmpuint (line, ==, 2);
+  g_assert_cmpuint (col, ==, 11);
+}
+
+static void
+test_locate (void)
+{
+  const char text[] = "{\"a\": [1, {\"b\": \"x\\\"]\", \"c\": [true]}], \"d\": 2}";
+  SgplanJsonPath path = { 0 };
+
+  sgplan_json_path_push_key (&path, "a");
+  sgplan_json_path_push_index (&path, 1);
+  sgplan_json_path_push_key (&path, "c");
+  g_assert_cmpuint (sgplan_json_locate (text, sizeof text - 1, 0, &path), ==,
+                    (gsize) (strstr (text, "[true]") - text));
+  path.depth = 0;
+  sgplan_json_path_push_key (&path, "d");
+  g_assert_cmpuint (sgplan_json_locate (text, sizeof text - 1, 0, &path), ==,
+                    (gsize) (strstr (text, "2}") - text));
+  /* a step that cannot be followed stops at the deepest value found */
+  path.depth = 0;
+  sgplan_json_path_push_key (&path, "a");
+  sgplan_json_path_push_index (&path, 7);
+  g_assert_cmpuint (sgplan_json_locate (text, sizeof text - 1, 0, &path), ==,
+                    (gsize) (strchr (text, '[') - text));
+}
+
+static void
+test_diagnose (void)
+{
+  static const struct { const char *text; gsize offset; const char *message; } cases[] = {
+    { "{\"a\" 1}", 5, "expected ':' after an object member's name" },
+    { "[1 2]", 3, "expected ',' or ']' after an array element" },
+    { "{\"a\": tru}", 6, "expected a value (object, array, string, number, true, false or null)" },
+    { "{\"a\": \"\\q\"}", 8, "invalid escape in a string: expected one of \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\u" },
+    { "{1: 2}", 1, "expected a string (an object member's name)" },
+    { "[1,", 3, "unexpected end of input: the JSON text is truncated" },
+    { "\"abc", 4, "unexpected end of input: the JSON text is truncated" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      gsize offset = 0;
+      g_autofree char *message = sgplan_json_diagnose (cases[i].text, strlen (cases[i].text), 0, &offset);
+
+      g_assert_cmpstr (message, ==, cases[i].message);
+      g_assert_cmpuint (offset, ==, cases[i].offset);
+    }
+  {
+    gsize offset = 0;
+    g_assert_null (sgplan_json_diagnose ("{\"ok\": [1, 2.5e3, null]}", 24, 0, &offset));
+  }
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/export/atomic-rules", test_atomic_rules);
+  g_test_add_func ("/export/service-enis", test_service_enis);
+  g_test_add_func ("/export/eni-group-order-kept", test_eni_group_order_kept);
+  g_test_add_func ("/export/regions-from-path-and-pages", test_regions_from_path_and_pages);
+  g_test_add_func ("/export/region-precedence", test_region_precedence);
+  g_test_add_func ("/export/identical-objects-merge", test_identical_objects_merge);
+  g_test_add_func ("/export/source-hashes", test_source_hashes);
+  g_test_add_func ("/export/references", test_references);
+  g_test_add_func ("/json-pos/line-col", test_line_col);
+  g_test_add_func ("/json-pos/locate", test_locate);
+  g_test_add_func ("/json-pos/diagnose", test_diagnose);
+  return g_test_run ();
+}
