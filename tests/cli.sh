@@ -56,6 +56,13 @@ test_expect 'a full disk is an error, not silence' '
     grep -q "cannot write to standard output" "$TMP/stderr"
   fi
 '
+test_expect 'text from the export cannot drive the terminal' '
+  mkdir -p us-east-1
+  printf "%s" "{\"SecurityGroups\": [{\"GroupId\": \"sg-1\", \"GroupName\": \"default\", \"OwnerId\": \"111122223333\", \"VpcId\": \"vpc-1\", \"IpPermissions\": [{\"IpProtocol\": \"-1\", \"IpRanges\": [{\"CidrIp\": \"0.0.0.0/0\", \"Description\": \"\\u001b[2Jgone\\nfake line\"}]}], \"IpPermissionsEgress\": []}]}" >us-east-1/sg.json
+  run_sgplan check us-east-1; expect_status 1
+  if LC_ALL=C grep -q "$(printf "\033")" "$TMP/stdout"; then echo "raw escape in output"; false; fi
+  grep -qF "\"\\u001b[2Jgone\\nfake line\"" "$TMP/stdout"
+'
 test_expect '--version prints the version' '
   sgplan --version | grep -q "^sgplan [0-9]"
 '
