@@ -21,6 +21,8 @@ typedef struct {
 } SgplanCommand;
 
 int cmd_check (int argc, char **argv, GError **error);
+int cmd_plan (int argc, char **argv, GError **error);
+int cmd_show (int argc, char **argv, GError **error);
 
 /* Parse a command's options; usage errors become SGPLAN_ERROR_USAGE.
  * PARAMETERS is the text after the command name in the usage line. */

@@ -14,6 +14,8 @@
 
 static const SgplanCommand commands[] = {
   { "check", cmd_check, "EC2.2 status of every default group and what uses it" },
+  { "plan", cmd_plan, "the change set that remediates them, with its rollback" },
+  { "show", cmd_show, "a change set summarised for a reviewer (text or Markdown)" },
   { NULL, NULL, NULL },
 };
 

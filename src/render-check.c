@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "render-check.h"
+#include "json-model.h"
 #include "table.h"
 #include "util.h"
 
@@ -157,108 +158,6 @@ render_check_text (const Model *model, const Analysis *analysis)
   return g_string_free (out, FALSE);
 }
 
-static void
-add_string (cJSON *obj, const char *key, const char *value)
-{
-  if (value != NULL)
-    cJSON_AddStringToObject (obj, key, value);
-}
-
-static void
-add_ports (cJSON *obj, const Rule *rule)
-{
-  if (rule->from_port != SGPLAN_PORT_NONE)
-    cJSON_AddNumberToObject (obj, "from_port", rule->from_port);
-  if (rule->to_port != SGPLAN_PORT_NONE)
-    cJSON_AddNumberToObject (obj, "to_port", rule->to_port);
-}
-
-static cJSON *
-json_rule (const Rule *rule)
-{
-  cJSON *obj = cJSON_CreateObject ();
-
-  cJSON_AddStringToObject (obj, "direction", rule_direction_name (rule));
-  cJSON_AddStringToObject (obj, "protocol", rule->protocol);
-  add_ports (obj, rule);
-  cJSON_AddStringToObject (obj, "peer_kind", rule_peer_kind_name (rule));
-  cJSON_AddStringToObject (obj, "peer", rule->peer);
-  add_string (obj, "peer_owner_id", rule->peer_owner);
-  add_string (obj, "peer_vpc_id", rule->peer_vpc);
-  add_string (obj, "peering_id", rule->peering_id);
-  add_string (obj, "description", rule->description);
-  add_string (obj, "rule_id", rule->rule_id);
-  return obj;
-}
-
-static cJSON *
-json_eni (const Eni *eni)
-{
-  cJSON *obj = cJSON_CreateObject ();
-
-  cJSON_AddStringToObject (obj, "id", eni->id);
-  add_string (obj, "interface_type", eni->interface_type);
-  cJSON_AddStringToObject (obj, "owner_id", eni->owner_id);
-  add_string (obj, "description", eni->description);
-  add_string (obj, "instance_id", eni->instance_id);
-  cJSON_AddBoolToObject (obj, "requester_managed", eni->requester_managed);
-  add_string (obj, "requester_id", eni->requester_id);
-  add_string (obj, "availability_zone", eni->availability_zone);
-  return obj;
-}
-
-static cJSON *
-json_reference (const Reference *ref)
-{
-  cJSON *obj = cJSON_CreateObject ();
-
-  cJSON_AddStringToObject (obj, "group_id", ref->group->id);
-  cJSON_AddStringToObject (obj, "group_name", ref->group->name);
-  cJSON_AddStringToObject (obj, "owner_id", ref->group->owner_id);
-  add_string (obj, "vpc_id", ref->group->vpc_id);
-  cJSON_AddItemToObject (obj, "rule", json_rule (ref->rule));
-  cJSON_AddBoolToObject (obj, "cross_account", ref->cross_account);
-  cJSON_AddBoolToObject (obj, "peered", ref->peered);
-  return obj;
-}
-
-static cJSON *
-json_finding (const Finding *finding)
-{
-  const Group *group = finding->group;
-  cJSON *obj = cJSON_CreateObject ();
-  cJSON *rules, *enis, *refs, *outside;
-
-  cJSON_AddStringToObject (obj, "group_id", group->id);
-  cJSON_AddStringToObject (obj, "group_name", group->name);
-  add_string (obj, "description", group->description);
-  cJSON_AddStringToObject (obj, "vpc_id", group->vpc_id);
-  cJSON_AddStringToObject (obj, "owner_id", group->owner_id);
-  cJSON_AddStringToObject (obj, "region", group->region);
-  cJSON_AddStringToObject (obj, "status", finding->failed ? "FAILED" : "PASSED");
-  rules = cJSON_AddArrayToObject (obj, "rules");
-  for (guint i = 0; i < group->n_rules; i++)
-    cJSON_AddItemToArray (rules, json_rule (&group->rules[i]));
-  enis = cJSON_AddArrayToObject (obj, "attached_interfaces");
-  for (guint i = 0; i < finding->enis->len; i++)
-    cJSON_AddItemToArray (enis, json_eni (finding->enis->pdata[i]));
-  refs = cJSON_AddArrayToObject (obj, "references");
-  for (guint i = 0; i < finding->references->len; i++)
-    cJSON_AddItemToArray (refs, json_reference (finding->references->pdata[i]));
-  outside = cJSON_AddArrayToObject (obj, "outside_references");
-  for (guint i = 0; i < finding->outside->len; i++)
-    {
-      const GroupReference *gr = finding->outside->pdata[i];
-      cJSON *o = cJSON_CreateObject ();
-
-      cJSON_AddStringToObject (o, "referencing_vpc_id", gr->referencing_vpc);
-      add_string (o, "peering_id", gr->peering_id);
-      add_string (o, "transit_gateway_id", gr->transit_gateway_id);
-      cJSON_AddItemToArray (outside, o);
-    }
-  return obj;
-}
-
 char *
 render_check_json (const Model *model, const Analysis *analysis)
 {
@@ -277,6 +176,6 @@ render_check_json (const Model *model, const Analysis *analysis)
   cJSON_AddNumberToObject (summary, "outside_references", analysis->outside);
   groups = cJSON_AddArrayToObject (root, "default_groups");
   for (guint i = 0; i < analysis->findings->len; i++)
-    cJSON_AddItemToArray (groups, json_finding (analysis->findings->pdata[i]));
+    cJSON_AddItemToArray (groups, json_from_finding (analysis->findings->pdata[i]));
   return sgplan_json_print (root);
 }

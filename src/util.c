@@ -4,6 +4,9 @@
 #include "util.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <string.h>
 #include <glib/gstdio.h>
@@ -81,6 +84,50 @@ sgplan_json_print (const cJSON *item)
   g_string_append_c (out, '\n');
   cJSON_free (printed);
   return g_string_free (out, FALSE);
+}
+
+gboolean
+sgplan_read_file (const char *path, char **contents, gsize *len, GError **error)
+{
+  int fd = open (path, O_RDONLY | O_CLOEXEC);
+  struct stat st;
+  GString *buf;
+
+  if (fd < 0 || fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
+    {
+      int saved = fd < 0 ? errno : S_ISDIR (st.st_mode) ? EISDIR : EINVAL;
+
+      if (fd >= 0)
+        close (fd);
+      g_set_error (error, SGPLAN_ERROR, SGPLAN_ERROR_IO, "cannot read '%s': %s", path,
+                   saved == EINVAL ? "not a regular file" : g_strerror (saved));
+      return FALSE;
+    }
+  buf = g_string_sized_new ((gsize) st.st_size + 1);
+  for (;;)
+    {
+      char chunk[65536];
+      ssize_t n = read (fd, chunk, sizeof chunk);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          int saved = errno;
+          close (fd);
+          g_string_free (buf, TRUE);
+          g_set_error (error, SGPLAN_ERROR, SGPLAN_ERROR_IO, "cannot read '%s': %s", path,
+                       g_strerror (saved));
+          return FALSE;
+        }
+      if (n == 0)
+        break;
+      g_string_append_len (buf, chunk, n);
+    }
+  close (fd);
+  *len = buf->len;
+  *contents = g_string_free (buf, FALSE);
+  return TRUE;
 }
 
 gboolean

@@ -34,6 +34,10 @@ char *sgplan_printable (const char *s);
 /* JSON text of ITEM, indented by two spaces, ending in a newline (g_free). */
 char *sgplan_json_print (const cJSON *item);
 
+/* Read all of PATH (a regular file); errors are SGPLAN_ERROR_IO and say
+ * "cannot read 'PATH': <reason>". */
+gboolean sgplan_read_file (const char *path, char **contents, gsize *len, GError **error);
+
 /* Write CONTENTS to PATH atomically (temp file in the same folder + rename). */
 gboolean sgplan_write_atomic (const char *path, const char *contents, gsize len,
                               GError **error);

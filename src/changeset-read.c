@@ -1,0 +1,639 @@
+/* changeset-read.c - reading a change set back, with errors that point at
+ * the offending line and column.
+ *
+ * A change set may have been edited by hand or come from anywhere, so every
+ * value is checked.  YAML is parsed with libyaml (positions from its marks),
+ * JSON with cJSON (positions by following the value's path in the text).
+ * Only the structure is checked here; whether the steps are right is what
+ * `sgplan validate` decides. */
+#include "config.h"
+
+#include "changeset-read.h"
+#include "changeset.h"
+#include "json-pos.h"
+#include "util.h"
+#include "yaml-cjson.h"
+
+#include <string.h>
+
+typedef struct {
+  const char *file;
+  const char *text;
+  gsize len;
+  GHashTable *marks; /* YAML: node -> position; NULL for JSON */
+  SgplanJsonPath path;
+  Plan *store;
+  GError **error;
+} Reader;
+
+static gboolean G_GNUC_PRINTF (3, 4)
+reader_fail (Reader *r, const cJSON *node, const char *format, ...)
+{
+  va_list args;
+  g_autofree char *message = NULL;
+  guint line, col;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  if (r->marks != NULL)
+    {
+      gpointer mark = g_hash_table_lookup (r->marks, node);
+
+      line = SGPLAN_YAML_MARK_LINE (mark);
+      col = SGPLAN_YAML_MARK_COLUMN (mark);
+    }
+  else
+    sgplan_json_line_col (r->text, r->len, sgplan_json_locate (r->text, r->len, 0, &r->path),
+                          &line, &col);
+  g_set_error (r->error, SGPLAN_ERROR, SGPLAN_ERROR_INPUT, "'%s':%u:%u: %s", r->file, line, col,
+               message);
+  return FALSE;
+}
+
+/* Member KEY of OBJ, checked for TYPE; NULL (with the error set) when it is
+ * missing and required or has the wrong type.  On success the path holds
+ * KEY: the caller pops it. */
+typedef enum { T_STRING, T_INT, T_BOOL, T_ARRAY, T_OBJECT } Type;
+
+static const cJSON *
+member (Reader *r, const cJSON *obj, const char *key, Type type, gboolean required, gboolean *ok)
+{
+  static const char *const type_names[] = { "a string", "an integer", "true or false",
+                                            "a list", "a mapping" };
+  const cJSON *item = cJSON_GetObjectItemCaseSensitive (obj, key);
+  gboolean good;
+
+  *ok = TRUE;
+  if (item == NULL || (cJSON_IsNull (item) && !required))
+    {
+      if (required)
+        *ok = reader_fail (r, obj, "expected \"%s\" (%s)", key, type_names[type]);
+      return NULL;
+    }
+  sgplan_json_path_push_key (&r->path, key);
+  switch (type)
+    {
+    case T_STRING: good = cJSON_IsString (item); break;
+    case T_INT: good = cJSON_IsNumber (item) && item->valuedouble == (double) (gint64) item->valuedouble; break;
+    case T_BOOL: good = cJSON_IsBool (item); break;
+    case T_ARRAY: good = cJSON_IsArray (item); break;
+    default: good = cJSON_IsObject (item); break;
+    }
+  if (!good)
+    {
+      *ok = reader_fail (r, item, "\"%s\" must be %s", key, type_names[type]);
+      return NULL;
+    }
+  sgplan_json_path_pop (&r->path);
+  return item;
+}
+
+static gboolean
+get_string (Reader *r, const cJSON *obj, const char *key, gboolean required, const char **out)
+{
+  gboolean ok;
+  const cJSON *item = member (r, obj, key, T_STRING, required, &ok);
+
+  *out = item != NULL ? plan_str (r->store, item->valuestring) : NULL;
+  return ok;
+}
+
+static gboolean
+get_int (Reader *r, const cJSON *obj, const char *key, gboolean required, gint64 min, gint64 max,
+         gint64 *out)
+{
+  gboolean ok;
+  const cJSON *item = member (r, obj, key, T_INT, required, &ok);
+
+  if (item == NULL)
+    return ok;
+  if (item->valuedouble < (double) min || item->valuedouble > (double) max)
+    {
+      sgplan_json_path_push_key (&r->path, key);
+      return reader_fail (r, item, "\"%s\" must be from %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT,
+                          key, min, max);
+    }
+  *out = (gint64) item->valuedouble;
+  return TRUE;
+}
+
+static gboolean
+get_strings (Reader *r, const cJSON *obj, const char *key, const char ***out, guint *n)
+{
+  gboolean ok;
+  const cJSON *array = member (r, obj, key, T_ARRAY, TRUE, &ok), *item;
+  guint i = 0;
+
+  if (array == NULL)
+    return FALSE;
+  *out = g_new0 (const char *, cJSON_GetArraySize (array) + 1);
+  sgplan_json_path_push_key (&r->path, key);
+  cJSON_ArrayForEach (item, array)
+    {
+      sgplan_json_path_push_index (&r->path, i);
+      if (!cJSON_IsString (item))
+        return reader_fail (r, item, "expected a string (a security group ID)");
+      (*out)[i++] = plan_str (r->store, item->valuestring);
+      sgplan_json_path_pop (&r->path);
+    }
+  sgplan_json_path_pop (&r->path);
+  *n = i;
+  return TRUE;
+}
+
+static gboolean
+read_rule (Reader *r, const cJSON *obj, Rule *rule)
+{
+  const char *direction, *protocol, *kind;
+  gint64 from = SGPLAN_PORT_NONE, to = SGPLAN_PORT_NONE;
+  static const char *const kinds[] = { "cidr4", "cidr6", "prefix-list", "group" };
+
+  memset (rule, 0, sizeof *rule);
+  if (!cJSON_IsObject (obj))
+    return reader_fail (r, obj, "expected a rule (a mapping)");
+  if (!get_string (r, obj, "direction", TRUE, &direction) || !get_string (r, obj, "protocol", TRUE, &protocol)
+      || !get_int (r, obj, "from_port", FALSE, -1, 65535, &from)
+      || !get_int (r, obj, "to_port", FALSE, -1, 65535, &to)
+      || !get_string (r, obj, "peer_kind", TRUE, &kind) || !get_string (r, obj, "peer", TRUE, &rule->peer)
+      || !get_string (r, obj, "peer_owner_id", FALSE, &rule->peer_owner)
+      || !get_string (r, obj, "peer_vpc_id", FALSE, &rule->peer_vpc)
+      || !get_string (r, obj, "peering_id", FALSE, &rule->peering_id)
+      || !get_string (r, obj, "description", FALSE, &rule->description)
+      || !get_string (r, obj, "rule_id", FALSE, &rule->rule_id))
+    return FALSE;
+  if (strcmp (direction, "inbound") != 0 && strcmp (direction, "outbound") != 0)
+    return reader_fail (r, obj, "\"direction\" must be inbound or outbound");
+  rule->direction = strcmp (direction, "outbound") == 0 ? RULE_EGRESS : RULE_INGRESS;
+  rule->protocol = protocol;
+  rule->from_port = (gint32) from;
+  rule->to_port = (gint32) to;
+  rule->peer_kind = G_N_ELEMENTS (kinds);
+  for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+    if (strcmp (kind, kinds[k]) == 0)
+      rule->peer_kind = k;
+  if (rule->peer_kind == G_N_ELEMENTS (kinds))
+    return reader_fail (r, obj, "\"peer_kind\" must be cidr4, cidr6, prefix-list or group");
+  return TRUE;
+}
+
+static gboolean
+read_rules (Reader *r, const cJSON *obj, Step *step)
+{
+  gboolean ok;
+  const cJSON *array = member (r, obj, "rules", T_ARRAY, TRUE, &ok), *item;
+  guint i = 0;
+
+  if (array == NULL)
+    return FALSE;
+  step->rules = g_new0 (Rule, cJSON_GetArraySize (array) + 1);
+  sgplan_json_path_push_key (&r->path, "rules");
+  cJSON_ArrayForEach (item, array)
+    {
+      sgplan_json_path_push_index (&r->path, i);
+      if (!read_rule (r, item, &step->rules[i]))
+        return FALSE;
+      if (step->rules[i].direction != step_action_direction (step->action))
+        return reader_fail (r, item, "an %s rule in a %s step",
+                            step->rules[i].direction == RULE_EGRESS ? "outbound" : "inbound",
+                            step_action_name (step->action));
+      i++;
+      sgplan_json_path_pop (&r->path);
+    }
+  sgplan_json_path_pop (&r->path);
+  step->n_rules = i;
+  if (i == 0)
+    return reader_fail (r, array, "expected at least one rule");
+  return TRUE;
+}
+
+static gboolean
+read_tags (Reader *r, const cJSON *obj, Step *step)
+{
+  gboolean ok;
+  const cJSON *array = member (r, obj, "tags", T_ARRAY, TRUE, &ok), *item;
+  guint i = 0;
+
+  if (array == NULL)
+    return FALSE;
+  step->tags = g_new0 (Tag, cJSON_GetArraySize (array) + 1);
+  sgplan_json_path_push_key (&r->path, "tags");
+  cJSON_ArrayForEach (item, array)
+    {
+      sgplan_json_path_push_index (&r->path, i);
+      if (!cJSON_IsObject (item))
+        return reader_fail (r, item, "expected a tag: {key, value}");
+      if (!get_string (r, item, "key", TRUE, &step->tags[i].key)
+          || !get_string (r, item, "value", TRUE, &step->tags[i].value))
+        return FALSE;
+      i++;
+      sgplan_json_path_pop (&r->path);
+    }
+  sgplan_json_path_pop (&r->path);
+  step->n_tags = i;
+  return TRUE;
+}
+
+/* The precondition a step states must be the one its fields imply. */
+static gboolean
+check_precondition (Reader *r, const cJSON *obj, const Step *step)
+{
+  gboolean ok;
+  const cJSON *stated = member (r, obj, "precondition", T_OBJECT, TRUE, &ok);
+  g_autoptr (cJSON) expected = NULL;
+  g_autoptr (cJSON) fields = NULL;
+
+  if (stated == NULL)
+    return FALSE;
+  fields = changeset_step_json (step, FALSE);
+  expected = cJSON_DetachItemFromObjectCaseSensitive (fields, "precondition");
+  if (!cJSON_Compare (stated, expected, TRUE))
+    {
+      g_autofree char *want = cJSON_PrintUnformatted (expected);
+      sgplan_json_path_push_key (&r->path, "precondition");
+      return reader_fail (r, stated, "this precondition does not match the step: expected %s", want);
+    }
+  return TRUE;
+}
+
+/* The fields of a step (shared by steps, inverses and rollback entries). */
+static gboolean
+read_step_fields (Reader *r, const cJSON *obj, Step *step)
+{
+  const char *action;
+
+  if (!cJSON_IsObject (obj))
+    return reader_fail (r, obj, "expected a step (a mapping)");
+  if (!get_string (r, obj, "action", TRUE, &action))
+    return FALSE;
+  step->action = step_action_from_name (action);
+  if (step->action == ACTION_COUNT)
+    {
+      sgplan_json_path_push_key (&r->path, "action");
+      return reader_fail (r, cJSON_GetObjectItemCaseSensitive (obj, "action"),
+                          "unknown action '%s'", action);
+    }
+  if (!get_string (r, obj, "account", TRUE, &step->account)
+      || !get_string (r, obj, "region", TRUE, &step->region))
+    return FALSE;
+  switch (step->action)
+    {
+    case ACTION_CREATE_GROUP:
+    case ACTION_DELETE_GROUP:
+      if (!get_string (r, obj, "group_id", TRUE, &step->group_id)
+          || !get_string (r, obj, "vpc_id", TRUE, &step->vpc_id)
+          || !get_string (r, obj, "group_name", TRUE, &step->group_name)
+          || !get_string (r, obj, "description", TRUE, &step->description)
+          || !read_tags (r, obj, step))
+        return FALSE;
+      break;
+    case ACTION_MODIFY_ENI_GROUPS:
+      if (!get_string (r, obj, "network_interface_id", TRUE, &step->eni_id)
+          || !get_strings (r, obj, "groups_before", &step->groups_before, &step->n_before)
+          || !get_strings (r, obj, "groups_after", &step->groups_after, &step->n_after))
+        return FALSE;
+      break;
+    default:
+      if (!get_string (r, obj, "group_id", TRUE, &step->group_id) || !read_rules (r, obj, step))
+        return FALSE;
+      break;
+    }
+  return check_precondition (r, obj, step);
+}
+
+static gboolean
+read_steps (Reader *r, ChangeSet *cs, const cJSON *group_obj, ChangeSetGroup *g)
+{
+  gboolean ok;
+  const cJSON *array = member (r, group_obj, "steps", T_ARRAY, TRUE, &ok), *item;
+  guint i = 0;
+
+  if (array == NULL)
+    return FALSE;
+  g->first_step = cs->steps->len;
+  sgplan_json_path_push_key (&r->path, "steps");
+  cJSON_ArrayForEach (item, array)
+    {
+      Step *step = g_new0 (Step, 1);
+      Step *inverse = g_new0 (Step, 1);
+      gint64 id = 0;
+      const cJSON *inv;
+
+      g_ptr_array_add (cs->steps, step);
+      g_ptr_array_add (cs->inverses, inverse);
+      sgplan_json_path_push_index (&r->path, i++);
+      if (!read_step_fields (r, item, step) || !get_string (r, item, "purpose", TRUE, &step->purpose)
+          || !get_int (r, item, "id", TRUE, 1, G_MAXINT32, &id))
+        return FALSE;
+      if ((guint) id != cs->steps->len)
+        {
+          sgplan_json_path_push_key (&r->path, "id");
+          return reader_fail (r, cJSON_GetObjectItemCaseSensitive (item, "id"),
+                              "step ids must count up from 1 through the change set: expected %u",
+                              cs->steps->len);
+        }
+      inv = member (r, item, "inverse", T_OBJECT, TRUE, &ok);
+      if (inv == NULL)
+        return FALSE;
+      sgplan_json_path_push_key (&r->path, "inverse");
+      if (!read_step_fields (r, inv, inverse))
+        return FALSE;
+      sgplan_json_path_pop (&r->path);
+      sgplan_json_path_pop (&r->path);
+    }
+  sgplan_json_path_pop (&r->path);
+  g->n_steps = cs->steps->len - g->first_step;
+  return TRUE;
+}
+
+static guint
+array_len (const cJSON *obj, const char *key)
+{
+  return (guint) cJSON_GetArraySize (cJSON_GetObjectItemCaseSensitive (obj, key));
+}
+
+static gboolean
+read_warnings (Reader *r, const cJSON *obj, GPtrArray *out)
+{
+  gboolean ok;
+  const cJSON *array = member (r, obj, "warnings", T_ARRAY, TRUE, &ok), *item;
+  guint i = 0;
+
+  if (array == NULL)
+    return FALSE;
+  sgplan_json_path_push_key (&r->path, "warnings");
+  cJSON_ArrayForEach (item, array)
+    {
+      sgplan_json_path_push_index (&r->path, i++);
+      if (!cJSON_IsString (item))
+        return reader_fail (r, item, "expected a warning (a string)");
+      g_ptr_array_add (out, (gpointer) plan_str (r->store, item->valuestring));
+      sgplan_json_path_pop (&r->path);
+    }
+  sgplan_json_path_pop (&r->path);
+  return TRUE;
+}
+
+static void
+group_free (gpointer data)
+{
+  ChangeSetGroup *g = data;
+
+  g_ptr_array_unref (g->warnings);
+  g_free (g);
+}
+
+static gboolean
+read_group (Reader *r, ChangeSet *cs, const cJSON *obj)
+{
+  ChangeSetGroup *g = g_new0 (ChangeSetGroup, 1);
+  const char *decision;
+  const cJSON *findings, *replacement;
+  gboolean ok;
+
+  g->warnings = g_ptr_array_new ();
+  g_ptr_array_add (cs->groups, g);
+  if (!cJSON_IsObject (obj))
+    return reader_fail (r, obj, "expected a default group (a mapping)");
+  if (!get_string (r, obj, "group_id", TRUE, &g->group_id)
+      || !get_string (r, obj, "vpc_id", TRUE, &g->vpc_id)
+      || !get_string (r, obj, "owner_id", TRUE, &g->owner_id)
+      || !get_string (r, obj, "region", TRUE, &g->region)
+      || !get_string (r, obj, "status", TRUE, &g->status)
+      || !get_string (r, obj, "decision", TRUE, &decision)
+      || !get_string (r, obj, "reason", FALSE, &g->reason)
+      || !get_string (r, obj, "unblock", FALSE, &g->unblock))
+    return FALSE;
+  g->decision = decision_from_name (decision);
+  if (g->decision == DECISION_COUNT)
+    {
+      sgplan_json_path_push_key (&r->path, "decision");
+      return reader_fail (r, cJSON_GetObjectItemCaseSensitive (obj, "decision"),
+                          "unknown decision '%s' (expected compliant, revoke, migrate, blocked or excepted)",
+                          decision);
+    }
+  cs->counts[g->decision]++;
+  replacement = member (r, obj, "replacement", T_OBJECT, g->decision == DECISION_MIGRATE, &ok);
+  if (!ok)
+    return FALSE;
+  if (replacement != NULL)
+    {
+      sgplan_json_path_push_key (&r->path, "replacement");
+      if (!get_string (r, replacement, "group_id", TRUE, &g->replacement_id)
+          || !get_string (r, replacement, "group_name", TRUE, &g->replacement_name))
+        return FALSE;
+      sgplan_json_path_pop (&r->path);
+    }
+  findings = member (r, obj, "findings", T_OBJECT, TRUE, &ok);
+  if (findings == NULL)
+    return FALSE;
+  g->n_rules = array_len (findings, "rules");
+  g->n_attached = array_len (findings, "attached_interfaces");
+  g->n_references = array_len (findings, "references");
+  g->n_outside = array_len (findings, "outside_references");
+  return read_warnings (r, obj, g->warnings) && read_steps (r, cs, obj, g);
+}
+
+static gboolean
+read_rollback (Reader *r, ChangeSet *cs, const cJSON *root)
+{
+  gboolean ok;
+  const cJSON *array = member (r, root, "rollback", T_ARRAY, TRUE, &ok), *item;
+  guint i = 0;
+
+  if (array == NULL)
+    return FALSE;
+  sgplan_json_path_push_key (&r->path, "rollback");
+  cJSON_ArrayForEach (item, array)
+    {
+      Step *step = g_new0 (Step, 1);
+      gint64 undoes = 0;
+
+      g_ptr_array_add (cs->rollback, step);
+      sgplan_json_path_push_index (&r->path, i++);
+      if (!read_step_fields (r, item, step)
+          || !get_int (r, item, "undoes", TRUE, 1, cs->steps->len, &undoes))
+        return FALSE;
+      {
+        guint u = (guint) undoes;
+        g_array_append_val (cs->rollback_undoes, u);
+      }
+      sgplan_json_path_pop (&r->path);
+    }
+  sgplan_json_path_pop (&r->path);
+  return TRUE;
+}
+
+static gboolean
+read_inputs (Reader *r, ChangeSet *cs, const cJSON *root)
+{
+  gboolean ok;
+  const cJSON *array = member (r, root, "inputs", T_ARRAY, TRUE, &ok), *item;
+  guint i = 0;
+
+  if (array == NULL)
+    return FALSE;
+  sgplan_json_path_push_key (&r->path, "inputs");
+  cJSON_ArrayForEach (item, array)
+    {
+      SourceFile *src = g_new0 (SourceFile, 1);
+      const char *sha;
+
+      g_ptr_array_add (cs->inputs, src);
+      sgplan_json_path_push_index (&r->path, i++);
+      if (!cJSON_IsObject (item))
+        return reader_fail (r, item, "expected an input: {path, sha256}");
+      if (!get_string (r, item, "path", TRUE, &src->path) || !get_string (r, item, "sha256", TRUE, &sha))
+        return FALSE;
+      g_strlcpy (src->sha256, sha, sizeof src->sha256);
+      sgplan_json_path_pop (&r->path);
+    }
+  sgplan_json_path_pop (&r->path);
+  return TRUE;
+}
+
+static gboolean
+read_root (Reader *r, ChangeSet *cs, const cJSON *root)
+{
+  const char *format;
+  gint64 version = 0;
+  const cJSON *groups, *item;
+  gboolean ok;
+  guint i = 0;
+
+  if (!cJSON_IsObject (root))
+    return reader_fail (r, root, "expected a change set (a mapping with \"format: %s\")", CHANGESET_FORMAT);
+  if (!get_string (r, root, "format", TRUE, &format))
+    return FALSE;
+  if (strcmp (format, CHANGESET_FORMAT) != 0)
+    {
+      sgplan_json_path_push_key (&r->path, "format");
+      return reader_fail (r, cJSON_GetObjectItemCaseSensitive (root, "format"),
+                          "\"format\" is '%s': expected '%s'", format, CHANGESET_FORMAT);
+    }
+  if (!get_int (r, root, "version", TRUE, 0, G_MAXINT32, &version))
+    return FALSE;
+  if (version != CHANGESET_VERSION)
+    {
+      sgplan_json_path_push_key (&r->path, "version");
+      return reader_fail (r, cJSON_GetObjectItemCaseSensitive (root, "version"),
+                          "change set version %" G_GINT64_FORMAT " is not supported: this sgplan reads version %d",
+                          version, CHANGESET_VERSION);
+    }
+  if (!get_string (r, root, "fingerprint", TRUE, &cs->fingerprint))
+    return FALSE;
+  if (strlen (cs->fingerprint) != 64 || strspn (cs->fingerprint, "0123456789abcdef") != 64)
+    {
+      sgplan_json_path_push_key (&r->path, "fingerprint");
+      return reader_fail (r, cJSON_GetObjectItemCaseSensitive (root, "fingerprint"),
+                          "\"fingerprint\" must be 64 lowercase hexadecimal digits (SHA-256)");
+    }
+  if (!read_inputs (r, cs, root) || !read_warnings (r, root, cs->warnings))
+    return FALSE;
+  groups = member (r, root, "default_groups", T_ARRAY, TRUE, &ok);
+  if (groups == NULL)
+    return FALSE;
+  sgplan_json_path_push_key (&r->path, "default_groups");
+  cJSON_ArrayForEach (item, groups)
+    {
+      sgplan_json_path_push_index (&r->path, i++);
+      if (!read_group (r, cs, item))
+        return FALSE;
+      sgplan_json_path_pop (&r->path);
+    }
+  sgplan_json_path_pop (&r->path);
+  return read_rollback (r, cs, root);
+}
+
+void
+changeset_free (ChangeSet *cs)
+{
+  if (cs == NULL)
+    return;
+  g_free (cs->path);
+  g_ptr_array_unref (cs->inputs);
+  g_ptr_array_unref (cs->warnings);
+  g_ptr_array_unref (cs->groups);
+  g_ptr_array_unref (cs->inverses);
+  g_ptr_array_unref (cs->rollback);
+  g_array_unref (cs->rollback_undoes);
+  plan_free (cs->store);
+  g_free (cs);
+}
+
+ChangeSet *
+changeset_read (const char *path, GError **error)
+{
+  g_autoptr (ChangeSet) cs = g_new0 (ChangeSet, 1);
+  g_autofree char *text = NULL;
+  gsize len;
+  g_autoptr (cJSON) root = NULL;
+  g_autoptr (GHashTable) marks = NULL;
+  Reader r = { 0 };
+  gsize start;
+
+  cs->path = g_strdup (path);
+  cs->store = plan_new ();
+  cs->steps = cs->store->steps;
+  cs->inputs = g_ptr_array_new_with_free_func (g_free);
+  cs->warnings = g_ptr_array_new ();
+  cs->groups = g_ptr_array_new_with_free_func (group_free);
+  cs->inverses = g_ptr_array_new_with_free_func ((GDestroyNotify) step_free);
+  cs->rollback = g_ptr_array_new_with_free_func ((GDestroyNotify) step_free);
+  cs->rollback_undoes = g_array_new (FALSE, FALSE, sizeof (guint));
+  if (!sgplan_read_file (path, &text, &len, error))
+    return NULL;
+  start = sgplan_json_skip_ws (text, len, 0);
+  if (start < len && text[start] == '{')
+    {
+      /* JSON */
+      const char *end = NULL;
+      const char *invalid;
+
+      if (!g_utf8_validate_len (text, len, &invalid))
+        {
+          guint line, col;
+          sgplan_json_line_col (text, len, (gsize) (invalid - text), &line, &col);
+          g_set_error (error, SGPLAN_ERROR, SGPLAN_ERROR_INPUT,
+                       "'%s':%u:%u: invalid UTF-8: expected a change set", path, line, col);
+          return NULL;
+        }
+      root = cJSON_ParseWithLengthOpts (text, len, &end, FALSE);
+      if (root != NULL && sgplan_json_skip_ws (text, len, (gsize) (end - text)) < len)
+        {
+          guint line, col;
+
+          sgplan_json_line_col (text, len, sgplan_json_skip_ws (text, len, (gsize) (end - text)),
+                                &line, &col);
+          g_set_error (error, SGPLAN_ERROR, SGPLAN_ERROR_INPUT,
+                       "'%s':%u:%u: expected the end of the file after the change set", path, line, col);
+          return NULL;
+        }
+      if (root == NULL)
+        {
+          gsize offset = end != NULL ? (gsize) (end - text) : 0;
+          g_autofree char *message = sgplan_json_diagnose (text, len, 0, &offset);
+          guint line, col;
+
+          sgplan_json_line_col (text, len, offset, &line, &col);
+          g_set_error (error, SGPLAN_ERROR, SGPLAN_ERROR_INPUT, "'%s':%u:%u: %s", path, line, col,
+                       message != NULL ? message : "invalid JSON");
+          return NULL;
+        }
+    }
+  else
+    {
+      root = yaml_to_cjson (text, len, path, &marks, error);
+      if (root == NULL)
+        return NULL;
+    }
+  r.file = path;
+  r.text = text;
+  r.len = len;
+  r.marks = marks;
+  r.store = cs->store;
+  r.error = error;
+  if (!read_root (&r, cs, root))
+    return NULL;
+  return g_steal_pointer (&cs);
+}

@@ -1,0 +1,42 @@
+/* changeset-read.h - reading a change set (YAML or JSON) back, checked. */
+#pragma once
+
+#include "planner.h"
+
+/* One default group as the change set describes it. */
+typedef struct {
+  const char *group_id;
+  const char *vpc_id;
+  const char *owner_id;
+  const char *region;
+  const char *status;
+  Decision decision;
+  const char *reason;
+  const char *unblock;
+  const char *replacement_id;
+  const char *replacement_name;
+  guint n_rules, n_attached, n_references, n_outside;
+  guint first_step;  /* index into steps */
+  guint n_steps;
+  GPtrArray *warnings; /* (element-type utf8) */
+} ChangeSetGroup;
+
+typedef struct {
+  char *path;
+  Plan *store;           /* owns the strings and the steps */
+  const char *fingerprint;
+  GPtrArray *inputs;     /* (element-type SourceFile) */
+  GPtrArray *warnings;   /* (element-type utf8) every warning, as listed */
+  GPtrArray *groups;     /* (element-type ChangeSetGroup) */
+  GPtrArray *steps;      /* (element-type Step) = store->steps, id i+1 at index i */
+  GPtrArray *inverses;   /* (element-type Step) each step's stated inverse */
+  GPtrArray *rollback;   /* (element-type Step) in rollback order */
+  GArray *rollback_undoes; /* (element-type guint) the step each rollback entry undoes */
+  guint counts[DECISION_COUNT];
+} ChangeSet;
+
+/* Read and check the structure of a change set.  Errors are SGPLAN_ERROR_IO
+ * or SGPLAN_ERROR_INPUT with 'FILE':LINE:COL:. */
+ChangeSet *changeset_read (const char *path, GError **error);
+void changeset_free (ChangeSet *cs);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ChangeSet, changeset_free)

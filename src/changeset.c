@@ -1,0 +1,270 @@
+/* changeset.c - building the change set tree from a plan.
+ *
+ * Read top-down by a reviewer: what it was computed from, a summary, all
+ * warnings, then per default group its findings, decision and steps, and
+ * last the rollback.  Everything is sorted or in step order; nothing depends
+ * on time or hash order, so the same state gives the same bytes.  Only
+ * "inputs" names files: it records what was read, not the state. */
+#include "config.h"
+
+#include "changeset.h"
+#include "json-model.h"
+
+#include <string.h>
+
+static cJSON *
+string_array (const char *const *strings, guint n)
+{
+  cJSON *array = cJSON_CreateArray ();
+
+  for (guint i = 0; i < n; i++)
+    cJSON_AddItemToArray (array, cJSON_CreateString (strings[i]));
+  return array;
+}
+
+static cJSON *
+precondition_json (const Step *step)
+{
+  cJSON *pre = cJSON_CreateObject ();
+
+  switch (step->action)
+    {
+    case ACTION_CREATE_GROUP:
+      cJSON_AddStringToObject (pre, "no_group_named", step->group_name);
+      cJSON_AddStringToObject (pre, "in_vpc", step->vpc_id);
+      break;
+    case ACTION_DELETE_GROUP:
+      cJSON_AddBoolToObject (pre, "group_exists", TRUE);
+      cJSON_AddNumberToObject (pre, "attached_interfaces", 0);
+      cJSON_AddNumberToObject (pre, "referencing_rules", 0);
+      break;
+    case ACTION_AUTHORIZE_INGRESS:
+    case ACTION_AUTHORIZE_EGRESS:
+      cJSON_AddStringToObject (pre, "rules", "absent");
+      break;
+    case ACTION_REVOKE_INGRESS:
+    case ACTION_REVOKE_EGRESS:
+      cJSON_AddStringToObject (pre, "rules", "present");
+      break;
+    default:
+      cJSON_AddItemToObject (pre, "groups", string_array (step->groups_before, step->n_before));
+      break;
+    }
+  return pre;
+}
+
+static void
+add_step_fields (cJSON *obj, const Step *step)
+{
+  cJSON_AddStringToObject (obj, "action", step_action_name (step->action));
+  cJSON_AddStringToObject (obj, "account", step->account);
+  cJSON_AddStringToObject (obj, "region", step->region);
+  switch (step->action)
+    {
+    case ACTION_CREATE_GROUP:
+    case ACTION_DELETE_GROUP:
+      {
+        cJSON *tags;
+
+        cJSON_AddStringToObject (obj, "group_id", step->group_id);
+        cJSON_AddStringToObject (obj, "vpc_id", step->vpc_id);
+        cJSON_AddStringToObject (obj, "group_name", step->group_name);
+        cJSON_AddStringToObject (obj, "description", step->description);
+        tags = cJSON_AddArrayToObject (obj, "tags");
+        for (guint i = 0; i < step->n_tags; i++)
+          {
+            cJSON *tag = cJSON_CreateObject ();
+
+            cJSON_AddStringToObject (tag, "key", step->tags[i].key);
+            cJSON_AddStringToObject (tag, "value", step->tags[i].value);
+            cJSON_AddItemToArray (tags, tag);
+          }
+        break;
+      }
+    case ACTION_MODIFY_ENI_GROUPS:
+      cJSON_AddStringToObject (obj, "network_interface_id", step->eni_id);
+      cJSON_AddItemToObject (obj, "groups_before", string_array (step->groups_before, step->n_before));
+      cJSON_AddItemToObject (obj, "groups_after", string_array (step->groups_after, step->n_after));
+      break;
+    default:
+      {
+        cJSON *rules;
+
+        cJSON_AddStringToObject (obj, "group_id", step->group_id);
+        rules = cJSON_AddArrayToObject (obj, "rules");
+        for (guint i = 0; i < step->n_rules; i++)
+          cJSON_AddItemToArray (rules, json_from_rule (&step->rules[i]));
+        break;
+      }
+    }
+  cJSON_AddItemToObject (obj, "precondition", precondition_json (step));
+}
+
+cJSON *
+changeset_step_json (const Step *step, gboolean with_inverse)
+{
+  cJSON *obj = cJSON_CreateObject ();
+
+  add_step_fields (obj, step);
+  if (with_inverse)
+    {
+      g_autoptr (Step) inverse = step_inverse (step);
+      cJSON *inv = cJSON_CreateObject ();
+
+      add_step_fields (inv, inverse);
+      cJSON_AddItemToObject (obj, "inverse", inv);
+    }
+  return obj;
+}
+
+static cJSON *
+options_json (const PlanOptions *options)
+{
+  cJSON *obj = cJSON_CreateObject ();
+  cJSON *exceptions = NULL;
+  gboolean expiries = FALSE;
+
+  cJSON_AddStringToObject (obj, "replacement_name", options->replacement_name);
+  cJSON_AddNumberToObject (obj, "max_groups_per_eni", options->max_groups_per_eni);
+  cJSON_AddNumberToObject (obj, "max_rules_per_group", options->max_rules_per_group);
+  exceptions = cJSON_AddArrayToObject (obj, "exceptions");
+  for (guint i = 0; options->exceptions != NULL && i < options->exceptions->len; i++)
+    {
+      const Exception *e = options->exceptions->pdata[i];
+      cJSON *item = cJSON_CreateObject ();
+
+      cJSON_AddStringToObject (item, "id", e->id);
+      json_add_string (item, "reason", e->reason);
+      json_add_string (item, "expires", e->expires);
+      cJSON_AddStringToObject (item, "source", e->source);
+      cJSON_AddItemToArray (exceptions, item);
+      expiries |= e->expires != NULL;
+    }
+  /* the date matters only to exceptions that expire; leaving it out keeps
+   * the change set identical from one day to the next */
+  if (expiries)
+    cJSON_AddStringToObject (obj, "date", options->date);
+  return obj;
+}
+
+static cJSON *
+group_json (const Plan *plan, const GroupPlan *gp)
+{
+  const Group *group = gp->finding->group;
+  cJSON *obj = cJSON_CreateObject ();
+  cJSON *findings = json_from_finding (gp->finding);
+  cJSON *steps, *warnings;
+
+  cJSON_AddStringToObject (obj, "group_id", group->id);
+  cJSON_AddStringToObject (obj, "vpc_id", group->vpc_id);
+  cJSON_AddStringToObject (obj, "owner_id", group->owner_id);
+  cJSON_AddStringToObject (obj, "region", group->region);
+  cJSON_AddStringToObject (obj, "status", gp->finding->failed ? "FAILED" : "PASSED");
+  cJSON_AddStringToObject (obj, "decision", decision_name (gp->decision));
+  json_add_string (obj, "reason", gp->reason);
+  json_add_string (obj, "unblock", gp->unblock);
+  if (gp->exception != NULL)
+    {
+      cJSON *e = cJSON_AddObjectToObject (obj, "exception");
+
+      cJSON_AddStringToObject (e, "id", gp->exception->id);
+      json_add_string (e, "expires", gp->exception->expires);
+      cJSON_AddStringToObject (e, "source", gp->exception->source);
+    }
+  if (gp->replacement_id != NULL)
+    {
+      cJSON *r = cJSON_AddObjectToObject (obj, "replacement");
+
+      cJSON_AddStringToObject (r, "group_id", gp->replacement_id);
+      cJSON_AddStringToObject (r, "group_name", gp->replacement_name);
+      cJSON_AddStringToObject (r, "description", gp->replacement_description);
+    }
+  /* findings: the check report's object, less what is said above */
+  for (const char *const *key = (const char *const[]) { "group_id", "group_name", "vpc_id", "owner_id",
+                                                        "region", "status", NULL };
+       *key != NULL; key++)
+    cJSON_DeleteItemFromObjectCaseSensitive (findings, *key);
+  cJSON_AddItemToObject (obj, "findings", findings);
+  warnings = cJSON_AddArrayToObject (obj, "warnings");
+  for (guint i = 0; i < gp->warnings->len; i++)
+    cJSON_AddItemToArray (warnings, cJSON_CreateString (gp->warnings->pdata[i]));
+  steps = cJSON_AddArrayToObject (obj, "steps");
+  for (guint i = gp->first_step; i < gp->first_step + gp->n_steps; i++)
+    {
+      const Step *step = plan->steps->pdata[i];
+      cJSON *s = cJSON_CreateObject ();
+      cJSON *body = changeset_step_json (step, TRUE);
+
+      cJSON_AddNumberToObject (s, "id", i + 1);
+      cJSON_AddStringToObject (s, "purpose", step->purpose);
+      while (body->child != NULL)
+        {
+          cJSON *item = cJSON_DetachItemViaPointer (body, body->child);
+          cJSON_AddItemToObject (s, item->string, item);
+        }
+      cJSON_Delete (body);
+      cJSON_AddItemToArray (steps, s);
+    }
+  return obj;
+}
+
+cJSON *
+changeset_build (const Model *model, const Plan *plan, const PlanOptions *options)
+{
+  cJSON *root = cJSON_CreateObject ();
+  cJSON *inputs, *summary, *warnings, *groups, *rollback;
+  guint n_warnings = plan->warnings->len;
+
+  cJSON_AddStringToObject (root, "format", CHANGESET_FORMAT);
+  cJSON_AddNumberToObject (root, "version", CHANGESET_VERSION);
+  cJSON_AddStringToObject (root, "fingerprint", model->fingerprint);
+  inputs = cJSON_AddArrayToObject (root, "inputs");
+  for (guint i = 0; i < model->sources->len; i++)
+    {
+      const SourceFile *src = model->sources->pdata[i];
+      cJSON *item = cJSON_CreateObject ();
+
+      cJSON_AddStringToObject (item, "path", src->path);
+      cJSON_AddStringToObject (item, "sha256", src->sha256);
+      cJSON_AddItemToArray (inputs, item);
+    }
+  cJSON_AddItemToObject (root, "options", options_json (options));
+  for (guint i = 0; i < plan->groups->len; i++)
+    n_warnings += ((GroupPlan *) plan->groups->pdata[i])->warnings->len;
+  summary = cJSON_AddObjectToObject (root, "summary");
+  cJSON_AddNumberToObject (summary, "default_groups", plan->groups->len);
+  for (int d = 0; d < DECISION_COUNT; d++)
+    cJSON_AddNumberToObject (summary, decision_name (d), plan->counts[d]);
+  cJSON_AddNumberToObject (summary, "steps", plan->steps->len);
+  cJSON_AddNumberToObject (summary, "warnings", n_warnings);
+  warnings = cJSON_AddArrayToObject (root, "warnings");
+  for (guint i = 0; i < plan->warnings->len; i++)
+    cJSON_AddItemToArray (warnings, cJSON_CreateString (plan->warnings->pdata[i]));
+  for (guint g = 0; g < plan->groups->len; g++)
+    {
+      const GroupPlan *gp = plan->groups->pdata[g];
+
+      for (guint i = 0; i < gp->warnings->len; i++)
+        cJSON_AddItemToArray (warnings, cJSON_CreateString (gp->warnings->pdata[i]));
+    }
+  groups = cJSON_AddArrayToObject (root, "default_groups");
+  for (guint i = 0; i < plan->groups->len; i++)
+    cJSON_AddItemToArray (groups, group_json (plan, plan->groups->pdata[i]));
+  rollback = cJSON_AddArrayToObject (root, "rollback");
+  for (guint i = plan->steps->len; i-- > 0;)
+    {
+      g_autoptr (Step) inverse = step_inverse (plan->steps->pdata[i]);
+      cJSON *s = cJSON_CreateObject ();
+      cJSON *body = changeset_step_json (inverse, FALSE);
+
+      cJSON_AddNumberToObject (s, "undoes", i + 1);
+      while (body->child != NULL)
+        {
+          cJSON *item = cJSON_DetachItemViaPointer (body, body->child);
+          cJSON_AddItemToObject (s, item->string, item);
+        }
+      cJSON_Delete (body);
+      cJSON_AddItemToArray (rollback, s);
+    }
+  return root;
+}

@@ -1,0 +1,242 @@
+/* render-show.c - `sgplan show`: a change set a reviewer takes in within a
+ * minute, in the manner of `terraform plan`: warnings first, then per
+ * default group its decision and its steps marked + (create, authorize),
+ * ~ (modify) and - (revoke, delete), and a count of everything last.
+ * Markdown is the same for a pull-request comment, with the steps in a
+ * diff block so the signs are coloured. */
+#include "config.h"
+
+#include "render-show.h"
+#include "util.h"
+
+#include <string.h>
+
+typedef struct {
+  GString *out;
+  gboolean markdown;
+} Out;
+
+/* Markdown outside code blocks: escape what could format or link. */
+static void
+append_md (GString *out, const char *s)
+{
+  g_autofree char *printable = sgplan_printable (s);
+
+  for (const char *p = printable; *p != '\0'; p++)
+    {
+      if (strchr ("\\`*_{}[]<>()#+-.!|~", *p) != NULL)
+        g_string_append_c (out, '\\');
+      g_string_append_c (out, *p);
+    }
+}
+
+/* Text from the change set: escaped for a terminal, and for Markdown when
+ * outside a code block. */
+static void G_GNUC_PRINTF (3, 4)
+put (Out *o, gboolean in_code, const char *format, ...)
+{
+  va_list args;
+  g_autofree char *text = NULL;
+
+  va_start (args, format);
+  text = g_strdup_vprintf (format, args);
+  va_end (args);
+  if (o->markdown && !in_code)
+    append_md (o->out, text);
+  else
+    sgplan_append_printable (o->out, text);
+}
+
+static void
+newline (Out *o)
+{
+  g_string_append_c (o->out, '\n');
+}
+
+static char *
+rule_line (const Rule *rule)
+{
+  g_autofree char *traffic = rule_describe_traffic (rule);
+
+  return g_strdup_printf ("%s %s %s %s%s%s%s", rule->direction == RULE_EGRESS ? "outbound" : "inbound",
+                          traffic, rule->direction == RULE_EGRESS ? "to" : "from", rule->peer,
+                          rule->description != NULL ? " \"" : "",
+                          rule->description != NULL ? rule->description : "",
+                          rule->description != NULL ? "\"" : "");
+}
+
+static char *
+join (const char *const *v, guint n)
+{
+  GString *s = g_string_new ("[");
+
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (s, "%s%s", i > 0 ? ", " : "", v[i]);
+  g_string_append_c (s, ']');
+  return g_string_free (s, FALSE);
+}
+
+static void
+render_step (Out *o, guint id, const Step *step, const char *indent)
+{
+  char sign = step_action_sign (step->action);
+
+  switch (step->action)
+    {
+    case ACTION_CREATE_GROUP:
+    case ACTION_DELETE_GROUP:
+      put (o, TRUE, "%s%c [%u] %s security group \"%s\" (%s) in %s", indent, sign, id,
+           step->action == ACTION_CREATE_GROUP ? "create" : "delete", step->group_name,
+           step->group_id, step->vpc_id);
+      for (guint t = 0; t < step->n_tags; t++)
+        put (o, TRUE, ", tag %s=%s", step->tags[t].key, step->tags[t].value);
+      newline (o);
+      break;
+    case ACTION_MODIFY_ENI_GROUPS:
+      {
+        g_autofree char *before = join (step->groups_before, step->n_before);
+        g_autofree char *after = join (step->groups_after, step->n_after);
+
+        put (o, TRUE, "%s%c [%u] %s groups %s -> %s", indent, sign, id, step->eni_id, before, after);
+        newline (o);
+        break;
+      }
+    default:
+      put (o, TRUE, "%s%c [%u] %s %s rule%s of %s:", indent, sign, id,
+           step_action_is_authorize (step->action) ? "authorize" : "revoke",
+           step_action_direction (step->action) == RULE_EGRESS ? "outbound" : "inbound",
+           step->n_rules == 1 ? "" : "s", step->group_id);
+      newline (o);
+      for (guint r = 0; r < step->n_rules; r++)
+        {
+          g_autofree char *line = rule_line (&step->rules[r]);
+
+          put (o, TRUE, "%s%c       %s", indent, sign, line);
+          newline (o);
+        }
+      break;
+    }
+}
+
+static void
+render_group (Out *o, const ChangeSet *cs, const ChangeSetGroup *g)
+{
+  g_autofree char *usage = g_strdup_printf ("%u attached interface%s, %u referencing rule%s",
+                                            g->n_attached, g->n_attached == 1 ? "" : "s",
+                                            g->n_references, g->n_references == 1 ? "" : "s");
+
+  if (o->markdown)
+    g_string_append (o->out, "#### ");
+  put (o, FALSE, "%s in %s (%s, %s): %s", g->group_id, g->vpc_id, g->owner_id, g->region,
+       decision_name (g->decision));
+  switch (g->decision)
+    {
+    case DECISION_MIGRATE:
+      put (o, FALSE, " to \"%s\" (%s)", g->replacement_name, usage);
+      break;
+    case DECISION_REVOKE:
+      put (o, FALSE, " (nothing uses it)");
+      break;
+    case DECISION_COMPLIANT:
+      put (o, FALSE, " (no rules)");
+      break;
+    default:
+      break;
+    }
+  newline (o);
+  if (o->markdown)
+    newline (o);
+  if (g->reason != NULL)
+    {
+      put (o, FALSE, "%s%s", o->markdown ? "" : "    why: ", g->reason);
+      newline (o);
+      if (o->markdown)
+        newline (o);
+    }
+  if (g->unblock != NULL)
+    {
+      put (o, FALSE, "%s%s", o->markdown ? "To unblock: " : "    to unblock: ", g->unblock);
+      newline (o);
+      if (o->markdown)
+        newline (o);
+    }
+  if (g->n_steps == 0)
+    return;
+  if (o->markdown)
+    g_string_append (o->out, "```diff\n");
+  for (guint i = g->first_step; i < g->first_step + g->n_steps; i++)
+    render_step (o, i + 1, cs->steps->pdata[i], o->markdown ? "" : "  ");
+  if (o->markdown)
+    g_string_append (o->out, "```\n\n");
+}
+
+static char *
+render (const ChangeSet *cs, gboolean markdown)
+{
+  Out o = { g_string_new (NULL), markdown };
+  guint signs[3] = { 0 }; /* + ~ - */
+
+  for (guint i = 0; i < cs->steps->len; i++)
+    {
+      char sign = step_action_sign (((Step *) cs->steps->pdata[i])->action);
+      signs[sign == '+' ? 0 : sign == '~' ? 1 : 2]++;
+    }
+  if (markdown)
+    g_string_append (o.out, "### ");
+  put (&o, FALSE, "sgplan change set for %u default group%s", cs->groups->len,
+       cs->groups->len == 1 ? "" : "s");
+  newline (&o);
+  if (markdown)
+    newline (&o);
+  put (&o, FALSE, "%sfingerprint %s", markdown ? "" : "  ", cs->fingerprint);
+  newline (&o);
+  newline (&o);
+  if (cs->warnings->len > 0)
+    {
+      put (&o, FALSE, "%s", markdown ? "**Warnings**" : "Warnings:");
+      newline (&o);
+      if (markdown)
+        newline (&o);
+      for (guint i = 0; i < cs->warnings->len; i++)
+        {
+          g_string_append (o.out, markdown ? "- " : "  ! ");
+          put (&o, FALSE, "%s", (const char *) cs->warnings->pdata[i]);
+          newline (&o);
+        }
+      newline (&o);
+    }
+  if (markdown)
+    {
+      g_string_append (o.out, "| decision | default groups |\n| --- | ---: |\n");
+      for (int d = 0; d < DECISION_COUNT; d++)
+        g_string_append_printf (o.out, "| %s | %u |\n", decision_name (d), cs->counts[d]);
+      newline (&o);
+    }
+  for (guint i = 0; i < cs->groups->len; i++)
+    render_group (&o, cs, cs->groups->pdata[i]);
+  if (!markdown && cs->groups->len > 0)
+    newline (&o);
+  g_string_append_printf (o.out,
+                          "%sPlan: %u to migrate, %u to revoke, %u blocked, %u excepted, %u "
+                          "compliant; %u step%s (%u to add, %u to change, %u to remove), undone by "
+                          "%u rollback step%s.%s\n",
+                          markdown ? "**" : "", cs->counts[DECISION_MIGRATE],
+                          cs->counts[DECISION_REVOKE], cs->counts[DECISION_BLOCKED],
+                          cs->counts[DECISION_EXCEPTED], cs->counts[DECISION_COMPLIANT],
+                          cs->steps->len, cs->steps->len == 1 ? "" : "s", signs[0], signs[1],
+                          signs[2], cs->rollback->len, cs->rollback->len == 1 ? "" : "s",
+                          markdown ? "**" : "");
+  return g_string_free (o.out, FALSE);
+}
+
+char *
+render_show_text (const ChangeSet *cs)
+{
+  return render (cs, FALSE);
+}
+
+char *
+render_show_markdown (const ChangeSet *cs)
+{
+  return render (cs, TRUE);
+}

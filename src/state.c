@@ -1,0 +1,430 @@
+/* state.c - applying steps to a working copy of the exported state. */
+#include "config.h"
+
+#include "state.h"
+#include "util.h"
+
+#include <string.h>
+
+static void
+state_group_free (gpointer data)
+{
+  StateGroup *group = data;
+
+  g_array_unref (group->rules);
+  g_array_unref (group->tags);
+  g_free (group);
+}
+
+State *
+state_new (const Model *model)
+{
+  State *state = g_new0 (State, 1);
+
+  state->model = model;
+  state->strings = g_string_chunk_new (4096);
+  state->groups = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, state_group_free);
+  state->eni_groups = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                             (GDestroyNotify) g_ptr_array_unref);
+  state->carriers = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                           (GDestroyNotify) g_hash_table_unref);
+  for (guint i = 0; i < model->group_list->len; i++)
+    {
+      const Group *g = model->group_list->pdata[i];
+      StateGroup *copy = g_new0 (StateGroup, 1);
+
+      copy->id = g->id;
+      copy->name = g->name;
+      copy->description = g->description;
+      copy->owner_id = g->owner_id;
+      copy->vpc_id = g->vpc_id;
+      copy->region = g->region;
+      copy->rules = g_array_sized_new (FALSE, FALSE, sizeof (Rule), g->n_rules);
+      g_array_append_vals (copy->rules, g->rules, g->n_rules);
+      copy->tags = g_array_sized_new (FALSE, FALSE, sizeof (Tag), g->n_tags);
+      g_array_append_vals (copy->tags, g->tags, g->n_tags);
+      g_hash_table_insert (state->groups, (gpointer) copy->id, copy);
+    }
+  return state;
+}
+
+void
+state_free (State *state)
+{
+  if (state == NULL)
+    return;
+  g_hash_table_unref (state->groups);
+  g_hash_table_unref (state->eni_groups);
+  g_hash_table_unref (state->carriers);
+  g_string_chunk_free (state->strings);
+  g_free (state);
+}
+
+const char *
+state_str (State *state, const char *s)
+{
+  return s == NULL ? NULL : g_string_chunk_insert_const (state->strings, s);
+}
+
+StateGroup *
+state_group (const State *state, const char *id)
+{
+  return g_hash_table_lookup (state->groups, id);
+}
+
+const char *const *
+state_eni_groups (const State *state, const char *eni_id, guint *n)
+{
+  GPtrArray *current = g_hash_table_lookup (state->eni_groups, eni_id);
+  const Eni *eni;
+
+  if (current == NULL)
+    {
+      /* first look at this ENI: copy its exported group list */
+      eni = model_eni (state->model, eni_id);
+      if (eni == NULL)
+        {
+          *n = 0;
+          return NULL;
+        }
+      current = g_ptr_array_sized_new (eni->n_groups + 1);
+      for (guint i = 0; i < eni->n_groups; i++)
+        g_ptr_array_add (current, (gpointer) eni->groups[i].group_id);
+      g_hash_table_insert (state->eni_groups, (gpointer) eni->id, current);
+    }
+  *n = current->len;
+  return (const char *const *) current->pdata;
+}
+
+gboolean
+state_name_taken (const State *state, const char *vpc_id, const char *name)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, state->groups);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      const StateGroup *g = value;
+
+      if (g_strcmp0 (g->vpc_id, vpc_id) == 0 && g_ascii_strcasecmp (g->name, name) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
+strv_contains (const char *const *v, guint n, const char *s)
+{
+  for (guint i = 0; i < n; i++)
+    if (strcmp (v[i], s) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+guint
+state_group_attachments (const State *state, const char *group_id)
+{
+  GPtrArray *exported = model_enis_of_group (state->model, group_id);
+  GHashTable *given = g_hash_table_lookup (state->carriers, group_id);
+  g_autoptr (GHashTable) candidates = g_hash_table_new (g_str_hash, g_str_equal);
+  GHashTableIter iter;
+  gpointer key;
+  guint count = 0;
+
+  /* ENIs that carried it in the export, and ENIs a step gave it */
+  for (guint i = 0; i < exported->len; i++)
+    g_hash_table_add (candidates, (gpointer) ((const Eni *) exported->pdata[i])->id);
+  if (given != NULL)
+    {
+      g_hash_table_iter_init (&iter, given);
+      while (g_hash_table_iter_next (&iter, &key, NULL))
+        g_hash_table_add (candidates, key);
+    }
+  g_hash_table_iter_init (&iter, candidates);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      guint n;
+      const char *const *now = state_eni_groups (state, key, &n);
+
+      count += strv_contains (now, n, group_id);
+    }
+  return count;
+}
+
+static int
+ref_compare (gconstpointer a, gconstpointer b)
+{
+  const StateRef *x = *(const StateRef *const *) a, *y = *(const StateRef *const *) b;
+  int c = strcmp (x->group->id, y->group->id);
+
+  return c != 0 ? c : rule_compare (x->rule, y->rule);
+}
+
+GPtrArray *
+state_references (const State *state, const char *group_id)
+{
+  GPtrArray *refs = g_ptr_array_new_with_free_func (g_free);
+  GHashTableIter iter;
+  gpointer value;
+
+  /* A linear scan: plans touch few groups, and groups are far fewer than ENIs. */
+  g_hash_table_iter_init (&iter, state->groups);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      const StateGroup *g = value;
+
+      if (strcmp (g->id, group_id) == 0)
+        continue;
+      for (guint r = 0; r < g->rules->len; r++)
+        {
+          const Rule *rule = &g_array_index (g->rules, Rule, r);
+
+          if (rule->peer_kind == PEER_GROUP && strcmp (rule->peer, group_id) == 0)
+            {
+              StateRef *ref = g_new (StateRef, 1);
+
+              ref->group = g;
+              ref->rule = rule;
+              g_ptr_array_add (refs, ref);
+            }
+        }
+    }
+  g_ptr_array_sort (refs, ref_compare);
+  return refs;
+}
+
+gboolean
+rule_same_identity (const Rule *a, const Rule *b)
+{
+  Rule x = *a, y = *b;
+
+  x.description = y.description = NULL;
+  x.peer_vpc = y.peer_vpc = NULL;         /* output-only */
+  x.peering_status = y.peering_status = NULL;
+  return rule_equal (&x, &y);
+}
+
+static gboolean G_GNUC_PRINTF (2, 3)
+mismatch (GError **error, const char *format, ...)
+{
+  va_list args;
+  g_autofree char *message = NULL;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_set_error_literal (error, SGPLAN_ERROR, SGPLAN_ERROR_INPUT, message);
+  return FALSE;
+}
+
+static char *
+rule_text (const Rule *rule)
+{
+  g_autofree char *traffic = rule_describe_traffic (rule);
+
+  return g_strdup_printf ("%s %s %s %s%s%s%s", rule->direction == RULE_EGRESS ? "outbound" : "inbound",
+                          traffic, rule->direction == RULE_EGRESS ? "to" : "from", rule->peer,
+                          rule->description != NULL ? " \"" : "",
+                          rule->description != NULL ? rule->description : "",
+                          rule->description != NULL ? "\"" : "");
+}
+
+static int
+rule_qsort (const void *a, const void *b)
+{
+  return rule_compare (a, b);
+}
+
+static gboolean
+apply_rules (State *state, const Step *step, GError **error)
+{
+  StateGroup *group = state_group (state, step->group_id);
+  gboolean authorize = step_action_is_authorize (step->action);
+
+  if (group == NULL)
+    return mismatch (error, "expected group '%s' to exist; it does not", step->group_id);
+  /* check every rule first: a failed step changes nothing */
+  for (guint i = 0; i < step->n_rules; i++)
+    {
+      const Rule *want = &step->rules[i];
+      gboolean found_same = FALSE, found_exact = FALSE;
+
+      if (want->direction != step_action_direction (step->action))
+        return mismatch (error, "rule %u is not %s", i + 1,
+                         step_action_direction (step->action) == RULE_EGRESS ? "outbound" : "inbound");
+      for (guint r = 0; r < group->rules->len; r++)
+        {
+          const Rule *have = &g_array_index (group->rules, Rule, r);
+
+          if (rule_same_identity (have, want))
+            {
+              found_same = TRUE;
+              found_exact |= g_strcmp0 (have->description, want->description) == 0;
+            }
+        }
+      if (authorize && found_same)
+        {
+          g_autofree char *text = rule_text (want);
+          return mismatch (error, "expected group '%s' not to have the rule %s; it has it",
+                           group->id, text);
+        }
+      if (!authorize && !found_exact)
+        {
+          g_autofree char *text = rule_text (want);
+          return mismatch (error, "expected group '%s' to have the rule %s; it does not",
+                           group->id, text);
+        }
+    }
+  for (guint i = 0; i < step->n_rules; i++)
+    {
+      const Rule *want = &step->rules[i];
+
+      if (authorize)
+        {
+          Rule copy = *want;
+
+          copy.rule_id = NULL;
+          g_array_append_val (group->rules, copy);
+          continue;
+        }
+      for (guint r = 0; r < group->rules->len; r++)
+        if (rule_same_identity (&g_array_index (group->rules, Rule, r), want))
+          {
+            g_array_remove_index (group->rules, r);
+            break;
+          }
+    }
+  qsort (group->rules->data, group->rules->len, sizeof (Rule), rule_qsort);
+  return TRUE;
+}
+
+static gboolean
+apply_create (State *state, const Step *step, GError **error)
+{
+  StateGroup *group;
+  Rule allow_all = { .direction = RULE_EGRESS, .peer_kind = PEER_CIDR4,
+                     .from_port = SGPLAN_PORT_NONE, .to_port = SGPLAN_PORT_NONE };
+
+  if (state_group (state, step->group_id) != NULL)
+    return mismatch (error, "expected no group '%s'; it exists", step->group_id);
+  if (state_name_taken (state, step->vpc_id, step->group_name))
+    return mismatch (error, "expected no group named '%s' in '%s'; there is one",
+                     step->group_name, step->vpc_id);
+  group = g_new0 (StateGroup, 1);
+  group->id = state_str (state, step->group_id);
+  group->name = state_str (state, step->group_name);
+  group->description = state_str (state, step->description);
+  group->owner_id = state_str (state, step->account);
+  group->vpc_id = state_str (state, step->vpc_id);
+  group->region = state_str (state, step->region);
+  group->created = TRUE;
+  group->rules = g_array_new (FALSE, FALSE, sizeof (Rule));
+  group->tags = g_array_new (FALSE, FALSE, sizeof (Tag));
+  g_array_append_vals (group->tags, step->tags, step->n_tags);
+  /* AWS gives every new VPC security group this egress rule. */
+  allow_all.protocol = state_str (state, "-1");
+  allow_all.peer = state_str (state, "0.0.0.0/0");
+  g_array_append_val (group->rules, allow_all);
+  g_hash_table_insert (state->groups, (gpointer) group->id, group);
+  return TRUE;
+}
+
+static gboolean
+apply_delete (State *state, const Step *step, GError **error)
+{
+  StateGroup *group = state_group (state, step->group_id);
+  g_autoptr (GPtrArray) refs = NULL;
+  guint attached;
+
+  if (group == NULL)
+    return mismatch (error, "expected group '%s' to exist; it does not", step->group_id);
+  if (g_strcmp0 (group->name, step->group_name) != 0)
+    return mismatch (error, "expected group '%s' to be named '%s'; it is named '%s'",
+                     group->id, step->group_name, group->name);
+  attached = state_group_attachments (state, group->id);
+  if (attached > 0)
+    return mismatch (error, "expected no network interface to carry group '%s'; %u do",
+                     group->id, attached);
+  refs = state_references (state, group->id);
+  if (refs->len > 0)
+    return mismatch (error, "expected no rule of another group to reference '%s'; %u do",
+                     group->id, refs->len);
+  g_hash_table_remove (state->groups, group->id);
+  return TRUE;
+}
+
+static char *
+join_groups (const char *const *groups, guint n)
+{
+  GString *s = g_string_new ("[");
+
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (s, "%s%s", i > 0 ? ", " : "", groups[i]);
+  g_string_append_c (s, ']');
+  return g_string_free (s, FALSE);
+}
+
+static gboolean
+apply_modify (State *state, const Step *step, GError **error)
+{
+  guint n;
+  const char *const *now = state_eni_groups (state, step->eni_id, &n);
+  GPtrArray *after;
+  gboolean same = now != NULL && n == step->n_before;
+
+  if (now == NULL)
+    return mismatch (error, "expected network interface '%s' to exist; it does not", step->eni_id);
+  for (guint i = 0; same && i < n; i++)
+    same = strcmp (now[i], step->groups_before[i]) == 0;
+  if (!same)
+    {
+      g_autofree char *want = join_groups (step->groups_before, step->n_before);
+      g_autofree char *have = join_groups (now, n);
+      return mismatch (error, "expected network interface '%s' to have groups %s; it has %s",
+                       step->eni_id, want, have);
+    }
+  if (step->n_after == 0)
+    return mismatch (error, "a network interface must keep at least one group");
+  for (guint i = 0; i < step->n_after; i++)
+    if (g_str_has_prefix (step->groups_after[i], STEP_NEW_GROUP_PREFIX)
+        && state_group (state, step->groups_after[i]) == NULL)
+      return mismatch (error, "expected group '%s' to exist; it does not", step->groups_after[i]);
+  after = g_ptr_array_sized_new (step->n_after);
+  for (guint i = 0; i < step->n_after; i++)
+    {
+      const char *id = state_str (state, step->groups_after[i]);
+      GHashTable *carriers = g_hash_table_lookup (state->carriers, id);
+
+      g_ptr_array_add (after, (gpointer) id);
+      if (carriers == NULL)
+        {
+          carriers = g_hash_table_new (g_str_hash, g_str_equal);
+          g_hash_table_insert (state->carriers, (gpointer) id, carriers);
+        }
+      g_hash_table_add (carriers, (gpointer) state_str (state, step->eni_id));
+    }
+  g_hash_table_insert (state->eni_groups, (gpointer) state_str (state, step->eni_id), after);
+  return TRUE;
+}
+
+gboolean
+state_apply (State *state, const Step *step, GError **error)
+{
+  switch (step->action)
+    {
+    case ACTION_CREATE_GROUP:
+      return apply_create (state, step, error);
+    case ACTION_DELETE_GROUP:
+      return apply_delete (state, step, error);
+    case ACTION_MODIFY_ENI_GROUPS:
+      return apply_modify (state, step, error);
+    case ACTION_AUTHORIZE_INGRESS:
+    case ACTION_AUTHORIZE_EGRESS:
+    case ACTION_REVOKE_INGRESS:
+    case ACTION_REVOKE_EGRESS:
+      return apply_rules (state, step, error);
+    default:
+      return mismatch (error, "unknown action");
+    }
+}

@@ -1,0 +1,61 @@
+/* step.h - one change to AWS state, with its precondition and exact inverse.
+ *
+ * A plan is a list of steps.  Each step names one EC2 API call's worth of
+ * change (the aws-cli script makes exactly that call), says what it expects
+ * to find before it runs (its precondition, checked by offline apply and by
+ * the script's preflight) and has an exact inverse; the rollback is the
+ * inverses in reverse order. */
+#pragma once
+
+#include "model.h"
+
+typedef enum {
+  ACTION_CREATE_GROUP,      /* create-security-group (AWS adds egress -1 to 0.0.0.0/0) */
+  ACTION_DELETE_GROUP,      /* delete-security-group */
+  ACTION_AUTHORIZE_INGRESS, /* authorize-security-group-ingress */
+  ACTION_AUTHORIZE_EGRESS,  /* authorize-security-group-egress */
+  ACTION_REVOKE_INGRESS,    /* revoke-security-group-ingress */
+  ACTION_REVOKE_EGRESS,     /* revoke-security-group-egress */
+  ACTION_MODIFY_ENI_GROUPS, /* modify-network-interface-attribute --groups */
+  ACTION_COUNT
+} StepAction;
+
+/* The ID a plan gives the group it creates to replace DEFAULT_ID, until AWS
+ * assigns the real one: "new:sg-...".  Real group IDs never contain ':'. */
+#define STEP_NEW_GROUP_PREFIX "new:"
+
+typedef struct {
+  StepAction action;
+  const char *account;
+  const char *region;
+  const char *group_id;    /* create/delete/authorize/revoke: the group */
+  const char *vpc_id;      /* create/delete */
+  const char *group_name;  /* create/delete */
+  const char *description; /* create/delete */
+  Tag *tags;               /* create/delete */
+  guint n_tags;
+  Rule *rules;             /* authorize/revoke: sorted, one direction */
+  guint n_rules;
+  const char *eni_id;      /* modify */
+  const char **groups_before; /* modify: the ENI's groups before and after */
+  guint n_before;
+  const char **groups_after;
+  guint n_after;
+  const char *purpose;     /* why, for a reviewer; not part of the change */
+} Step;
+
+/* "create-security-group", ...; and back (returns ACTION_COUNT if unknown). */
+const char *step_action_name (StepAction action);
+StepAction step_action_from_name (const char *name);
+gboolean step_action_is_rules (StepAction action);
+gboolean step_action_is_authorize (StepAction action);
+RuleDirection step_action_direction (StepAction action);
+/* '+' create or authorize, '~' modify, '-' revoke or delete. */
+char step_action_sign (StepAction action);
+
+/* The exact inverse of STEP (strings shared with STEP; free with step_free). */
+Step *step_inverse (const Step *step);
+/* Equality of the change two steps make (purpose aside). */
+gboolean step_equal (const Step *a, const Step *b);
+void step_free (Step *step);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Step, step_free)

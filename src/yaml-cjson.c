@@ -1,0 +1,663 @@
+/* yaml-cjson.c - change sets as YAML: a cJSON tree to YAML text and back.
+ *
+ * Both directions use libyaml's event API.  The writer quotes every string
+ * value because change sets carry names and descriptions from the export:
+ * quoting is the one style in which "yes", "0123", "#x" or "a: b" stay the
+ * strings they are.  The reader accepts only what the writer can produce
+ * (plus ordinary hand edits), so that a reviewed YAML file and its JSON twin
+ * cannot differ through YAML features such as aliases or tags. */
+#include "config.h"
+
+#include "yaml-cjson.h"
+#include "json-pos.h"
+#include "util.h"
+
+#include <math.h>
+#include <string.h>
+#include <yaml.h>
+
+/* 2^53: above it doubles, cJSON's only numbers, no longer hold every integer. */
+#define MAX_EXACT_INTEGER G_GINT64_CONSTANT (9007199254740992)
+
+#define MARK_LINE_MAX ((1u << 20) - 1)
+#define MARK_COLUMN_MAX 0xfffu
+
+/* ---------------------------------------------------------------- writing */
+
+typedef struct {
+  yaml_emitter_t emitter;
+  /* The nodes from the root (path[0]) to the one being written
+   * (path[depth]), so that a refused value can be named by its path. */
+  const cJSON *path[SGPLAN_YAML_MAX_DEPTH + 1];
+  guint depth;
+} Writer;
+
+static int
+append_to_gstring (void *data, unsigned char *buffer, size_t size)
+{
+  g_string_append_len (data, (const char *) buffer, (gssize) size);
+  return 1;
+}
+
+/* True when KEY reads back as the same string in any YAML reader without
+ * quotes: an identifier that is not one of YAML 1.1's booleans or null (the
+ * case-insensitive match over-quotes a few harmless spellings). */
+static gboolean
+key_can_be_plain (const char *key)
+{
+  static const char *const words[] = { "y", "n", "yes", "no", "true", "false", "on", "off", "null" };
+
+  if (!g_ascii_isalpha (key[0]) && key[0] != '_')
+    return FALSE;
+  for (const char *p = key + 1; *p != '\0'; p++)
+    if (!g_ascii_isalnum (*p) && *p != '_' && *p != '-')
+      return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (words); i++)
+    if (g_ascii_strcasecmp (key, words[i]) == 0)
+      return FALSE;
+  return TRUE;
+}
+
+/* The path of the node being written, jq style: ".", ".changes[3].name",
+ * ".[0][\"odd key\"]". */
+static char *
+writer_describe_path (const Writer *w)
+{
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 1; i <= w->depth; i++)
+    {
+      const cJSON *parent = w->path[i - 1];
+      const cJSON *node = w->path[i];
+
+      if (cJSON_IsObject (parent))
+        {
+          if (node->string != NULL && key_can_be_plain (node->string))
+            g_string_append_printf (out, ".%s", node->string);
+          else
+            {
+              g_string_append (out, "[\"");
+              sgplan_append_printable (out, node->string != NULL ? node->string : "");
+              g_string_append (out, "\"]");
+            }
+        }
+      else
+        {
+          guint index = 0;
+
+          for (const cJSON *c = parent->child; c != NULL && c != node; c = c->next)
+            index++;
+          g_string_append_printf (out, "[%u]", index);
+        }
+    }
+  if (out->len == 0 || out->str[0] == '[')
+    g_string_prepend_c (out, '.');
+  return g_string_free (out, FALSE);
+}
+
+G_GNUC_PRINTF (3, 4)
+static gboolean
+writer_refuse (const Writer *w, GError **error, const char *format, ...)
+{
+  g_autofree char *path = writer_describe_path (w);
+  g_autofree char *what = NULL;
+  va_list args;
+
+  va_start (args, format);
+  what = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_set_error (error, SGPLAN_ERROR, SGPLAN_ERROR_INPUT, "cannot write YAML: %s at %s", what, path);
+  return FALSE;
+}
+
+/* Hand an initialized EVENT to the emitter, which then owns it. */
+static gboolean
+writer_emit (Writer *w, yaml_event_t *event, int initialized, GError **error)
+{
+  if (!initialized)
+    {
+      /* libyaml refuses an event only for lack of memory or for invalid
+       * UTF-8, and strings are checked before they get here. */
+      g_set_error (error, SGPLAN_ERROR, SGPLAN_ERROR_IO, "cannot write YAML: out of memory");
+      return FALSE;
+    }
+  if (!yaml_emitter_emit (&w->emitter, event))
+    {
+      g_set_error (error, SGPLAN_ERROR, SGPLAN_ERROR_IO, "cannot write YAML: %s",
+                   w->emitter.problem != NULL ? w->emitter.problem : "unknown emitter error");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Initialize an event with INIT (which refers to `event`), emit it, and jump
+ * to the function's `fail` label when either step fails (ERROR is set). */
+#define EMIT(w, init)                                       \
+  G_STMT_START                                              \
+  {                                                         \
+    yaml_event_t event;                                     \
+    if (!writer_emit ((w), &event, (init), error))          \
+      goto fail;                                            \
+  }                                                         \
+  G_STMT_END
+
+#define EMIT_PLAIN(w, text)                                                                   \
+  EMIT (w, yaml_scalar_event_initialize (&event, NULL, NULL, (const yaml_char_t *) (text),    \
+                                         (int) strlen (text), 1, 0, YAML_PLAIN_SCALAR_STYLE))
+
+#define EMIT_QUOTED(w, text)                                                                  \
+  EMIT (w, yaml_scalar_event_initialize (&event, NULL, NULL, (const yaml_char_t *) (text),    \
+                                         (int) strlen (text), 0, 1,                           \
+                                         YAML_DOUBLE_QUOTED_SCALAR_STYLE))
+
+static gboolean writer_node (Writer *w, const cJSON *node, GError **error);
+
+static gboolean
+writer_string (Writer *w, const char *s, GError **error)
+{
+  if (!g_utf8_validate (s, -1, NULL))
+    return writer_refuse (w, error, "string is not valid UTF-8");
+  if (strlen (s) > G_MAXINT)
+    return writer_refuse (w, error, "string is too long");
+  EMIT_QUOTED (w, s);
+  return TRUE;
+fail:
+  return FALSE;
+}
+
+static gboolean
+writer_number (Writer *w, double value, GError **error)
+{
+  char text[32];
+
+  /* The reader takes only -?[0-9]+ as a number; anything else would come
+   * back as a string, so it is refused here rather than changed there. */
+  if (!isfinite (value) || value != floor (value) || fabs (value) > (double) MAX_EXACT_INTEGER)
+    return writer_refuse (w, error, "number %.17g is not an integer within +-2^53", value);
+  g_snprintf (text, sizeof text, "%" G_GINT64_FORMAT, (gint64) value);
+  EMIT_PLAIN (w, text);
+  return TRUE;
+fail:
+  return FALSE;
+}
+
+static gboolean
+writer_children (Writer *w, const cJSON *container, GError **error)
+{
+  for (const cJSON *child = container->child; child != NULL; child = child->next)
+    {
+      gboolean ok;
+
+      w->path[++w->depth] = child;
+      ok = writer_node (w, child, error);
+      w->depth--;
+      if (!ok)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+writer_array (Writer *w, const cJSON *array, GError **error)
+{
+  if (array->child == NULL)
+    {
+      EMIT (w, yaml_sequence_start_event_initialize (&event, NULL, NULL, 1, YAML_FLOW_SEQUENCE_STYLE));
+      EMIT (w, yaml_sequence_end_event_initialize (&event));
+      return TRUE;
+    }
+  EMIT (w, yaml_sequence_start_event_initialize (&event, NULL, NULL, 1, YAML_BLOCK_SEQUENCE_STYLE));
+  if (!writer_children (w, array, error))
+    return FALSE;
+  EMIT (w, yaml_sequence_end_event_initialize (&event));
+  return TRUE;
+fail:
+  return FALSE;
+}
+
+static gboolean
+writer_object (Writer *w, const cJSON *object, GError **error)
+{
+  /* cJSON keeps duplicate names from its input; the reader refuses them. */
+  g_autoptr (GHashTable) names = g_hash_table_new (g_str_hash, g_str_equal); /* (element-type utf8) */
+
+  if (object->child == NULL)
+    {
+      EMIT (w, yaml_mapping_start_event_initialize (&event, NULL, NULL, 1, YAML_FLOW_MAPPING_STYLE));
+      EMIT (w, yaml_mapping_end_event_initialize (&event));
+      return TRUE;
+    }
+  EMIT (w, yaml_mapping_start_event_initialize (&event, NULL, NULL, 1, YAML_BLOCK_MAPPING_STYLE));
+  for (const cJSON *member = object->child; member != NULL; member = member->next)
+    {
+      gboolean ok;
+
+      w->path[++w->depth] = member;
+      if (member->string == NULL)
+        ok = writer_refuse (w, error, "object member without a name");
+      else if (!g_hash_table_add (names, member->string))
+        ok = writer_refuse (w, error, "duplicate key");
+      else if (key_can_be_plain (member->string))
+        {
+          EMIT_PLAIN (w, member->string);
+          ok = writer_node (w, member, error);
+        }
+      else
+        ok = writer_string (w, member->string, error) && writer_node (w, member, error);
+      w->depth--;
+      if (!ok)
+        return FALSE;
+    }
+  EMIT (w, yaml_mapping_end_event_initialize (&event));
+  return TRUE;
+fail:
+  return FALSE;
+}
+
+static gboolean
+writer_node (Writer *w, const cJSON *node, GError **error)
+{
+  switch (node->type & 0xff)
+    {
+    case cJSON_False:
+      EMIT_PLAIN (w, "false");
+      return TRUE;
+    case cJSON_True:
+      EMIT_PLAIN (w, "true");
+      return TRUE;
+    case cJSON_NULL:
+      EMIT_PLAIN (w, "null");
+      return TRUE;
+    case cJSON_Number:
+      return writer_number (w, node->valuedouble, error);
+    case cJSON_String:
+      if (node->valuestring == NULL)
+        return writer_refuse (w, error, "string without a value");
+      return writer_string (w, node->valuestring, error);
+    case cJSON_Array:
+    case cJSON_Object:
+      /* path[0..depth-1] are the containers around this one. */
+      if (w->depth >= SGPLAN_YAML_MAX_DEPTH)
+        return writer_refuse (w, error, "nesting deeper than %d levels", SGPLAN_YAML_MAX_DEPTH);
+      return cJSON_IsArray (node) ? writer_array (w, node, error) : writer_object (w, node, error);
+    default:
+      return writer_refuse (w, error, "value of unsupported cJSON type %d", node->type & 0xff);
+    }
+fail:
+  return FALSE;
+}
+
+static gboolean
+writer_document (Writer *w, const cJSON *root, GError **error)
+{
+  EMIT (w, yaml_stream_start_event_initialize (&event, YAML_UTF8_ENCODING));
+  /* implicit = 0: an explicit "---" marks where the plan starts. */
+  EMIT (w, yaml_document_start_event_initialize (&event, NULL, NULL, NULL, 0));
+  if (!writer_node (w, root, error))
+    return FALSE;
+  EMIT (w, yaml_document_end_event_initialize (&event, 1));
+  EMIT (w, yaml_stream_end_event_initialize (&event));
+  if (!yaml_emitter_flush (&w->emitter))
+    {
+      g_set_error (error, SGPLAN_ERROR, SGPLAN_ERROR_IO, "cannot write YAML: %s",
+                   w->emitter.problem != NULL ? w->emitter.problem : "unknown emitter error");
+      return FALSE;
+    }
+  return TRUE;
+fail:
+  return FALSE;
+}
+
+char *
+yaml_from_cjson (const cJSON *root, GError **error)
+{
+  g_autoptr (GString) out = g_string_new (NULL);
+  g_autofree Writer *w = g_new0 (Writer, 1);
+  gboolean ok;
+
+  g_return_val_if_fail (root != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!yaml_emitter_initialize (&w->emitter))
+    {
+      g_set_error (error, SGPLAN_ERROR, SGPLAN_ERROR_IO, "cannot write YAML: out of memory");
+      return NULL;
+    }
+  yaml_emitter_set_output (&w->emitter, append_to_gstring, out);
+  yaml_emitter_set_encoding (&w->emitter, YAML_UTF8_ENCODING);
+  yaml_emitter_set_unicode (&w->emitter, 1);
+  yaml_emitter_set_indent (&w->emitter, 2);
+  yaml_emitter_set_width (&w->emitter, -1);
+  yaml_emitter_set_break (&w->emitter, YAML_LN_BREAK);
+  w->path[0] = root;
+  ok = writer_document (w, root, error);
+  yaml_emitter_delete (&w->emitter);
+  if (!ok)
+    return NULL;
+  if (out->len == 0 || out->str[out->len - 1] != '\n')
+    g_string_append_c (out, '\n');
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+/* ---------------------------------------------------------------- reading */
+
+typedef struct {
+  cJSON *node;       /* the array or object being filled */
+  GHashTable *names; /* objects: member names so far (element-type utf8), owned by the members */
+  char *key;         /* objects: the name waiting for its value, or NULL */
+} Frame;
+
+typedef struct {
+  const char *filename;
+  cJSON *root;
+  GArray *frames;     /* (element-type Frame), the open containers, outermost first */
+  GHashTable *marks;  /* (element-type cJSON* packed-mark) or NULL */
+  guint documents;
+} Reader;
+
+static void
+frame_clear (gpointer data)
+{
+  Frame *frame = data;
+
+  g_clear_pointer (&frame->names, g_hash_table_unref);
+  g_clear_pointer (&frame->key, g_free);
+}
+
+static Frame *
+reader_top (Reader *r)
+{
+  return r->frames->len > 0 ? &g_array_index (r->frames, Frame, r->frames->len - 1) : NULL;
+}
+
+G_GNUC_PRINTF (5, 6)
+static gboolean
+reader_fail_at (Reader *r, guint line, guint column, GError **error, const char *format, ...)
+{
+  g_autofree char *what = NULL;
+  va_list args;
+
+  va_start (args, format);
+  what = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_set_error (error, SGPLAN_ERROR, SGPLAN_ERROR_INPUT, "'%s':%u:%u: %s", r->filename, line, column,
+               what);
+  return FALSE;
+}
+
+#define reader_refuse(r, event, error, ...)                                                    \
+  reader_fail_at ((r), (guint) (event)->start_mark.line + 1, (guint) (event)->start_mark.column + 1, \
+                  (error), __VA_ARGS__)
+
+static void
+reader_fail_parser (Reader *r, const yaml_parser_t *parser, const char *buf, gsize len,
+                    GError **error)
+{
+  const char *problem = parser->problem != NULL ? parser->problem : "unknown parser error";
+  guint line, column;
+
+  switch (parser->error)
+    {
+    case YAML_MEMORY_ERROR:
+      g_set_error (error, SGPLAN_ERROR, SGPLAN_ERROR_IO, "'%s': out of memory", r->filename);
+      break;
+    case YAML_READER_ERROR:
+      /* Encoding errors come with a byte offset, not a mark. */
+      sgplan_json_line_col (buf, len, parser->problem_offset, &line, &column);
+      if (parser->problem_value != -1)
+        reader_fail_at (r, line, column, error, "%s: 0x%02x", problem, (guint) parser->problem_value);
+      else
+        reader_fail_at (r, line, column, error, "%s", problem);
+      break;
+    default:
+      line = (guint) parser->problem_mark.line + 1;
+      column = (guint) parser->problem_mark.column + 1;
+      if (parser->context != NULL)
+        reader_fail_at (r, line, column, error, "%s (%s at %u:%u)", problem, parser->context,
+                        (guint) parser->context_mark.line + 1, (guint) parser->context_mark.column + 1);
+      else
+        reader_fail_at (r, line, column, error, "%s", problem);
+      break;
+    }
+}
+
+static void
+reader_attach (Reader *r, cJSON *node, const yaml_mark_t *mark)
+{
+  Frame *top = reader_top (r);
+
+  if (G_UNLIKELY (node == NULL))
+    g_error ("out of memory");
+  if (r->marks != NULL)
+    {
+      guint line = (guint) MIN (mark->line + 1, MARK_LINE_MAX);
+      guint column = (guint) MIN (mark->column + 1, MARK_COLUMN_MAX);
+
+      g_hash_table_insert (r->marks, node, GUINT_TO_POINTER ((line << 12) | column));
+    }
+  if (top == NULL)
+    r->root = node;
+  else if (cJSON_IsArray (top->node))
+    cJSON_AddItemToArray (top->node, node);
+  else
+    {
+      cJSON_AddItemToObject (top->node, top->key, node);
+      g_hash_table_add (top->names, node->string);
+      g_clear_pointer (&top->key, g_free);
+    }
+}
+
+/* Anchors, aliases and tags let a YAML file mean something other than what
+ * it shows, or more than JSON can say; a change set has no use for them. */
+static gboolean
+reader_check_properties (Reader *r, const yaml_event_t *event, GError **error)
+{
+  const yaml_char_t *anchor = NULL, *tag = NULL;
+
+  switch (event->type)
+    {
+    case YAML_SCALAR_EVENT:
+      anchor = event->data.scalar.anchor;
+      tag = event->data.scalar.tag;
+      break;
+    case YAML_SEQUENCE_START_EVENT:
+      anchor = event->data.sequence_start.anchor;
+      tag = event->data.sequence_start.tag;
+      break;
+    case YAML_MAPPING_START_EVENT:
+      anchor = event->data.mapping_start.anchor;
+      tag = event->data.mapping_start.tag;
+      break;
+    default:
+      break;
+    }
+  if (anchor != NULL)
+    return reader_refuse (r, event, error, "anchors are not accepted");
+  if (tag != NULL)
+    return reader_refuse (r, event, error, "tags are not accepted");
+  return TRUE;
+}
+
+static gboolean
+is_integer_text (const char *s)
+{
+  if (*s == '-')
+    s++;
+  if (*s == '\0')
+    return FALSE;
+  for (; *s != '\0'; s++)
+    if (!g_ascii_isdigit (*s))
+      return FALSE;
+  return TRUE;
+}
+
+/* Resolve a scalar value to *NODE; FALSE with ERROR set for an integer that
+ * a double cannot hold exactly. */
+static gboolean
+reader_scalar_node (Reader *r, const yaml_event_t *event, cJSON **node, GError **error)
+{
+  const char *value = (const char *) event->data.scalar.value;
+  gint64 n;
+
+  if (event->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+    *node = cJSON_CreateString (value);
+  else if (*value == '\0' || strcmp (value, "~") == 0 || strcmp (value, "null") == 0)
+    *node = cJSON_CreateNull ();
+  else if (strcmp (value, "true") == 0)
+    *node = cJSON_CreateTrue ();
+  else if (strcmp (value, "false") == 0)
+    *node = cJSON_CreateFalse ();
+  else if (!is_integer_text (value))
+    *node = cJSON_CreateString (value);
+  else if (g_ascii_string_to_signed (value, 10, -MAX_EXACT_INTEGER, MAX_EXACT_INTEGER, &n, NULL))
+    *node = cJSON_CreateNumber ((double) n);
+  else
+    return reader_refuse (r, event, error,
+                          "integer out of range: the limit is +-2^53 (9007199254740992)");
+  return TRUE;
+}
+
+static gboolean
+reader_scalar (Reader *r, const yaml_event_t *event, GError **error)
+{
+  const char *value = (const char *) event->data.scalar.value;
+  gsize length = event->data.scalar.length;
+  Frame *top = reader_top (r);
+  cJSON *node;
+
+  if (!reader_check_properties (r, event, error))
+    return FALSE;
+  /* "\0" in a double-quoted scalar; a C string would silently end there. */
+  if (memchr (value, '\0', length) != NULL)
+    return reader_refuse (r, event, error, "NUL characters (\\0) are not accepted");
+  if (top != NULL && cJSON_IsObject (top->node) && top->key == NULL)
+    {
+      if (g_hash_table_contains (top->names, value))
+        {
+          g_autofree char *printable = sgplan_printable (value);
+          return reader_refuse (r, event, error, "duplicate key '%s'", printable);
+        }
+      top->key = g_strndup (value, length);
+      return TRUE;
+    }
+  if (top == NULL && event->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && length == 0)
+    return reader_refuse (r, event, error, "empty file: expected a change set");
+  if (!reader_scalar_node (r, event, &node, error))
+    return FALSE;
+  reader_attach (r, node, &event->start_mark);
+  return TRUE;
+}
+
+static gboolean
+reader_open (Reader *r, const yaml_event_t *event, GError **error)
+{
+  gboolean mapping = event->type == YAML_MAPPING_START_EVENT;
+  Frame *top = reader_top (r);
+  Frame frame = { NULL, NULL, NULL };
+
+  if (!reader_check_properties (r, event, error))
+    return FALSE;
+  if (top != NULL && cJSON_IsObject (top->node) && top->key == NULL)
+    return reader_refuse (r, event, error, "a mapping key must be a scalar, not a %s",
+                          mapping ? "mapping" : "sequence");
+  if (r->frames->len >= SGPLAN_YAML_MAX_DEPTH)
+    return reader_refuse (r, event, error, "nesting deeper than %d levels", SGPLAN_YAML_MAX_DEPTH);
+  frame.node = mapping ? cJSON_CreateObject () : cJSON_CreateArray ();
+  reader_attach (r, frame.node, &event->start_mark);
+  if (mapping)
+    frame.names = g_hash_table_new (g_str_hash, g_str_equal);
+  g_array_append_val (r->frames, frame);
+  return TRUE;
+}
+
+static gboolean
+reader_event (Reader *r, const yaml_event_t *event, GError **error)
+{
+  switch (event->type)
+    {
+    case YAML_STREAM_END_EVENT:
+      if (r->documents == 0)
+        return reader_refuse (r, event, error, "empty file: expected a change set");
+      return TRUE;
+    case YAML_DOCUMENT_START_EVENT:
+      if (r->documents++ > 0)
+        return reader_refuse (r, event, error, "more than one document: expected one change set per file");
+      if (event->data.document_start.tag_directives.start
+          != event->data.document_start.tag_directives.end)
+        return reader_refuse (r, event, error, "tags are not accepted");
+      return TRUE;
+    case YAML_ALIAS_EVENT:
+      return reader_refuse (r, event, error, "aliases are not accepted");
+    case YAML_SCALAR_EVENT:
+      return reader_scalar (r, event, error);
+    case YAML_SEQUENCE_START_EVENT:
+    case YAML_MAPPING_START_EVENT:
+      return reader_open (r, event, error);
+    case YAML_SEQUENCE_END_EVENT:
+    case YAML_MAPPING_END_EVENT:
+      g_array_set_size (r->frames, r->frames->len - 1);
+      return TRUE;
+    case YAML_NO_EVENT:
+    case YAML_STREAM_START_EVENT:
+    case YAML_DOCUMENT_END_EVENT:
+    default:
+      return TRUE;
+    }
+}
+
+cJSON *
+yaml_to_cjson (const char *buf, gsize len, const char *filename, GHashTable **marks,
+               GError **error)
+{
+  yaml_parser_t parser;
+  Reader r = { filename, NULL, NULL, NULL, 0 };
+  gboolean ok = TRUE, done = FALSE;
+
+  g_return_val_if_fail (buf != NULL || len == 0, NULL);
+  g_return_val_if_fail (filename != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (marks != NULL)
+    *marks = NULL;
+  if (!yaml_parser_initialize (&parser))
+    {
+      g_set_error (error, SGPLAN_ERROR, SGPLAN_ERROR_IO, "'%s': out of memory", filename);
+      return NULL;
+    }
+  if (buf == NULL)
+    buf = "";
+  yaml_parser_set_input_string (&parser, (const unsigned char *) buf, len);
+  /* Change sets are UTF-8; without this libyaml would also take UTF-16. */
+  yaml_parser_set_encoding (&parser, YAML_UTF8_ENCODING);
+  r.frames = g_array_new (FALSE, TRUE, sizeof (Frame));
+  g_array_set_clear_func (r.frames, frame_clear);
+  if (marks != NULL)
+    r.marks = g_hash_table_new (g_direct_hash, g_direct_equal);
+
+  while (ok && !done)
+    {
+      yaml_event_t event;
+
+      if (!yaml_parser_parse (&parser, &event))
+        {
+          reader_fail_parser (&r, &parser, buf, len, error);
+          ok = FALSE;
+          break;
+        }
+      ok = reader_event (&r, &event, error);
+      done = event.type == YAML_STREAM_END_EVENT;
+      yaml_event_delete (&event);
+    }
+
+  yaml_parser_delete (&parser);
+  g_array_unref (r.frames);
+  if (!ok)
+    {
+      cJSON_Delete (r.root);
+      g_clear_pointer (&r.marks, g_hash_table_unref);
+      return NULL;
+    }
+  if (marks != NULL)
+    *marks = r.marks;
+  return r.root;
+}
