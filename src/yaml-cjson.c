@@ -523,7 +523,7 @@ reader_scalar (Reader *r, const yaml_event_t *event, GError **error)
   const char *value = (const char *) event->data.scalar.value;
   gsize length = event->data.scalar.length;
   Frame *top = reader_top (r);
-  cJSON *node;
+  cJSON *node = NULL;
 
   if (!reader_check_properties (r, event, error))
     return FALSE;
