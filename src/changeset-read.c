@@ -163,7 +163,11 @@ read_rule (Reader *r, const cJSON *obj, Rule *rule)
       || !get_string (r, obj, "rule_id", FALSE, &rule->rule_id))
     return FALSE;
   if (strcmp (direction, "inbound") != 0 && strcmp (direction, "outbound") != 0)
-    return reader_fail (r, obj, "\"direction\" must be inbound or outbound");
+    {
+      sgplan_json_path_push_key (&r->path, "direction");
+      return reader_fail (r, cJSON_GetObjectItemCaseSensitive (obj, "direction"),
+                          "\"direction\" must be inbound or outbound");
+    }
   rule->direction = strcmp (direction, "outbound") == 0 ? RULE_EGRESS : RULE_INGRESS;
   rule->protocol = protocol;
   rule->from_port = (gint32) from;
@@ -173,7 +177,11 @@ read_rule (Reader *r, const cJSON *obj, Rule *rule)
     if (strcmp (kind, kinds[k]) == 0)
       rule->peer_kind = k;
   if (rule->peer_kind == G_N_ELEMENTS (kinds))
-    return reader_fail (r, obj, "\"peer_kind\" must be cidr4, cidr6, prefix-list or group");
+    {
+      sgplan_json_path_push_key (&r->path, "peer_kind");
+      return reader_fail (r, cJSON_GetObjectItemCaseSensitive (obj, "peer_kind"),
+                          "\"peer_kind\" must be cidr4, cidr6, prefix-list or group");
+    }
   return TRUE;
 }
 

@@ -22,7 +22,9 @@ sgplan () {
 
 test_expect () {
   test_count=$((test_count + 1))
-  if (cd "$TMP" && eval "set -e; $2") >"$TMP/.out" 2>&1; then
+  # each test starts in a folder of its own
+  mkdir -p "$TMP/t$test_count"
+  if (cd "$TMP/t$test_count" && eval "set -e; $2") >"$TMP/.out" 2>&1; then
     echo "ok $test_count - $1"
   else
     test_failed=$((test_failed + 1))
