@@ -1,0 +1,222 @@
+/* test-plan.c - the planner: byte-identical change sets for the same state
+ * in any order of files and elements, and rollbacks that restore the state. */
+#include "config.h"
+
+#include "analysis.h"
+#include "changeset.h"
+#include "export.h"
+#include "planner.h"
+#include "shuffle.h"
+#include "state.h"
+#include "util.h"
+#include "yaml-cjson.h"
+
+#include <string.h>
+
+static const char *const scenarios[] = {
+  "unused-default", "instances", "referenced", "custom-rules", "service-enis", "peering",
+  "compliant", "multi-account", "example", "plan-rule-kinds", "plan-quotas",
+  "plan-cross-default", "hostile-values",
+};
+
+static char *
+fixture (const char *name)
+{
+  return g_build_filename (g_getenv ("srcdir") ? g_getenv ("srcdir") : ".", "fixtures", name, NULL);
+}
+
+static PlanOptions
+default_options (void)
+{
+  PlanOptions options = { PLAN_DEFAULT_REPLACEMENT_NAME, PLAN_DEFAULT_MAX_GROUPS_PER_ENI,
+                          PLAN_DEFAULT_MAX_RULES_PER_GROUP, NULL, "2026-11-30" };
+  return options;
+}
+
+/* The change set of the export at PATH as YAML, without "inputs" (the only
+ * part that names files). */
+static char *
+plan_yaml (const char *path, Model **model_out)
+{
+  const char *paths[] = { path };
+  g_autoptr (GError) error = NULL;
+  Model *model = export_load (paths, 1, NULL, &error);
+  g_autoptr (Analysis) analysis = NULL;
+  g_autoptr (Plan) plan = NULL;
+  g_autoptr (cJSON) tree = NULL;
+  PlanOptions options = default_options ();
+  char *text;
+
+  g_assert_no_error (error);
+  analysis = analysis_run (model);
+  plan = plan_compute (model, analysis, &options, &error);
+  g_assert_no_error (error);
+  tree = changeset_build (model, plan, &options);
+  cJSON_DeleteItemFromObjectCaseSensitive (tree, "inputs");
+  text = yaml_from_cjson (tree, &error);
+  g_assert_no_error (error);
+  if (model_out != NULL)
+    *model_out = model;
+  else
+    model_free (model);
+  return text;
+}
+
+static void
+test_plan_ignores_order (gconstpointer data)
+{
+  g_autofree char *dir = fixture (data);
+  g_autofree char *reference = plan_yaml (dir, NULL);
+
+  for (guint32 seed = 1; seed <= 12; seed++)
+    {
+      g_autoptr (GRand) rand = g_rand_new_with_seed (seed);
+      g_autofree char *tmp = g_dir_make_tmp ("sgplan-plan-XXXXXX", NULL);
+      g_autofree char *shuffled = NULL;
+
+      write_shuffled_export (dir, tmp, rand);
+      shuffled = plan_yaml (tmp, NULL);
+      g_assert_cmpstr (shuffled, ==, reference);
+      remove_tree (tmp);
+    }
+}
+
+/* Canonical text of a state: every group with its sorted rules, and the
+ * groups of every ENI in the export. */
+static char *
+state_text (State *state)
+{
+  GString *out = g_string_new (NULL);
+  g_autoptr (GList) ids = g_list_sort (g_hash_table_get_keys (state->groups), (GCompareFunc) strcmp);
+
+  for (GList *l = ids; l != NULL; l = l->next)
+    {
+      StateGroup *g = state_group (state, l->data);
+
+      g_string_append_printf (out, "group %s %s %s\n", g->id, g->name, g->vpc_id);
+      for (guint r = 0; r < g->rules->len; r++)
+        {
+          const Rule *rule = &g_array_index (g->rules, Rule, r);
+          g_autofree char *traffic = rule_describe_traffic (rule);
+
+          g_string_append_printf (out, "  %d %s %s %s %s\n", rule->direction, traffic, rule->peer,
+                                  rule->peer_owner ? rule->peer_owner : "-",
+                                  rule->description ? rule->description : "-");
+        }
+    }
+  for (guint i = 0; i < state->model->eni_list->len; i++)
+    {
+      const Eni *eni = state->model->eni_list->pdata[i];
+      guint n;
+      const char *const *groups = state_eni_groups (state, eni->id, &n);
+
+      g_string_append_printf (out, "eni %s", eni->id);
+      for (guint g = 0; g < n; g++)
+        g_string_append_printf (out, " %s", groups[g]);
+      g_string_append_c (out, '\n');
+    }
+  return g_string_free (out, FALSE);
+}
+
+static void
+test_rollback_restores_state (gconstpointer data)
+{
+  g_autofree char *dir = fixture (data);
+  const char *paths[] = { dir };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (Model) model = export_load (paths, 1, NULL, &error);
+  g_autoptr (Analysis) analysis = analysis_run (model);
+  PlanOptions options = default_options ();
+  g_autoptr (Plan) plan = plan_compute (model, analysis, &options, &error);
+  g_autoptr (State) state = state_new (model);
+  g_autofree char *before = state_text (state);
+  g_autofree char *after = NULL, *restored = NULL;
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < plan->steps->len; i++)
+    {
+      state_apply (state, plan->steps->pdata[i], &error);
+      g_assert_no_error (error);
+    }
+  after = state_text (state);
+  if (plan->steps->len > 0)
+    g_assert_cmpstr (after, !=, before);
+  /* every default group that was not left alone now has no rule */
+  for (guint i = 0; i < plan->groups->len; i++)
+    {
+      const GroupPlan *gp = plan->groups->pdata[i];
+
+      if (gp->decision == DECISION_REVOKE || gp->decision == DECISION_MIGRATE)
+        g_assert_cmpuint (state_group (state, gp->finding->group->id)->rules->len, ==, 0);
+    }
+  for (guint i = plan->steps->len; i-- > 0;)
+    {
+      g_autoptr (Step) inverse = step_inverse (plan->steps->pdata[i]);
+
+      state_apply (state, inverse, &error);
+      g_assert_no_error (error);
+    }
+  restored = state_text (state);
+  g_assert_cmpstr (restored, ==, before);
+}
+
+static void
+test_inverse_of_inverse (void)
+{
+  g_autofree char *dir = fixture ("plan-rule-kinds");
+  const char *paths[] = { dir };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (Model) model = export_load (paths, 1, NULL, &error);
+  g_autoptr (Analysis) analysis = analysis_run (model);
+  PlanOptions options = default_options ();
+  g_autoptr (Plan) plan = plan_compute (model, analysis, &options, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (plan->steps->len, >, 0);
+  for (guint i = 0; i < plan->steps->len; i++)
+    {
+      const Step *step = plan->steps->pdata[i];
+      g_autoptr (Step) inverse = step_inverse (step);
+      g_autoptr (Step) back = step_inverse (inverse);
+
+      g_assert_false (step_equal (step, inverse));
+      g_assert_true (step_equal (step, back));
+    }
+}
+
+static void
+test_precondition_mismatch_names_difference (void)
+{
+  g_autofree char *dir = fixture ("example");
+  const char *paths[] = { dir };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (Model) model = export_load (paths, 1, NULL, &error);
+  g_autoptr (State) state = state_new (model);
+  const char *before[] = { "sg-048e6432506062cce" };
+  const char *after[] = { "sg-0f952ef42c1d0286c" };
+  Step step = { .action = ACTION_MODIFY_ENI_GROUPS, .eni_id = "eni-0d3652191bb282d5b",
+                .groups_before = before, .n_before = 1, .groups_after = after, .n_after = 1 };
+
+  g_assert_false (state_apply (state, &step, &error));
+  g_assert_error (error, SGPLAN_ERROR, SGPLAN_ERROR_INPUT);
+  g_assert_cmpstr (error->message, ==,
+                   "expected network interface 'eni-0d3652191bb282d5b' to have groups "
+                   "[sg-048e6432506062cce]; it has [sg-0f952ef42c1d0286c]");
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/plan/inverse-of-inverse", test_inverse_of_inverse);
+  g_test_add_func ("/plan/precondition-mismatch-names-difference", test_precondition_mismatch_names_difference);
+  for (guint i = 0; i < G_N_ELEMENTS (scenarios); i++)
+    {
+      g_autofree char *a = g_strdup_printf ("/plan/ignores-order/%s", scenarios[i]);
+      g_autofree char *b = g_strdup_printf ("/plan/rollback-restores-state/%s", scenarios[i]);
+
+      g_test_add_data_func (a, scenarios[i], test_plan_ignores_order);
+      g_test_add_data_func (b, scenarios[i], test_rollback_restores_state);
+    }
+  return g_test_run ();
+}
