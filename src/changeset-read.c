@@ -501,6 +501,77 @@ read_inputs (Reader *r, ChangeSet *cs, const cJSON *root)
 }
 
 static gboolean
+read_preflight (Reader *r, ChangeSet *cs, const cJSON *root)
+{
+  gboolean ok;
+  const cJSON *pre = member (r, root, "preflight", T_OBJECT, TRUE, &ok);
+  const cJSON *groups, *enis, *item;
+  guint i = 0;
+
+  if (pre == NULL)
+    return FALSE;
+  sgplan_json_path_push_key (&r->path, "preflight");
+  groups = member (r, pre, "groups", T_ARRAY, TRUE, &ok);
+  if (groups == NULL)
+    return FALSE;
+  sgplan_json_path_push_key (&r->path, "groups");
+  cJSON_ArrayForEach (item, groups)
+    {
+      ChangeSetExpected *e = g_new0 (ChangeSetExpected, 1);
+      const cJSON *list, *rule;
+      guint k = 0;
+
+      g_ptr_array_add (cs->expected_groups, e);
+      sgplan_json_path_push_index (&r->path, i++);
+      if (!cJSON_IsObject (item))
+        return reader_fail (r, item, "expected a group: {group_id, account, region, rules}");
+      if (!get_string (r, item, "group_id", TRUE, &e->id) || !get_string (r, item, "account", TRUE, &e->account)
+          || !get_string (r, item, "region", TRUE, &e->region))
+        return FALSE;
+      list = member (r, item, "rules", T_ARRAY, TRUE, &ok);
+      if (list == NULL)
+        return FALSE;
+      e->rules = g_new0 (Rule, cJSON_GetArraySize (list) + 1);
+      sgplan_json_path_push_key (&r->path, "rules");
+      cJSON_ArrayForEach (rule, list)
+        {
+          sgplan_json_path_push_index (&r->path, k);
+          if (!read_rule (r, rule, &e->rules[k]))
+            return FALSE;
+          k++;
+          sgplan_json_path_pop (&r->path);
+        }
+      e->n_rules = k;
+      sgplan_json_path_pop (&r->path);
+      sgplan_json_path_pop (&r->path);
+    }
+  sgplan_json_path_pop (&r->path);
+  enis = member (r, pre, "network_interfaces", T_ARRAY, TRUE, &ok);
+  if (enis == NULL)
+    return FALSE;
+  sgplan_json_path_push_key (&r->path, "network_interfaces");
+  i = 0;
+  cJSON_ArrayForEach (item, enis)
+    {
+      ChangeSetExpected *e = g_new0 (ChangeSetExpected, 1);
+
+      g_ptr_array_add (cs->expected_enis, e);
+      sgplan_json_path_push_index (&r->path, i++);
+      if (!cJSON_IsObject (item))
+        return reader_fail (r, item, "expected a network interface: {network_interface_id, account, region, groups}");
+      if (!get_string (r, item, "network_interface_id", TRUE, &e->id)
+          || !get_string (r, item, "account", TRUE, &e->account)
+          || !get_string (r, item, "region", TRUE, &e->region)
+          || !get_strings (r, item, "groups", &e->groups, &e->n_groups))
+        return FALSE;
+      sgplan_json_path_pop (&r->path);
+    }
+  sgplan_json_path_pop (&r->path);
+  sgplan_json_path_pop (&r->path);
+  return TRUE;
+}
+
+static gboolean
 read_root (Reader *r, ChangeSet *cs, const cJSON *root)
 {
   const char *format;
@@ -550,7 +621,7 @@ read_root (Reader *r, ChangeSet *cs, const cJSON *root)
       sgplan_json_path_pop (&r->path);
     }
   sgplan_json_path_pop (&r->path);
-  return read_rollback (r, cs, root);
+  return read_preflight (r, cs, root) && read_rollback (r, cs, root);
 }
 
 void
@@ -565,20 +636,26 @@ changeset_free (ChangeSet *cs)
   g_ptr_array_unref (cs->inverses);
   g_ptr_array_unref (cs->rollback);
   g_array_unref (cs->rollback_undoes);
+  g_ptr_array_unref (cs->expected_groups);
+  g_ptr_array_unref (cs->expected_enis);
   plan_free (cs->store);
   g_free (cs);
 }
 
-ChangeSet *
-changeset_read (const char *path, GError **error)
+static void
+expected_free (gpointer data)
 {
-  g_autoptr (ChangeSet) cs = g_new0 (ChangeSet, 1);
-  g_autofree char *text = NULL;
-  gsize len;
-  g_autoptr (cJSON) root = NULL;
-  g_autoptr (GHashTable) marks = NULL;
-  Reader r = { 0 };
-  gsize start;
+  ChangeSetExpected *e = data;
+
+  g_free (e->rules);
+  g_free (e->groups);
+  g_free (e);
+}
+
+static ChangeSet *
+changeset_new (const char *path)
+{
+  ChangeSet *cs = g_new0 (ChangeSet, 1);
 
   cs->path = g_strdup (path);
   cs->store = plan_new ();
@@ -589,6 +666,38 @@ changeset_read (const char *path, GError **error)
   cs->inverses = g_ptr_array_new_with_free_func ((GDestroyNotify) step_free);
   cs->rollback = g_ptr_array_new_with_free_func ((GDestroyNotify) step_free);
   cs->rollback_undoes = g_array_new (FALSE, FALSE, sizeof (guint));
+  cs->expected_groups = g_ptr_array_new_with_free_func (expected_free);
+  cs->expected_enis = g_ptr_array_new_with_free_func (expected_free);
+  return cs;
+}
+
+ChangeSet *
+changeset_from_tree (const cJSON *root, const char *path, const char *text, gsize len,
+                     GHashTable *marks, GError **error)
+{
+  g_autoptr (ChangeSet) cs = changeset_new (path);
+  Reader r = { 0 };
+
+  r.file = path;
+  r.text = text != NULL ? text : "";
+  r.len = text != NULL ? len : 0;
+  r.marks = marks;
+  r.store = cs->store;
+  r.error = error;
+  if (!read_root (&r, cs, root))
+    return NULL;
+  return g_steal_pointer (&cs);
+}
+
+ChangeSet *
+changeset_read (const char *path, GError **error)
+{
+  g_autofree char *text = NULL;
+  gsize len;
+  g_autoptr (cJSON) root = NULL;
+  g_autoptr (GHashTable) marks = NULL;
+  gsize start;
+
   if (!sgplan_read_file (path, &text, &len, error))
     return NULL;
   start = sgplan_json_skip_ws (text, len, 0);
@@ -635,13 +744,5 @@ changeset_read (const char *path, GError **error)
       if (root == NULL)
         return NULL;
     }
-  r.file = path;
-  r.text = text;
-  r.len = len;
-  r.marks = marks;
-  r.store = cs->store;
-  r.error = error;
-  if (!read_root (&r, cs, root))
-    return NULL;
-  return g_steal_pointer (&cs);
+  return changeset_from_tree (root, path, text, len, marks, error);
 }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "planner.h"
+#include "util.h"
 
 /* One default group as the change set describes it. */
 typedef struct {
@@ -21,6 +22,17 @@ typedef struct {
   GPtrArray *warnings; /* (element-type utf8) */
 } ChangeSetGroup;
 
+/* An exported group or ENI as the plan expects to find it (preflight). */
+typedef struct {
+  const char *id;
+  const char *account;
+  const char *region;
+  Rule *rules;          /* groups */
+  guint n_rules;
+  const char **groups;  /* network interfaces */
+  guint n_groups;
+} ChangeSetExpected;
+
 typedef struct {
   char *path;
   Plan *store;           /* owns the strings and the steps */
@@ -32,8 +44,15 @@ typedef struct {
   GPtrArray *inverses;   /* (element-type Step) each step's stated inverse */
   GPtrArray *rollback;   /* (element-type Step) in rollback order */
   GArray *rollback_undoes; /* (element-type guint) the step each rollback entry undoes */
+  GPtrArray *expected_groups; /* (element-type ChangeSetExpected) preflight */
+  GPtrArray *expected_enis;   /* (element-type ChangeSetExpected) preflight */
   guint counts[DECISION_COUNT];
 } ChangeSet;
+
+/* Check the structure of a change set tree (ROOT, from PATH: TEXT and
+ * MARKS locate errors; both may be NULL for a tree sgplan just built). */
+ChangeSet *changeset_from_tree (const cJSON *root, const char *path, const char *text, gsize len,
+                                GHashTable *marks, GError **error);
 
 /* Read and check the structure of a change set.  Errors are SGPLAN_ERROR_IO
  * or SGPLAN_ERROR_INPUT with 'FILE':LINE:COL:. */

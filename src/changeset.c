@@ -208,6 +208,62 @@ group_json (const Plan *plan, const GroupPlan *gp)
   return obj;
 }
 
+/* What the account must look like before the first step: the rules of
+ * every exported group a step changes and the groups of every ENI a step
+ * changes, as in the export.  The script's preflight compares them with
+ * the live account. */
+static cJSON *
+preflight_json (const Model *model, const Plan *plan)
+{
+  cJSON *obj = cJSON_CreateObject ();
+  cJSON *groups = cJSON_AddArrayToObject (obj, "groups");
+  cJSON *enis = cJSON_AddArrayToObject (obj, "network_interfaces");
+  g_autoptr (GHashTable) group_ids = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (GHashTable) eni_ids = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (GList) sorted_groups = NULL, sorted_enis = NULL;
+
+  for (guint i = 0; i < plan->steps->len; i++)
+    {
+      const Step *step = plan->steps->pdata[i];
+
+      if (step->action == ACTION_MODIFY_ENI_GROUPS)
+        g_hash_table_add (eni_ids, (gpointer) step->eni_id);
+      else if (step->group_id != NULL && model_group (model, step->group_id) != NULL)
+        g_hash_table_add (group_ids, (gpointer) step->group_id);
+    }
+  sorted_groups = g_list_sort (g_hash_table_get_keys (group_ids), (GCompareFunc) strcmp);
+  sorted_enis = g_list_sort (g_hash_table_get_keys (eni_ids), (GCompareFunc) strcmp);
+  for (GList *l = sorted_groups; l != NULL; l = l->next)
+    {
+      const Group *g = model_group (model, l->data);
+      cJSON *item = cJSON_CreateObject ();
+      cJSON *rules;
+
+      cJSON_AddStringToObject (item, "group_id", g->id);
+      cJSON_AddStringToObject (item, "account", g->owner_id);
+      cJSON_AddStringToObject (item, "region", g->region);
+      rules = cJSON_AddArrayToObject (item, "rules");
+      for (guint r = 0; r < g->n_rules; r++)
+        cJSON_AddItemToArray (rules, json_from_rule (&g->rules[r]));
+      cJSON_AddItemToArray (groups, item);
+    }
+  for (GList *l = sorted_enis; l != NULL; l = l->next)
+    {
+      const Eni *e = model_eni (model, l->data);
+      cJSON *item = cJSON_CreateObject ();
+      cJSON *list;
+
+      cJSON_AddStringToObject (item, "network_interface_id", e->id);
+      cJSON_AddStringToObject (item, "account", e->owner_id);
+      cJSON_AddStringToObject (item, "region", e->region);
+      list = cJSON_AddArrayToObject (item, "groups");
+      for (guint g = 0; g < e->n_groups; g++)
+        cJSON_AddItemToArray (list, cJSON_CreateString (e->groups[g].group_id));
+      cJSON_AddItemToArray (enis, item);
+    }
+  return obj;
+}
+
 cJSON *
 changeset_build (const Model *model, const Plan *plan, const PlanOptions *options)
 {
@@ -250,6 +306,7 @@ changeset_build (const Model *model, const Plan *plan, const PlanOptions *option
   groups = cJSON_AddArrayToObject (root, "default_groups");
   for (guint i = 0; i < plan->groups->len; i++)
     cJSON_AddItemToArray (groups, group_json (plan, plan->groups->pdata[i]));
+  cJSON_AddItemToObject (root, "preflight", preflight_json (model, plan));
   rollback = cJSON_AddArrayToObject (root, "rollback");
   for (guint i = plan->steps->len; i-- > 0;)
     {
