@@ -60,6 +60,36 @@ loader_fail (Loader *l, const char *format, ...)
   return FALSE;
 }
 
+/* IDs reach generated scripts as shell words and journal fields: accept
+ * only the shapes AWS gives them (prefix, then hexadecimal digits; accounts
+ * are 12 digits). */
+static const char *
+id_problem (const char *key, const char *value)
+{
+  static const struct { const char *key, *prefix, *what; } ids[] = {
+    { "GroupId", "sg-", "a security group ID (sg- and hexadecimal digits)" },
+    { "NetworkInterfaceId", "eni-", "a network interface ID (eni- and hexadecimal digits)" },
+    { "VpcId", "vpc-", "a VPC ID (vpc- and hexadecimal digits)" },
+    { "ReferencingVpcId", "vpc-", "a VPC ID (vpc- and hexadecimal digits)" },
+    { "VpcPeeringConnectionId", "pcx-", "a peering connection ID (pcx- and hexadecimal digits)" },
+  };
+
+  if (strcmp (key, "OwnerId") == 0)
+    return strlen (value) == 12 && strspn (value, "0123456789") == 12 ? NULL : "an account ID (12 digits)";
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    if (strcmp (key, ids[i].key) == 0)
+      {
+        gsize n = strlen (ids[i].prefix);
+        const char *digits = value + n;
+
+        if (strncmp (value, ids[i].prefix, n) != 0 || digits[0] == '\0'
+            || strspn (digits, "0123456789abcdef") != strlen (digits) || strlen (digits) > 32)
+          return ids[i].what;
+        return NULL;
+      }
+  return NULL;
+}
+
 /* Typed field readers.  On a wrong type the error points at the value; on a
  * missing required field, at the object that lacks it. */
 static gboolean
@@ -81,6 +111,8 @@ read_string (Loader *l, const cJSON *obj, const char *key, gboolean required, co
     ok = loader_fail (l, "\"%s\" must be a string", key);
   else if (required && item->valuestring[0] == '\0')
     ok = loader_fail (l, "\"%s\" must not be empty", key);
+  else if (id_problem (key, item->valuestring) != NULL)
+    ok = loader_fail (l, "\"%s\" must be %s", key, id_problem (key, item->valuestring));
   else
     *out = item->valuestring;
   sgplan_json_path_pop (&l->path);
