@@ -9,7 +9,9 @@
 #include "changeset.h"
 #include "commands.h"
 #include "export.h"
+#include "changeset-read.h"
 #include "planner.h"
+#include "render-script.h"
 #include "util.h"
 #include "yaml-cjson.h"
 
@@ -145,7 +147,7 @@ cmd_plan (int argc, char **argv, GError **error)
   int max_groups = PLAN_DEFAULT_MAX_GROUPS_PER_ENI, max_rules = PLAN_DEFAULT_MAX_RULES_PER_GROUP;
   /* Update man/sgplan.1 and README.md when changing these options. */
   const GOptionEntry entries[] = {
-    { "format", 'f', 0, G_OPTION_ARG_STRING, &format, "Change set format: yaml (default) or json", "FORMAT" },
+    { "format", 'f', 0, G_OPTION_ARG_STRING, &format, "yaml (default) or json: the change set; aws-cli: its script", "FORMAT" },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Write to FILE (atomically) instead of standard output", "FILE" },
     { "region", 'r', 0, G_OPTION_ARG_STRING, &region, "Region of groups whose region the export does not tell", "REGION" },
     { "except", 'x', 0, G_OPTION_ARG_STRING_ARRAY, &except, "Leave this group, VPC or account as it is (repeatable)", "ID" },
@@ -165,20 +167,22 @@ cmd_plan (int argc, char **argv, GError **error)
   g_autoptr (cJSON) tree = NULL;
   g_autofree char *text = NULL;
   PlanOptions options = { 0 };
-  gboolean json;
+  gboolean json, script;
 
   if (!sgplan_parse_options ("plan", "EXPORT...",
                              "Compute the change set that makes every VPC default security group "
                              "allow no traffic without breaking what uses it.",
                              entries, &argc, &argv, error))
     return -1;
-  if (format != NULL && strcmp (format, "yaml") != 0 && strcmp (format, "json") != 0)
+  if (format != NULL && strcmp (format, "yaml") != 0 && strcmp (format, "json") != 0
+      && strcmp (format, "aws-cli") != 0)
     {
       g_set_error (error, SGPLAN_ERROR, SGPLAN_ERROR_USAGE,
-                   "unknown format '%s' (expected yaml or json)", format);
+                   "unknown format '%s' (expected yaml, json or aws-cli)", format);
       return -1;
     }
   json = format != NULL && strcmp (format, "json") == 0;
+  script = format != NULL && strcmp (format, "aws-cli") == 0;
   if (max_groups < 1 || max_groups > 16 || max_rules < 1 || max_rules > 1000)
     {
       g_set_error (error, SGPLAN_ERROR, SGPLAN_ERROR_USAGE,
@@ -234,6 +238,16 @@ cmd_plan (int argc, char **argv, GError **error)
   if (plan == NULL)
     return -1;
   tree = changeset_build (model, plan, &options);
+  if (script)
+    {
+      /* the script is made from the change set as `sgplan script` reads it */
+      g_autoptr (ChangeSet) cs = changeset_from_tree (tree, "(plan)", NULL, 0, NULL, error);
+
+      if (cs == NULL)
+        return -1;
+      text = render_script (cs, FALSE);
+      return sgplan_write_script (output, text, error) ? SGPLAN_EXIT_OK : -1;
+    }
   text = json ? sgplan_json_print (tree) : yaml_from_cjson (tree, error);
   if (text == NULL)
     return -1;

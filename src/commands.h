@@ -23,6 +23,10 @@ typedef struct {
 int cmd_check (int argc, char **argv, GError **error);
 int cmd_plan (int argc, char **argv, GError **error);
 int cmd_show (int argc, char **argv, GError **error);
+int cmd_script (int argc, char **argv, GError **error);
+
+/* Write a script to OUTPUT (atomically, mode 0755) or to stdout when NULL. */
+gboolean sgplan_write_script (const char *output, const char *text, GError **error);
 
 /* Parse a command's options; usage errors become SGPLAN_ERROR_USAGE.
  * PARAMETERS is the text after the command name in the usage line. */

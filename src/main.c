@@ -16,6 +16,7 @@ static const SgplanCommand commands[] = {
   { "check", cmd_check, "EC2.2 status of every default group and what uses it" },
   { "plan", cmd_plan, "the change set that remediates them, with its rollback" },
   { "show", cmd_show, "a change set summarised for a reviewer (text or Markdown)" },
+  { "script", cmd_script, "the AWS CLI script that carries out a change set, or its rollback" },
   { NULL, NULL, NULL },
 };
 
