@@ -249,7 +249,7 @@ render_step_body (GString *out, const Step *step, const char *what)
       render_call_prefix (out, step, "  ");
       g_string_append (out, " \\\n    --group-id ");
       group_word (out, step->group_id, needed);
-      g_string_append (out, " \\\n    --ip-permissions \"$perms\"\n");
+      g_string_append (out, " \\\n    --ip-permissions \"$perms\" >/dev/null\n");
     }
   else if (step->action == ACTION_MODIFY_ENI_GROUPS)
     {
@@ -262,14 +262,14 @@ render_step_body (GString *out, const Step *step, const char *what)
           g_string_append_c (out, ' ');
           group_word (out, step->groups_after[i], needed);
         }
-      g_string_append_c (out, '\n');
+      g_string_append (out, " >/dev/null\n");
     }
   else /* delete */
     {
       render_call_prefix (out, step, "  ");
       g_string_append (out, " \\\n    --group-id ");
       group_word (out, step->group_id, needed);
-      g_string_append_c (out, '\n');
+      g_string_append (out, " >/dev/null\n");
     }
 }
 
@@ -355,15 +355,31 @@ render_preflight (GString *out, const ChangeSet *cs)
 
       if (step->action != ACTION_CREATE_GROUP)
         continue;
-      g_string_append (out, "  check_name_free ");
-      sh_quote (out, step->account);
-      g_string_append_c (out, ' ');
-      sh_quote (out, step->region);
-      g_string_append_c (out, ' ');
-      sh_quote (out, step->vpc_id);
-      g_string_append_c (out, ' ');
-      sh_quote (out, step->group_name);
-      g_string_append (out, " || drift=1\n");
+      {
+        /* JSON filters: the CLI's shorthand syntax cannot carry every name */
+        g_autoptr (cJSON) filters = cJSON_CreateArray ();
+        cJSON *vpc = cJSON_CreateObject (), *name = cJSON_CreateObject ();
+        const char *vpc_values[] = { step->vpc_id }, *name_values[] = { step->group_name };
+        char *text;
+
+        cJSON_AddStringToObject (vpc, "Name", "vpc-id");
+        cJSON_AddItemToObject (vpc, "Values", cJSON_CreateStringArray (vpc_values, 1));
+        cJSON_AddStringToObject (name, "Name", "group-name");
+        cJSON_AddItemToObject (name, "Values", cJSON_CreateStringArray (name_values, 1));
+        cJSON_AddItemToArray (filters, vpc);
+        cJSON_AddItemToArray (filters, name);
+        text = cJSON_PrintUnformatted (filters);
+        g_string_append (out, "  check_name_free ");
+        sh_quote (out, step->account);
+        g_string_append_c (out, ' ');
+        sh_quote (out, step->region);
+        g_string_append_c (out, ' ');
+        sh_quote (out, text);
+        g_string_append (out, " \\\n    ");
+        sh_quote (out, step->group_name);
+        g_string_append (out, " || drift=1\n");
+        cJSON_free (text);
+      }
     }
   g_string_append (out, "  if (( drift )); then\n"
                         "    die 'the account is not as the export says (see above): export it again and plan again, or set SGPLAN_SKIP_PREFLIGHT=1 to go on anyway'\n"
@@ -482,12 +498,12 @@ static const char script_library[] =
   "}\n"
   "check_name_free() {\n"
   "  local found\n"
-  "  if ! found=$(aws_call \"$1\" \"$2\" ec2 describe-security-groups --filters \"Name=vpc-id,Values=$3\" \"Name=group-name,Values=$4\" --query 'length(SecurityGroups)' --output text); then\n"
-  "    note \"drift: cannot list the groups of $3\"\n"
+  "  if ! found=$(aws_call \"$1\" \"$2\" ec2 describe-security-groups --filters \"$3\" --query 'length(SecurityGroups)' --output text); then\n"
+  "    note \"drift: cannot list the security groups named $4\"\n"
   "    return 1\n"
   "  fi\n"
   "  if [[ $found != 0 ]]; then\n"
-  "    note \"drift: $3 already has a group named $4\"\n"
+  "    note \"drift: a security group named $4 already exists in its VPC\"\n"
   "    return 1\n"
   "  fi\n"
   "}\n"
