@@ -160,6 +160,7 @@ if cmd == "logline":
     want = {"action": action, "params": dict(zip(kv[0::2], kv[1::2])),
             "region": None if region == "-" else region}
     want.update(json.loads(extras))
+    want["access_key"] = "testing"  # the key the CLI signed with (AWS_ACCESS_KEY_ID)
     lines = log_lines(path)
     if len(lines) < int(idx):
         fail("log has %d lines, wanted line %s" % (len(lines), idx))
