@@ -18,7 +18,7 @@ test_expect 'an unknown command is a usage error (exit 2)' '
   run_sgplan frobnicate; expect_status 2
   test "$(cat "$TMP/stderr")" = "sgplan: error: unknown command '\''frobnicate'\'' (see '\''sgplan --help'\'')"
 '
-for cmd in check plan show; do
+for cmd in check plan show script; do
   test_expect "sgplan $cmd -h shows its usage and exits 0" "
     run_sgplan $cmd -h; expect_status 0
     grep -q '^  sgplan $cmd \\[OPTION' \"\$TMP/stdout\"
@@ -62,6 +62,23 @@ test_expect 'text from the export cannot drive the terminal' '
   run_sgplan check us-east-1; expect_status 1
   if LC_ALL=C grep -q "$(printf "\033")" "$TMP/stdout"; then echo "raw escape in output"; false; fi
   grep -qF "\"\\u001b[2Jgone\\nfake line\"" "$TMP/stdout"
+'
+test_expect 'script of a missing change set is an I/O error (exit 2)' '
+  run_sgplan script no-such.yaml
+  expect_status 2
+  test "$(cat "$TMP/stderr")" = "sgplan: error: cannot read '\''no-such.yaml'\'': No such file or directory"
+'
+test_expect 'script refuses to write over its change set' '
+  sgplan plan "$srcdir/fixtures/example" >cs.yaml
+  cp cs.yaml before.yaml
+  run_sgplan script -o cs.yaml cs.yaml
+  expect_status 2
+  cmp before.yaml cs.yaml
+'
+test_expect 'script of a damaged change set is invalid input (exit 3), with no output' '
+  run_sgplan script "$srcdir/tests/bad-changeset/unknown-action.yaml"
+  expect_status 3
+  test ! -s "$TMP/stdout"
 '
 test_expect '--version prints the version' '
   sgplan --version | grep -q "^sgplan [0-9]"
