@@ -24,6 +24,8 @@ int cmd_check (int argc, char **argv, GError **error);
 int cmd_plan (int argc, char **argv, GError **error);
 int cmd_show (int argc, char **argv, GError **error);
 int cmd_script (int argc, char **argv, GError **error);
+int cmd_apply (int argc, char **argv, GError **error);
+int cmd_validate (int argc, char **argv, GError **error);
 
 /* Write a script to OUTPUT (atomically, mode 0755) or to stdout when NULL. */
 gboolean sgplan_write_script (const char *output, const char *text, GError **error);

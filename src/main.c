@@ -17,6 +17,8 @@ static const SgplanCommand commands[] = {
   { "plan", cmd_plan, "the change set that remediates them, with its rollback" },
   { "show", cmd_show, "a change set summarised for a reviewer (text or Markdown)" },
   { "script", cmd_script, "the AWS CLI script that carries out a change set, or its rollback" },
+  { "apply", cmd_apply, "a change set carried out on an export, offline" },
+  { "validate", cmd_validate, "prove a change set safe: inverses, compliance, connectivity, rollback" },
   { NULL, NULL, NULL },
 };
 

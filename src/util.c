@@ -18,6 +18,8 @@ sgplan_exit_for_error (const GError *error)
 {
   if (error != NULL && error->domain == SGPLAN_ERROR && error->code == SGPLAN_ERROR_INPUT)
     return SGPLAN_EXIT_INPUT;
+  if (error != NULL && error->domain == SGPLAN_ERROR && error->code == SGPLAN_ERROR_NOT_OK)
+    return SGPLAN_EXIT_NOT_OK;
   return SGPLAN_EXIT_USAGE;
 }
 
@@ -65,6 +67,12 @@ sgplan_printable (const char *s)
 char *
 sgplan_json_print (const cJSON *item)
 {
+  return sgplan_json_print_indent (item, 2);
+}
+
+char *
+sgplan_json_print_indent (const cJSON *item, guint indent)
+{
   char *printed = cJSON_Print (item);
   GString *out = g_string_sized_new (strlen (printed) + 64);
   gboolean line_start = TRUE;
@@ -74,7 +82,12 @@ sgplan_json_print (const cJSON *item)
   for (const char *p = printed; *p != '\0'; p++)
     {
       if (*p == '\t')
-        g_string_append (out, line_start ? "  " : " ");
+        {
+          if (line_start)
+            g_string_append_printf (out, "%*s", (int) indent, "");
+          else
+            g_string_append_c (out, ' ');
+        }
       else
         {
           g_string_append_c (out, *p);

@@ -19,6 +19,7 @@ typedef enum {
   SGPLAN_ERROR_USAGE,   /* exit 2 */
   SGPLAN_ERROR_IO,      /* exit 2 */
   SGPLAN_ERROR_INPUT,   /* exit 3 */
+  SGPLAN_ERROR_NOT_OK,  /* exit 1: the answer is no, and here is why */
 } SgplanErrorCode;
 
 int sgplan_exit_for_error (const GError *error);
@@ -33,6 +34,8 @@ char *sgplan_printable (const char *s);
 
 /* JSON text of ITEM, indented by two spaces, ending in a newline (g_free). */
 char *sgplan_json_print (const cJSON *item);
+/* The same with INDENT spaces per level (the AWS CLI uses 4). */
+char *sgplan_json_print_indent (const cJSON *item, guint indent);
 
 /* Read all of PATH (a regular file); errors are SGPLAN_ERROR_IO and say
  * "cannot read 'PATH': <reason>". */
