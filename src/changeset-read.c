@@ -159,6 +159,7 @@ read_rule (Reader *r, const cJSON *obj, Rule *rule)
       || !get_string (r, obj, "peer_owner_id", FALSE, &rule->peer_owner)
       || !get_string (r, obj, "peer_vpc_id", FALSE, &rule->peer_vpc)
       || !get_string (r, obj, "peering_id", FALSE, &rule->peering_id)
+      || !get_string (r, obj, "peering_status", FALSE, &rule->peering_status)
       || !get_string (r, obj, "description", FALSE, &rule->description)
       || !get_string (r, obj, "rule_id", FALSE, &rule->rule_id))
     return FALSE;

@@ -37,6 +37,7 @@ json_from_rule (const Rule *rule)
   json_add_string (obj, "peer_owner_id", rule->peer_owner);
   json_add_string (obj, "peer_vpc_id", rule->peer_vpc);
   json_add_string (obj, "peering_id", rule->peering_id);
+  json_add_string (obj, "peering_status", rule->peering_status);
   json_add_string (obj, "description", rule->description);
   json_add_string (obj, "rule_id", rule->rule_id);
   return obj;

@@ -18,7 +18,7 @@ test_expect 'an unknown command is a usage error (exit 2)' '
   run_sgplan frobnicate; expect_status 2
   test "$(cat "$TMP/stderr")" = "sgplan: error: unknown command '\''frobnicate'\'' (see '\''sgplan --help'\'')"
 '
-for cmd in check plan show script; do
+for cmd in check plan show script apply validate; do
   test_expect "sgplan $cmd -h shows its usage and exits 0" "
     run_sgplan $cmd -h; expect_status 0
     grep -q '^  sgplan $cmd \\[OPTION' \"\$TMP/stdout\"
