@@ -436,6 +436,16 @@ read_group (Loader *l, const cJSON *obj)
   group->rules = (Rule *) (void *) g_array_free (g_steal_pointer (&rules), FALSE);
   qsort (group->rules, group->n_rules, sizeof (Rule), rule_qsort);
   qsort (group->tags, group->n_tags, sizeof (Tag), tag_compare);
+  for (guint i = 1; i < group->n_rules; i++)
+    if (rule_same_identity (&group->rules[i - 1], &group->rules[i])
+        && !rule_equal (&group->rules[i - 1], &group->rules[i]))
+      {
+        g_autofree char *traffic = rule_describe_traffic (&group->rules[i]);
+        return loader_fail (l, "security group '%s' has the rule %s %s %s twice, with different "
+                               "descriptions: AWS allows a rule once",
+                            group->id, group->rules[i].direction == RULE_EGRESS ? "outbound" : "inbound",
+                            traffic, group->rules[i].peer);
+      }
 
   existing = g_hash_table_lookup (l->model->groups, group->id);
   if (existing != NULL)

@@ -132,6 +132,17 @@ rule_equal (const Rule *a, const Rule *b)
   return rule_compare (a, b) == 0;
 }
 
+gboolean
+rule_same_identity (const Rule *a, const Rule *b)
+{
+  Rule x = *a, y = *b;
+
+  x.description = y.description = NULL;
+  x.peer_vpc = y.peer_vpc = NULL;         /* output-only */
+  x.peering_status = y.peering_status = NULL;
+  return rule_equal (&x, &y);
+}
+
 static int
 rule_qsort_compare (const void *a, const void *b)
 {

@@ -134,6 +134,10 @@ const char *model_str (Model *model, const char *s);
 int rule_compare (const Rule *a, const Rule *b);
 /* Equality of everything that identifies a rule (direction to description). */
 gboolean rule_equal (const Rule *a, const Rule *b);
+/* AWS's identity of a rule: everything but the description and the
+ * output-only VpcId and PeeringStatus (two rules that differ only in
+ * description cannot coexist in a group). */
+gboolean rule_same_identity (const Rule *a, const Rule *b);
 
 /* Sort rules and tags, build the sorted views and indexes, compute the
  * fingerprint.  Called once after every file has been read. */

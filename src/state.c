@@ -194,17 +194,6 @@ state_references (const State *state, const char *group_id)
   return refs;
 }
 
-gboolean
-rule_same_identity (const Rule *a, const Rule *b)
-{
-  Rule x = *a, y = *b;
-
-  x.description = y.description = NULL;
-  x.peer_vpc = y.peer_vpc = NULL;         /* output-only */
-  x.peering_status = y.peering_status = NULL;
-  return rule_equal (&x, &y);
-}
-
 static gboolean G_GNUC_PRINTF (2, 3)
 mismatch (GError **error, const char *format, ...)
 {

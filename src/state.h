@@ -57,7 +57,3 @@ GPtrArray *state_references (const State *state, const char *group_id);
  * returns FALSE with an error saying what was expected and what was found;
  * the state is unchanged. */
 gboolean state_apply (State *state, const Step *step, GError **error);
-
-/* AWS's identity of a rule: everything but the description (two rules that
- * differ only in description cannot coexist). */
-gboolean rule_same_identity (const Rule *a, const Rule *b);
