@@ -371,15 +371,6 @@ tags_equal (const Tag *a, guint na, const Tag *b, guint nb)
 }
 
 static int
-tag_compare (const void *a, const void *b)
-{
-  const Tag *x = a, *y = b;
-  int c = strcmp (x->key, y->key);
-
-  return c != 0 ? c : strcmp (x->value, y->value);
-}
-
-static int
 rule_qsort (const void *a, const void *b)
 {
   return rule_compare (a, b);

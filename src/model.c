@@ -149,7 +149,7 @@ rule_qsort_compare (const void *a, const void *b)
   return rule_compare (a, b);
 }
 
-static int
+int
 tag_compare (const void *a, const void *b)
 {
   const Tag *x = a, *y = b;
@@ -527,4 +527,16 @@ rule_describe_traffic (const Rule *rule)
       return g_strdup_printf ("%s %d-%d", rule->protocol, rule->from_port, rule->to_port);
     }
   return g_strdup_printf ("protocol %s", rule->protocol);
+}
+
+char *
+rule_describe (const Rule *rule)
+{
+  g_autofree char *traffic = rule_describe_traffic (rule);
+
+  return g_strdup_printf ("%s %s %s %s%s%s%s", rule->direction == RULE_EGRESS ? "outbound" : "inbound",
+                          traffic, rule->direction == RULE_EGRESS ? "to" : "from", rule->peer,
+                          rule->description != NULL ? " \"" : "",
+                          rule->description != NULL ? rule->description : "",
+                          rule->description != NULL ? "\"" : "");
 }

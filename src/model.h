@@ -156,5 +156,9 @@ gboolean group_is_default (const Group *group);
  * "58" -> "icmpv6", "all"/"-1" -> "-1"; others lowercased as given. */
 char *protocol_canonical (const char *protocol);
 
-/* "tcp 443", "tcp 8000-8999", "icmp type 8 code -1", "all", "50 (all ports)". */
+/* "tcp 443", "tcp 8000-8999", "icmp type 8", "all traffic", "protocol 50". */
 char *rule_describe_traffic (const Rule *rule);
+/* "inbound tcp 443 from 10.0.0.0/8 \"description\"", for messages. */
+char *rule_describe (const Rule *rule);
+/* Order of tags (qsort): by key, then value. */
+int tag_compare (const void *a, const void *b);

@@ -54,18 +54,6 @@ newline (Out *o)
 }
 
 static char *
-rule_line (const Rule *rule)
-{
-  g_autofree char *traffic = rule_describe_traffic (rule);
-
-  return g_strdup_printf ("%s %s %s %s%s%s%s", rule->direction == RULE_EGRESS ? "outbound" : "inbound",
-                          traffic, rule->direction == RULE_EGRESS ? "to" : "from", rule->peer,
-                          rule->description != NULL ? " \"" : "",
-                          rule->description != NULL ? rule->description : "",
-                          rule->description != NULL ? "\"" : "");
-}
-
-static char *
 join (const char *const *v, guint n)
 {
   GString *s = g_string_new ("[");
@@ -109,7 +97,7 @@ render_step (Out *o, guint id, const Step *step, const char *indent)
       newline (o);
       for (guint r = 0; r < step->n_rules; r++)
         {
-          g_autofree char *line = rule_line (&step->rules[r]);
+          g_autofree char *line = rule_describe (&step->rules[r]);
 
           put (o, TRUE, "%s%c       %s", indent, sign, line);
           newline (o);

@@ -207,18 +207,6 @@ mismatch (GError **error, const char *format, ...)
   return FALSE;
 }
 
-static char *
-rule_text (const Rule *rule)
-{
-  g_autofree char *traffic = rule_describe_traffic (rule);
-
-  return g_strdup_printf ("%s %s %s %s%s%s%s", rule->direction == RULE_EGRESS ? "outbound" : "inbound",
-                          traffic, rule->direction == RULE_EGRESS ? "to" : "from", rule->peer,
-                          rule->description != NULL ? " \"" : "",
-                          rule->description != NULL ? rule->description : "",
-                          rule->description != NULL ? "\"" : "");
-}
-
 static int
 rule_qsort (const void *a, const void *b)
 {
@@ -254,13 +242,13 @@ apply_rules (State *state, const Step *step, GError **error)
         }
       if (authorize && found_same)
         {
-          g_autofree char *text = rule_text (want);
+          g_autofree char *text = rule_describe (want);
           return mismatch (error, "expected group '%s' not to have the rule %s; it has it",
                            group->id, text);
         }
       if (!authorize && !found_exact)
         {
-          g_autofree char *text = rule_text (want);
+          g_autofree char *text = rule_describe (want);
           return mismatch (error, "expected group '%s' to have the rule %s; it does not",
                            group->id, text);
         }
