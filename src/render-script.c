@@ -308,6 +308,33 @@ expected_rules_text (const Rule *rules, guint n)
   return g_string_free (out, FALSE);
 }
 
+/* One preflight call: FUNCTION ACCOUNT REGION WHAT EXPECTED || drift=1 */
+static void
+drift_check (GString *out, const char *function, const char *account, const char *region,
+             const char *what, const char *expected)
+{
+  g_string_append_printf (out, "  %s ", function);
+  sh_quote (out, account);
+  g_string_append_c (out, ' ');
+  sh_quote (out, region);
+  g_string_append_c (out, ' ');
+  sh_quote (out, what);
+  g_string_append (out, " \\\n    ");
+  sh_quote (out, expected);
+  g_string_append (out, " || drift=1\n");
+}
+
+static cJSON *
+name_filter (const char *name, const char *value)
+{
+  cJSON *filter = cJSON_CreateObject ();
+  const char *values[] = { value };
+
+  cJSON_AddStringToObject (filter, "Name", name);
+  cJSON_AddItemToObject (filter, "Values", cJSON_CreateStringArray (values, 1));
+  return filter;
+}
+
 static void
 render_preflight (GString *out, const ChangeSet *cs)
 {
@@ -324,62 +351,30 @@ render_preflight (GString *out, const ChangeSet *cs)
       const ChangeSetExpected *e = cs->expected_groups->pdata[i];
       g_autofree char *text = expected_rules_text (e->rules, e->n_rules);
 
-      g_string_append (out, "  check_rules ");
-      sh_quote (out, e->account);
-      g_string_append_c (out, ' ');
-      sh_quote (out, e->region);
-      g_string_append_c (out, ' ');
-      sh_quote (out, e->id);
-      g_string_append (out, " \\\n    ");
-      sh_quote (out, text);
-      g_string_append (out, " || drift=1\n");
+      drift_check (out, "check_rules", e->account, e->region, e->id, text);
     }
   for (guint i = 0; i < cs->expected_enis->len; i++)
     {
       const ChangeSetExpected *e = cs->expected_enis->pdata[i];
       g_autofree char *groups = g_strjoinv ("\t", (char **) e->groups);
 
-      g_string_append (out, "  check_eni_groups ");
-      sh_quote (out, e->account);
-      g_string_append_c (out, ' ');
-      sh_quote (out, e->region);
-      g_string_append_c (out, ' ');
-      sh_quote (out, e->id);
-      g_string_append_c (out, ' ');
-      sh_quote (out, groups);
-      g_string_append (out, " || drift=1\n");
+      drift_check (out, "check_eni_groups", e->account, e->region, e->id, groups);
     }
   for (guint i = 0; i < cs->steps->len; i++)
     {
       const Step *step = cs->steps->pdata[i];
+      g_autoptr (cJSON) filters = NULL;
+      char *text;
 
       if (step->action != ACTION_CREATE_GROUP)
         continue;
-      {
-        /* JSON filters: the CLI's shorthand syntax cannot carry every name */
-        g_autoptr (cJSON) filters = cJSON_CreateArray ();
-        cJSON *vpc = cJSON_CreateObject (), *name = cJSON_CreateObject ();
-        const char *vpc_values[] = { step->vpc_id }, *name_values[] = { step->group_name };
-        char *text;
-
-        cJSON_AddStringToObject (vpc, "Name", "vpc-id");
-        cJSON_AddItemToObject (vpc, "Values", cJSON_CreateStringArray (vpc_values, 1));
-        cJSON_AddStringToObject (name, "Name", "group-name");
-        cJSON_AddItemToObject (name, "Values", cJSON_CreateStringArray (name_values, 1));
-        cJSON_AddItemToArray (filters, vpc);
-        cJSON_AddItemToArray (filters, name);
-        text = cJSON_PrintUnformatted (filters);
-        g_string_append (out, "  check_name_free ");
-        sh_quote (out, step->account);
-        g_string_append_c (out, ' ');
-        sh_quote (out, step->region);
-        g_string_append_c (out, ' ');
-        sh_quote (out, text);
-        g_string_append (out, " \\\n    ");
-        sh_quote (out, step->group_name);
-        g_string_append (out, " || drift=1\n");
-        cJSON_free (text);
-      }
+      /* JSON filters: the CLI's shorthand syntax cannot carry every name */
+      filters = cJSON_CreateArray ();
+      cJSON_AddItemToArray (filters, name_filter ("vpc-id", step->vpc_id));
+      cJSON_AddItemToArray (filters, name_filter ("group-name", step->group_name));
+      text = cJSON_PrintUnformatted (filters);
+      drift_check (out, "check_name_free", step->account, step->region, text, step->group_name);
+      cJSON_free (text);
     }
   g_string_append (out, "  if (( drift )); then\n"
                         "    die 'the account is not as the export says (see above): export it again and plan again, or set SGPLAN_SKIP_PREFLIGHT=1 to go on anyway'\n"

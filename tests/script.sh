@@ -54,6 +54,14 @@ ids = [s["id"] for g in yaml.safe_load(open("cs.yaml"))["default_groups"] for s 
 print(" ".join(map(str, reversed(ids) if sys.argv[1:] == ["-r"] else ids)))' "$@"
 }
 
+drift_db_rule () { # drifted/: the example, with a port of the db group changed
+  mkdir drifted && cp "$fixtures/example"/*.json drifted/
+  $py -c 'import json; p = "drifted/security-groups.json"; d = json.load(open(p))
+g = [g for g in d["SecurityGroups"] if g["GroupId"] == "sg-048e6432506062cce"][0]
+g["IpPermissions"][0]["FromPort"] = g["IpPermissions"][0]["ToPort"] = 5433
+json.dump(d, open(p, "w"))'
+}
+
 calls () { # check-calls.py on this test's files
   $py "$srcdir/tests/check-calls.py" cs.yaml log.jsonl sgplan-*.journal "$@"
 }
@@ -184,11 +192,7 @@ test_expect 'DRY_RUN=1 adds --dry-run to every call, counts DryRunOperation as s
 '
 test_expect 'preflight stops before the first change when a group'\''s rules drifted' '
   scripts example
-  mkdir drifted && cp "$fixtures/example"/*.json drifted/
-  $py -c "import json; p=\"drifted/security-groups.json\"; d=json.load(open(p))
-g=[g for g in d[\"SecurityGroups\"] if g[\"GroupId\"]==\"sg-048e6432506062cce\"][0]
-g[\"IpPermissions\"][0][\"FromPort\"]=5433; g[\"IpPermissions\"][0][\"ToPort\"]=5433
-json.dump(d, open(p, \"w\"))"
+  drift_db_rule
   start_fake drifted
   status=0; ./remediate.sh 2>stderr || status=$?
   test $status = 1
@@ -211,11 +215,7 @@ json.dump(d, open(p, \"w\"))"
 '
 test_expect 'SGPLAN_SKIP_PREFLIGHT=1 goes on despite drift' '
   scripts example
-  mkdir drifted && cp "$fixtures/example"/*.json drifted/
-  $py -c "import json; p=\"drifted/security-groups.json\"; d=json.load(open(p))
-g=[g for g in d[\"SecurityGroups\"] if g[\"GroupId\"]==\"sg-048e6432506062cce\"][0]
-g[\"IpPermissions\"][0][\"FromPort\"]=5433; g[\"IpPermissions\"][0][\"ToPort\"]=5433
-json.dump(d, open(p, \"w\"))"
+  drift_db_rule
   start_fake drifted
   SGPLAN_SKIP_PREFLIGHT=1 ./remediate.sh 2>stderr
   grep -q "preflight skipped" stderr
