@@ -254,7 +254,8 @@ check_precondition (Reader *r, const cJSON *obj, const Step *step)
 
   if (stated == NULL)
     return FALSE;
-  fields = changeset_step_json (step, FALSE);
+  fields = cJSON_CreateObject ();
+  changeset_add_step (fields, step, FALSE);
   expected = cJSON_DetachItemFromObjectCaseSensitive (fields, "precondition");
   if (!cJSON_Compare (stated, expected, TRUE))
     {

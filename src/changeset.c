@@ -100,11 +100,9 @@ add_step_fields (cJSON *obj, const Step *step)
   cJSON_AddItemToObject (obj, "precondition", precondition_json (step));
 }
 
-cJSON *
-changeset_step_json (const Step *step, gboolean with_inverse)
+void
+changeset_add_step (cJSON *obj, const Step *step, gboolean with_inverse)
 {
-  cJSON *obj = cJSON_CreateObject ();
-
   add_step_fields (obj, step);
   if (with_inverse)
     {
@@ -114,7 +112,6 @@ changeset_step_json (const Step *step, gboolean with_inverse)
       add_step_fields (inv, inverse);
       cJSON_AddItemToObject (obj, "inverse", inv);
     }
-  return obj;
 }
 
 static cJSON *
@@ -193,16 +190,10 @@ group_json (const Plan *plan, const GroupPlan *gp)
     {
       const Step *step = plan->steps->pdata[i];
       cJSON *s = cJSON_CreateObject ();
-      cJSON *body = changeset_step_json (step, TRUE);
 
       cJSON_AddNumberToObject (s, "id", i + 1);
       cJSON_AddStringToObject (s, "purpose", step->purpose);
-      while (body->child != NULL)
-        {
-          cJSON *item = cJSON_DetachItemViaPointer (body, body->child);
-          cJSON_AddItemToObject (s, item->string, item);
-        }
-      cJSON_Delete (body);
+      changeset_add_step (s, step, TRUE);
       cJSON_AddItemToArray (steps, s);
     }
   return obj;
@@ -312,15 +303,9 @@ changeset_build (const Model *model, const Plan *plan, const PlanOptions *option
     {
       g_autoptr (Step) inverse = step_inverse (plan->steps->pdata[i]);
       cJSON *s = cJSON_CreateObject ();
-      cJSON *body = changeset_step_json (inverse, FALSE);
 
       cJSON_AddNumberToObject (s, "undoes", i + 1);
-      while (body->child != NULL)
-        {
-          cJSON *item = cJSON_DetachItemViaPointer (body, body->child);
-          cJSON_AddItemToObject (s, item->string, item);
-        }
-      cJSON_Delete (body);
+      changeset_add_step (s, inverse, FALSE);
       cJSON_AddItemToArray (rollback, s);
     }
   return root;

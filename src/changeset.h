@@ -13,5 +13,5 @@
 /* The change set of PLAN, computed from MODEL with OPTIONS. */
 cJSON *changeset_build (const Model *model, const Plan *plan, const PlanOptions *options);
 
-/* A step as JSON (with its precondition; WITH_INVERSE adds "inverse"). */
-cJSON *changeset_step_json (const Step *step, gboolean with_inverse);
+/* Add STEP's fields and precondition to OBJ; WITH_INVERSE adds "inverse". */
+void changeset_add_step (cJSON *obj, const Step *step, gboolean with_inverse);

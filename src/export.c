@@ -864,12 +864,6 @@ read_file (Model *model, const char *path, GArray *pending, GError **error)
   return read_documents (&l);
 }
 
-static int
-compare_strings (gconstpointer a, gconstpointer b)
-{
-  return strcmp (*(const char *const *) a, *(const char *const *) b);
-}
-
 /* Orders pointers to Group or Eni, whose first member is the ID. */
 static int
 compare_ids (gconstpointer a, gconstpointer b)
@@ -895,7 +889,7 @@ collect_folder (const char *dir, GPtrArray *files, GHashTable *seen, GError **er
     if (entry->d_name[0] != '.')
       g_ptr_array_add (names, g_strdup (entry->d_name));
   closedir (d);
-  g_ptr_array_sort (names, compare_strings);
+  g_ptr_array_sort (names, sgplan_compare_strings);
   for (guint i = 0; i < names->len; i++)
     {
       g_autofree char *child = g_build_filename (dir, names->pdata[i], NULL);
@@ -958,7 +952,7 @@ export_expand_paths (const char *const *paths, guint n_paths, GError **error)
       else
         g_ptr_array_add (files, g_strdup (paths[i]));
     }
-  g_ptr_array_sort (files, compare_strings);
+  g_ptr_array_sort (files, sgplan_compare_strings);
   for (guint i = 0; i < files->len; i++)
     if (g_hash_table_add (unique, files->pdata[i]))
       g_ptr_array_add (result, g_strdup (files->pdata[i]));

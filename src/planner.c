@@ -150,17 +150,20 @@ expand_template (const char *template, const Group *group)
   return g_string_free (s, FALSE);
 }
 
+/* An exception names a group, its VPC or its account. */
+static gboolean
+exception_matches (const Exception *e, const Group *group)
+{
+  return strcmp (e->id, group->id) == 0 || g_strcmp0 (e->id, group->vpc_id) == 0
+         || strcmp (e->id, group->owner_id) == 0;
+}
+
 static const Exception *
 find_exception (const PlanOptions *options, const Group *group)
 {
   for (guint i = 0; options->exceptions != NULL && i < options->exceptions->len; i++)
-    {
-      const Exception *e = options->exceptions->pdata[i];
-
-      if (strcmp (e->id, group->id) == 0 || g_strcmp0 (e->id, group->vpc_id) == 0
-          || strcmp (e->id, group->owner_id) == 0)
-        return e;
-    }
+    if (exception_matches (options->exceptions->pdata[i], group))
+      return options->exceptions->pdata[i];
   return NULL;
 }
 
@@ -717,11 +720,7 @@ plan_compute (const Model *model, const Analysis *analysis, const PlanOptions *o
       gboolean used = FALSE;
 
       for (guint g = 0; g < plan->groups->len && !used; g++)
-        {
-          const Group *d = ((GroupPlan *) plan->groups->pdata[g])->finding->group;
-          used = strcmp (e->id, d->id) == 0 || g_strcmp0 (e->id, d->vpc_id) == 0
-                 || strcmp (e->id, d->owner_id) == 0;
-        }
+        used = exception_matches (e, ((GroupPlan *) plan->groups->pdata[g])->finding->group);
       if (!used)
         warn (plan, plan->warnings, "the exception for %s (%s) matches no default group in the export",
               e->id, e->source);

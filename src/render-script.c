@@ -273,12 +273,6 @@ render_step_body (GString *out, const Step *step, const char *what)
     }
 }
 
-static int
-compare_strings (gconstpointer a, gconstpointer b)
-{
-  return strcmp (*(const char *const *) a, *(const char *const *) b);
-}
-
 /* What the preflight's describe-security-group-rules query (RULES_QUERY in
  * the script) prints for a group with RULES: one string per rule, fields in
  * a fixed order with "null" for absent ones, sorted, joined by '|'.  The
@@ -302,7 +296,7 @@ expected_rules_text (const Rule *rules, guint n)
         r->peer_kind == PEER_GROUP && r->peer_owner != NULL ? r->peer_owner : "null",
         r->description != NULL ? r->description : "null"));
     }
-  g_ptr_array_sort (lines, compare_strings);
+  g_ptr_array_sort (lines, sgplan_compare_strings);
   for (guint i = 0; i < lines->len; i++)
     g_string_append_printf (out, "%s%s", i > 0 ? "|" : "", (const char *) lines->pdata[i]);
   return g_string_free (out, FALSE);

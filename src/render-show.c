@@ -53,17 +53,6 @@ newline (Out *o)
   g_string_append_c (o->out, '\n');
 }
 
-static char *
-join (const char *const *v, guint n)
-{
-  GString *s = g_string_new ("[");
-
-  for (guint i = 0; i < n; i++)
-    g_string_append_printf (s, "%s%s", i > 0 ? ", " : "", v[i]);
-  g_string_append_c (s, ']');
-  return g_string_free (s, FALSE);
-}
-
 static void
 render_step (Out *o, guint id, const Step *step, const char *indent)
 {
@@ -82,8 +71,8 @@ render_step (Out *o, guint id, const Step *step, const char *indent)
       break;
     case ACTION_MODIFY_ENI_GROUPS:
       {
-        g_autofree char *before = join (step->groups_before, step->n_before);
-        g_autofree char *after = join (step->groups_after, step->n_after);
+        g_autofree char *before = step_groups_text (step->groups_before, step->n_before);
+        g_autofree char *after = step_groups_text (step->groups_after, step->n_after);
 
         put (o, TRUE, "%s%c [%u] %s groups %s -> %s", indent, sign, id, step->eni_id, before, after);
         newline (o);

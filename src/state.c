@@ -331,17 +331,6 @@ apply_delete (State *state, const Step *step, GError **error)
   return TRUE;
 }
 
-static char *
-join_groups (const char *const *groups, guint n)
-{
-  GString *s = g_string_new ("[");
-
-  for (guint i = 0; i < n; i++)
-    g_string_append_printf (s, "%s%s", i > 0 ? ", " : "", groups[i]);
-  g_string_append_c (s, ']');
-  return g_string_free (s, FALSE);
-}
-
 static gboolean
 apply_modify (State *state, const Step *step, GError **error)
 {
@@ -356,8 +345,8 @@ apply_modify (State *state, const Step *step, GError **error)
     same = strcmp (now[i], step->groups_before[i]) == 0;
   if (!same)
     {
-      g_autofree char *want = join_groups (step->groups_before, step->n_before);
-      g_autofree char *have = join_groups (now, n);
+      g_autofree char *want = step_groups_text (step->groups_before, step->n_before);
+      g_autofree char *have = step_groups_text (now, n);
       return mismatch (error, "expected network interface '%s' to have groups %s; it has %s",
                        step->eni_id, want, have);
     }

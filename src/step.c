@@ -130,6 +130,17 @@ step_equal (const Step *a, const Step *b)
   return TRUE;
 }
 
+char *
+step_groups_text (const char *const *groups, guint n)
+{
+  GString *s = g_string_new ("[");
+
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (s, "%s%s", i > 0 ? ", " : "", groups[i]);
+  g_string_append_c (s, ']');
+  return g_string_free (s, FALSE);
+}
+
 void
 step_free (Step *step)
 {

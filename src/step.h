@@ -58,4 +58,6 @@ Step *step_inverse (const Step *step);
 /* Equality of the change two steps make (purpose aside). */
 gboolean step_equal (const Step *a, const Step *b);
 void step_free (Step *step);
+/* "[sg-a, sg-b]": a list of group IDs for messages and summaries (g_free). */
+char *step_groups_text (const char *const *groups, guint n);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Step, step_free)

@@ -23,6 +23,12 @@ sgplan_exit_for_error (const GError *error)
   return SGPLAN_EXIT_USAGE;
 }
 
+int
+sgplan_compare_strings (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
 void
 sgplan_append_printable (GString *out, const char *s)
 {

@@ -24,6 +24,9 @@ typedef enum {
 
 int sgplan_exit_for_error (const GError *error);
 
+/* strcmp for g_ptr_array_sort on arrays of strings. */
+int sgplan_compare_strings (gconstpointer a, gconstpointer b);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (cJSON, cJSON_Delete)
 
 /* Append S to OUT so that a terminal shows it literally: control characters,

@@ -51,12 +51,6 @@ report (Validation *v, const char *name, CheckStatus status, const char *format,
   g_ptr_array_add (v->results, r);
 }
 
-static int
-compare_strings (gconstpointer a, gconstpointer b)
-{
-  return strcmp (*(const char *const *) a, *(const char *const *) b);
-}
-
 /* Canonical text of a state: one line per group, rule, tag and ENI, sorted;
  * IDs in ID_MAP (if any) are written as what they map to. */
 static const char *
@@ -112,7 +106,7 @@ canonical_lines (State *state, GHashTable *id_map)
         g_string_append_printf (line, " %s", mapped (id_map, groups[g]));
       g_ptr_array_add (lines, g_string_free (line, FALSE));
     }
-  g_ptr_array_sort (lines, compare_strings);
+  g_ptr_array_sort (lines, sgplan_compare_strings);
   return lines;
 }
 
