@@ -28,7 +28,127 @@ analysis_free (Analysis *analysis)
   if (analysis == NULL)
     return;
   g_ptr_array_unref (analysis->findings);
+  g_ptr_array_unref (analysis->gaps);
   g_free (analysis);
+}
+
+static int
+gap_compare (gconstpointer a, gconstpointer b)
+{
+  const Gap *x = *(const Gap *const *) a, *y = *(const Gap *const *) b;
+  int c = (int) x->kind - (int) y->kind;
+
+  if (c == 0)
+    c = g_strcmp0 (x->account, y->account);
+  if (c == 0)
+    c = g_strcmp0 (x->region, y->region);
+  if (c == 0)
+    c = g_strcmp0 (x->vpc_id, y->vpc_id);
+  return c;
+}
+
+/* Scopes whose FAILED default groups have no network interfaces exported:
+ * what uses them is unknown, so nothing may be decided about them. */
+static void
+find_missing_enis (Analysis *analysis)
+{
+  g_autoptr (GHashTable) by_scope = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  for (guint i = 0; i < analysis->findings->len; i++)
+    {
+      const Finding *f = analysis->findings->pdata[i];
+      char *key;
+      Gap *gap;
+
+      if (f->enis_known || !f->failed)
+        continue;
+      key = g_strdup_printf ("%s %s", f->group->owner_id, f->group->region);
+      gap = g_hash_table_lookup (by_scope, key);
+      if (gap == NULL)
+        {
+          gap = g_new0 (Gap, 1);
+          gap->kind = GAP_NO_ENIS;
+          gap->account = f->group->owner_id;
+          gap->region = f->group->region;
+          gap->example = f->group->id;
+          g_hash_table_insert (by_scope, key, gap);
+          g_ptr_array_add (analysis->gaps, gap);
+        }
+      else
+        g_free (key);
+      gap->n_groups++;
+    }
+}
+
+/* VPCs that an ENI or a group shows but whose default group is not in the
+ * export: their EC2.2 status is unknown. */
+static void
+find_missing_default_groups (Analysis *analysis, const Model *model)
+{
+  g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = 0; i < analysis->findings->len; i++)
+    {
+      const Finding *f = analysis->findings->pdata[i];
+
+      g_hash_table_add (seen, (gpointer) f->group->vpc_id);
+    }
+  for (guint i = 0; i < model->group_list->len; i++)
+    {
+      const Group *g = model->group_list->pdata[i];
+      Gap *gap;
+
+      if (g->vpc_id == NULL || !g_hash_table_add (seen, (gpointer) g->vpc_id))
+        continue;
+      gap = g_new0 (Gap, 1);
+      gap->kind = GAP_NO_DEFAULT_GROUP;
+      gap->account = g->owner_id;
+      gap->region = g->region;
+      gap->vpc_id = g->vpc_id;
+      gap->seen_in = g->id;
+      g_ptr_array_add (analysis->gaps, gap);
+    }
+  for (guint i = 0; i < model->eni_list->len; i++)
+    {
+      const Eni *eni = model->eni_list->pdata[i];
+      Gap *gap;
+
+      if (eni->vpc_id == NULL || !g_hash_table_add (seen, (gpointer) eni->vpc_id))
+        continue;
+      gap = g_new0 (Gap, 1);
+      gap->kind = GAP_NO_DEFAULT_GROUP;
+      gap->account = eni->owner_id;
+      gap->region = eni->region;
+      gap->vpc_id = eni->vpc_id;
+      gap->seen_in = eni->id;
+      g_ptr_array_add (analysis->gaps, gap);
+    }
+}
+
+char *
+gap_describe (const Gap *gap)
+{
+  if (gap->kind == GAP_NO_ENIS)
+    return g_strdup_printf ("account %s in %s has no describe-network-interfaces in the export: "
+                            "what uses its %u FAILED default group%s (%s%s) is unknown",
+                            gap->account, gap->region, gap->n_groups, gap->n_groups == 1 ? "" : "s",
+                            gap->example, gap->n_groups > 1 ? ", ..." : "");
+  return g_strdup_printf ("%s (seen in %s, account %s, %s) has no default security group in the "
+                          "export: its EC2.2 status is unknown",
+                          gap->vpc_id, gap->seen_in, gap->account, gap->region);
+}
+
+char *
+gap_command (const Gap *gap)
+{
+  if (gap->kind == GAP_NO_ENIS)
+    return g_strdup_printf ("aws ec2 describe-network-interfaces --include-managed-resources "
+                            "--region %s --output json > %s/%s/network-interfaces.json",
+                            gap->region, gap->account, gap->region);
+  return g_strdup_printf ("aws ec2 describe-security-groups --filters Name=vpc-id,Values=%s "
+                          "--region %s --output json > %s/%s/security-groups-%s.json "
+                          "(with the credentials of the VPC's owner)",
+                          gap->vpc_id, gap->region, gap->account, gap->region, gap->vpc_id);
 }
 
 Analysis *
@@ -37,6 +157,7 @@ analysis_run (const Model *model)
   Analysis *analysis = g_new0 (Analysis, 1);
 
   analysis->findings = g_ptr_array_new_with_free_func (finding_free);
+  analysis->gaps = g_ptr_array_new_with_free_func (g_free);
   for (guint i = 0; i < model->group_list->len; i++)
     {
       const Group *group = model->group_list->pdata[i];
@@ -51,6 +172,12 @@ analysis_run (const Model *model)
       finding->enis = model_enis_of_group (model, group->id);
       finding->references = g_ptr_array_new_with_free_func (g_free);
       finding->outside = g_ptr_array_new ();
+      {
+        guint coverage = model_coverage (model, group->owner_id, group->region);
+
+        finding->enis_known = (coverage & MODEL_DOC_ENIS) != 0;
+        finding->references_known = (coverage & MODEL_DOC_REFERENCES) != 0;
+      }
 
       refs = model_refs_to_group (model, group->id);
       for (guint r = 0; r < refs->len; r++)
@@ -82,7 +209,16 @@ analysis_run (const Model *model)
       analysis->outside += finding->outside->len;
       g_ptr_array_add (analysis->findings, finding);
     }
+  find_missing_enis (analysis);
+  find_missing_default_groups (analysis, model);
+  g_ptr_array_sort (analysis->gaps, gap_compare);
   return analysis;
+}
+
+const char *
+analysis_result_name (const Analysis *analysis)
+{
+  return analysis->failed > 0 ? "not-compliant" : analysis->gaps->len > 0 ? "incomplete" : "compliant";
 }
 
 const char *

@@ -284,6 +284,7 @@ changeset_build (const Model *model, const Plan *plan, const PlanOptions *option
     cJSON_AddNumberToObject (summary, decision_name (d), plan->counts[d]);
   cJSON_AddNumberToObject (summary, "steps", plan->steps->len);
   cJSON_AddNumberToObject (summary, "warnings", n_warnings);
+  cJSON_AddStringToObject (summary, "outcome", plan_outcome_name (plan_outcome (plan->counts)));
   warnings = cJSON_AddArrayToObject (root, "warnings");
   for (guint i = 0; i < plan->warnings->len; i++)
     cJSON_AddItemToArray (warnings, cJSON_CreateString (plan->warnings->pdata[i]));

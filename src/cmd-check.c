@@ -3,7 +3,10 @@
  * Reads an export and reports, for every VPC default security group,
  * whether it passes EC2.2 and what would lose connectivity if its rules were
  * simply revoked: attached ENIs and rules in other groups that reference it.
- * Exit 1 when any default group FAILED, so CI can gate on it.  The report is
+ * Exit 1 when any default group FAILED or the export has gaps (a VPC without
+ * its default group, FAILED groups whose network interfaces were not
+ * exported), so CI can gate on it; an export without any default group is
+ * an error (3): it proves nothing.  The report is
  * built in memory and written at once: an error never leaves half a report. */
 #include "config.h"
 
@@ -53,9 +56,17 @@ cmd_check (int argc, char **argv, GError **error)
   if (model == NULL)
     return -1;
   analysis = analysis_run (model);
+  if (analysis->findings->len == 0)
+    {
+      g_set_error (error, SGPLAN_ERROR, SGPLAN_ERROR_INPUT,
+                   "no default security group in the export: nothing to check (export "
+                   "'aws ec2 describe-security-groups' for every account and region)");
+      return -1;
+    }
   report = format != NULL && strcmp (format, "json") == 0 ? render_check_json (model, analysis)
                                                           : render_check_text (model, analysis);
   if (!sgplan_write_stdout (report, strlen (report), error))
     return -1;
-  return analysis->failed > 0 ? SGPLAN_EXIT_NOT_OK : SGPLAN_EXIT_OK;
+  /* incomplete is not compliant: what was not exported cannot be vouched for */
+  return analysis->failed > 0 || analysis->gaps->len > 0 ? SGPLAN_EXIT_NOT_OK : SGPLAN_EXIT_OK;
 }

@@ -138,12 +138,32 @@ check_output_path (const char *output, const Model *model, GError **error)
   return TRUE;
 }
 
+/* Without --detailed-exitcode a plan that was written is success (0); with
+ * it, CI can tell the outcomes apart, as with terraform plan's option of the
+ * same name (there 2 means changes; 2 is a usage error here, so 4). */
+static int
+plan_exit_status (const Plan *plan, gboolean detailed)
+{
+  if (!detailed)
+    return SGPLAN_EXIT_OK;
+  switch (plan_outcome (plan->counts))
+    {
+    case PLAN_BLOCKED:
+      return SGPLAN_EXIT_NOT_OK;
+    case PLAN_CHANGES:
+      return SGPLAN_EXIT_CHANGES;
+    default:
+      return SGPLAN_EXIT_OK;
+    }
+}
+
 int
 cmd_plan (int argc, char **argv, GError **error)
 {
   g_autofree char *region = NULL, *format = NULL, *output = NULL, *exceptions_file = NULL;
   g_autofree char *replacement = NULL, *date = NULL;
   g_auto (GStrv) except = NULL;
+  gboolean detailed = FALSE;
   int max_groups = PLAN_DEFAULT_MAX_GROUPS_PER_ENI, max_rules = PLAN_DEFAULT_MAX_RULES_PER_GROUP;
   /* Update man/sgplan.1 and README.md when changing these options. */
   const GOptionEntry entries[] = {
@@ -157,6 +177,8 @@ cmd_plan (int argc, char **argv, GError **error)
     { "max-groups-per-eni", 0, 0, G_OPTION_ARG_INT, &max_groups, "Security groups per network interface quota (default 5)", "N" },
     { "max-rules-per-group", 0, 0, G_OPTION_ARG_INT, &max_rules, "Rules per security group and direction quota (default 60)", "N" },
     { "date", 0, 0, G_OPTION_ARG_STRING, &date, "Judge exception expiry on this date (default: today, UTC)", "YYYY-MM-DD" },
+    { "detailed-exitcode", 0, 0, G_OPTION_ARG_NONE, &detailed,
+      "Exit 0 when there is nothing to do, 4 when changes are planned, 1 when a group is blocked", NULL },
     { NULL },
   };
   g_autoptr (Plan) option_strings = plan_new ();
@@ -246,7 +268,7 @@ cmd_plan (int argc, char **argv, GError **error)
       if (cs == NULL)
         return -1;
       text = render_script (cs, FALSE);
-      return sgplan_write_script (output, text, error) ? SGPLAN_EXIT_OK : -1;
+      return sgplan_write_script (output, text, error) ? plan_exit_status (plan, detailed) : -1;
     }
   text = json ? sgplan_json_print (tree) : yaml_from_cjson (tree, error);
   if (text == NULL)
@@ -254,5 +276,5 @@ cmd_plan (int argc, char **argv, GError **error)
   if (output != NULL ? !sgplan_write_atomic (output, text, strlen (text), error)
                      : !sgplan_write_stdout (text, strlen (text), error))
     return -1;
-  return SGPLAN_EXIT_OK;
+  return plan_exit_status (plan, detailed);
 }

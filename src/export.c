@@ -686,12 +686,30 @@ typedef gboolean (*ReadEntry) (Loader *l, const cJSON *obj);
 static const struct {
   const char *key;
   ReadEntry read;
+  guint coverage; /* ModelDocKind: what an empty list of this kind still tells */
 } document_kinds[] = {
-  { "SecurityGroups", read_group },
-  { "NetworkInterfaces", read_eni },
-  { "SecurityGroupRules", read_rule_entry },
-  { "SecurityGroupReferenceSet", read_reference },
+  { "SecurityGroups", read_group, MODEL_DOC_GROUPS },
+  { "NetworkInterfaces", read_eni, MODEL_DOC_ENIS },
+  { "SecurityGroupRules", read_rule_entry, 0 },
+  { "SecurityGroupReferenceSet", read_reference, MODEL_DOC_REFERENCES },
 };
+
+/* An empty list is an answer too ("no network interfaces here"): remember it
+ * so that its account and region count as exported. */
+static void
+note_empty_document (Loader *l, guint kind)
+{
+  EmptyDocument *doc;
+
+  if (kind == 0)
+    return;
+  doc = g_new0 (EmptyDocument, 1);
+  doc->file = l->file;
+  doc->kind = kind;
+  doc->account = g_hash_table_lookup (l->model->path_accounts, l->file);
+  doc->region = l->path_region;
+  g_ptr_array_add (l->model->empty_documents, doc);
+}
 
 static gboolean
 read_document (Loader *l, const cJSON *doc)
@@ -706,11 +724,14 @@ read_document (Loader *l, const cJSON *doc)
     {
       ReadEntry read = NULL;
       const cJSON *item;
-      guint i = 0;
+      guint i = 0, coverage = 0;
 
       for (guint k = 0; k < G_N_ELEMENTS (document_kinds); k++)
         if (strcmp (member->string, document_kinds[k].key) == 0)
-          read = document_kinds[k].read;
+          {
+            read = document_kinds[k].read;
+            coverage = document_kinds[k].coverage;
+          }
       sgplan_json_path_push_key (&l->path, member->string);
       if (read == NULL)
         {
@@ -730,6 +751,8 @@ read_document (Loader *l, const cJSON *doc)
       if (!cJSON_IsArray (member))
         return loader_fail (l, "\"%s\" must be an array", member->string);
       known++;
+      if (member->child == NULL)
+        note_empty_document (l, coverage);
       cJSON_ArrayForEach (item, member)
         {
           sgplan_json_path_push_index (&l->path, i++);
@@ -797,18 +820,31 @@ read_documents (Loader *l)
   return TRUE;
 }
 
-/* The last folder in PATH that is a region name, as in ACCOUNT/REGION/x.json. */
+static gboolean
+is_account_id (const char *s)
+{
+  return strlen (s) == 12 && strspn (s, "0123456789") == 12;
+}
+
+static gboolean
+is_region_name (const char *s)
+{
+  return sgplan_region_prefix (s, NULL);
+}
+
+/* The last folder in PATH that IS_WANTED, as ACCOUNT and REGION are in
+ * ACCOUNT/REGION/x.json; NULL if none. */
 static const char *
-region_from_path (Model *model, const char *path)
+folder_from_path (Model *model, const char *path, gboolean (*is_wanted) (const char *))
 {
   g_auto (GStrv) parts = g_strsplit (path, G_DIR_SEPARATOR_S, -1);
-  const char *region = NULL;
+  const char *found = NULL;
   guint n = g_strv_length (parts);
 
   for (guint i = 0; i + 1 < n; i++)
-    if (sgplan_region_prefix (parts[i], NULL))
-      region = parts[i];
-  return model_intern (model, region);
+    if (is_wanted (parts[i]))
+      found = parts[i];
+  return model_intern (model, found);
 }
 
 static gboolean
@@ -847,7 +883,13 @@ read_file (Model *model, const char *path, GArray *pending, GError **error)
     }
   l.model = model;
   l.file = model_str (model, path);
-  l.path_region = region_from_path (model, path);
+  l.path_region = folder_from_path (model, path, is_region_name);
+  {
+    const char *account = folder_from_path (model, path, is_account_id);
+
+    if (account != NULL)
+      g_hash_table_insert (model->path_accounts, (gpointer) l.file, (gpointer) account);
+  }
   l.buf = g_mapped_file_get_contents (mapped);
   l.len = g_mapped_file_get_length (mapped);
   l.pending = pending;
@@ -1101,6 +1143,88 @@ resolve_regions (Model *model, const char *default_region, GError **error)
   return TRUE;
 }
 
+/* The only value of a field over every group and ENI, or NULL. */
+static const char *
+sole_value (Model *model, gsize group_offset, gsize eni_offset)
+{
+  const char *sole = NULL;
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, model->groups);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      const char *v = G_STRUCT_MEMBER (const char *, value, group_offset);
+
+      if (sole != NULL && g_strcmp0 (sole, v) != 0)
+        return NULL;
+      sole = v;
+    }
+  g_hash_table_iter_init (&iter, model->enis);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      const char *v = G_STRUCT_MEMBER (const char *, value, eni_offset);
+
+      if (sole != NULL && g_strcmp0 (sole, v) != 0)
+        return NULL;
+      sole = v;
+    }
+  return sole;
+}
+
+/* Which documents cover each account and region.  A document covers the
+ * account (its ACCOUNT/ folder, else each element's owner) and region of
+ * every element it lists; an empty one covers its folders' account and
+ * region, else --region and the export's only account and region. */
+static void
+resolve_coverage (Model *model, const char *default_region)
+{
+  GHashTableIter iter;
+  gpointer value;
+  const char *only_account = NULL, *only_region = NULL;
+
+  g_hash_table_iter_init (&iter, model->groups);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      const Group *g = value;
+      const char *account = g_hash_table_lookup (model->path_accounts, g->source);
+
+      model_add_coverage (model, account != NULL ? account : g->owner_id, g->region, MODEL_DOC_GROUPS);
+    }
+  g_hash_table_iter_init (&iter, model->enis);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      const Eni *eni = value;
+      const char *account = g_hash_table_lookup (model->path_accounts, eni->source);
+
+      model_add_coverage (model, account != NULL ? account : eni->owner_id, eni->region, MODEL_DOC_ENIS);
+    }
+  for (guint i = 0; i < model->references->len; i++)
+    {
+      const GroupReference *ref = model->references->pdata[i];
+      const Group *g = g_hash_table_lookup (model->groups, ref->group_id);
+
+      if (g != NULL)
+        model_add_coverage (model, g->owner_id, g->region, MODEL_DOC_REFERENCES);
+    }
+  if (model->empty_documents->len == 0)
+    return;
+  only_account = sole_value (model, G_STRUCT_OFFSET (Group, owner_id), G_STRUCT_OFFSET (Eni, owner_id));
+  only_region = default_region != NULL
+                  ? default_region
+                  : sole_value (model, G_STRUCT_OFFSET (Group, region), G_STRUCT_OFFSET (Eni, region));
+  for (guint i = 0; i < model->empty_documents->len; i++)
+    {
+      EmptyDocument *doc = model->empty_documents->pdata[i];
+
+      if (doc->account == NULL)
+        doc->account = only_account;
+      if (doc->region == NULL)
+        doc->region = model_intern (model, only_region);
+      model_add_coverage (model, doc->account, doc->region, doc->kind);
+    }
+}
+
 Model *
 export_load (const char *const *paths, guint n_paths, const char *default_region, GError **error)
 {
@@ -1123,6 +1247,7 @@ export_load (const char *const *paths, guint n_paths, const char *default_region
       return NULL;
   if (!resolve_regions (model, default_region, error) || !apply_rule_ids (model, pending, error))
     return NULL;
+  resolve_coverage (model, default_region);
   model_finish (model);
   return g_steal_pointer (&model);
 }

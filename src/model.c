@@ -42,6 +42,9 @@ model_new (void)
   model->refs_by_group = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                                 (GDestroyNotify) g_ptr_array_unref);
   model->vpcs = g_hash_table_new (g_str_hash, g_str_equal);
+  model->coverage = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  model->path_accounts = g_hash_table_new (g_str_hash, g_str_equal);
+  model->empty_documents = g_ptr_array_new_with_free_func (g_free);
   model->empty = g_ptr_array_new ();
   return model;
 }
@@ -57,6 +60,9 @@ model_free (Model *model)
   g_hash_table_unref (model->refs_by_group);
   g_hash_table_unref (model->vpcs);
   g_ptr_array_unref (model->empty);
+  g_hash_table_unref (model->coverage);
+  g_hash_table_unref (model->path_accounts);
+  g_ptr_array_unref (model->empty_documents);
   g_hash_table_unref (model->groups);
   g_hash_table_unref (model->enis);
   g_ptr_array_unref (model->references);
@@ -539,4 +545,33 @@ rule_describe (const Rule *rule)
                           rule->description != NULL ? " \"" : "",
                           rule->description != NULL ? rule->description : "",
                           rule->description != NULL ? "\"" : "");
+}
+
+static char *
+coverage_key (const char *account, const char *region)
+{
+  return g_strdup_printf ("%s %s", account, region);
+}
+
+guint
+model_coverage (const Model *model, const char *account, const char *region)
+{
+  g_autofree char *key = NULL;
+
+  if (account == NULL || region == NULL)
+    return 0;
+  key = coverage_key (account, region);
+  return GPOINTER_TO_UINT (g_hash_table_lookup (model->coverage, key));
+}
+
+void
+model_add_coverage (Model *model, const char *account, const char *region, guint kinds)
+{
+  char *key;
+
+  if (account == NULL || region == NULL)
+    return;
+  key = coverage_key (account, region);
+  kinds |= GPOINTER_TO_UINT (g_hash_table_lookup (model->coverage, key));
+  g_hash_table_insert (model->coverage, key, GUINT_TO_POINTER (kinds));
 }

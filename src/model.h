@@ -92,6 +92,23 @@ typedef struct {
   const char *transit_gateway_id;
 } GroupReference;
 
+/* Which describe-* documents an export holds for one account and region. */
+typedef enum {
+  MODEL_DOC_GROUPS = 1 << 0,     /* describe-security-groups */
+  MODEL_DOC_ENIS = 1 << 1,       /* describe-network-interfaces */
+  MODEL_DOC_REFERENCES = 1 << 2, /* describe-security-group-references */
+} ModelDocKind;
+
+/* A document that names no element, so nothing in it tells its account or
+ * region: a folder ACCOUNT/REGION/ in its path, --region, or the only
+ * account or region of the export does; when none does it covers nothing. */
+typedef struct {
+  const char *file;
+  guint kind;                /* ModelDocKind */
+  const char *account;       /* NULL: cannot tell */
+  const char *region;
+} EmptyDocument;
+
 typedef struct {
   GStringChunk *strings;
   GHashTable *interned;      /* (element-type utf8 utf8): dedup set for intern() */
@@ -105,6 +122,9 @@ typedef struct {
   GHashTable *enis_by_group; /* (element-type utf8 GPtrArray<Eni>) sorted by ENI ID */
   GHashTable *refs_by_group; /* (element-type utf8 GPtrArray<RuleRef>) rules that reference a group */
   GHashTable *vpcs;          /* (element-type utf8 utf8) VPC ID -> owner, for VPCs with a group or ENI */
+  GHashTable *coverage;      /* (element-type utf8 guint) "ACCOUNT REGION" -> ModelDocKind mask */
+  GHashTable *path_accounts; /* (element-type utf8 utf8) file -> 12-digit folder in its path */
+  GPtrArray *empty_documents;/* (element-type EmptyDocument) in reading order */
   GPtrArray *empty;          /* returned for lookups that find nothing */
   char fingerprint[65];      /* SHA-256 of the canonical state, hex */
 } Model;
@@ -151,6 +171,10 @@ GPtrArray *model_enis_of_group (const Model *model, const char *group_id);
 GPtrArray *model_refs_to_group (const Model *model, const char *group_id);
 
 gboolean group_is_default (const Group *group);
+
+/* The ModelDocKind mask of documents that cover ACCOUNT in REGION. */
+guint model_coverage (const Model *model, const char *account, const char *region);
+void model_add_coverage (Model *model, const char *account, const char *region, guint kinds);
 
 /* Canonical protocol: "6" -> "tcp", "17" -> "udp", "1" -> "icmp",
  * "58" -> "icmpv6", "all"/"-1" -> "-1"; others lowercased as given. */

@@ -26,6 +26,22 @@ static const char *const decision_names[DECISION_COUNT] = {
   [DECISION_EXCEPTED] = "excepted",
 };
 
+PlanOutcome
+plan_outcome (const guint counts[DECISION_COUNT])
+{
+  if (counts[DECISION_BLOCKED] > 0)
+    return PLAN_BLOCKED;
+  return counts[DECISION_REVOKE] + counts[DECISION_MIGRATE] > 0 ? PLAN_CHANGES : PLAN_NOTHING_TO_DO;
+}
+
+const char *
+plan_outcome_name (PlanOutcome outcome)
+{
+  static const char *const names[] = { "nothing-to-do", "changes", "blocked" };
+
+  return names[outcome];
+}
+
 const char *
 decision_name (Decision decision)
 {
@@ -243,12 +259,13 @@ rules_of (const StateGroup *group, RuleDirection direction)
   return out;
 }
 
+/* The egress rule AWS gives every new VPC security group: all traffic to
+ * 0.0.0.0/0, without a description. */
 static gboolean
-is_aws_default_egress (const Rule *r)
+is_allow_all_egress (const Rule *r)
 {
   return r->direction == RULE_EGRESS && strcmp (r->protocol, "-1") == 0
-         && r->peer_kind == PEER_CIDR4 && strcmp (r->peer, "0.0.0.0/0") == 0
-         && r->description == NULL;
+         && r->peer_kind == PEER_CIDR4 && strcmp (r->peer, "0.0.0.0/0") == 0;
 }
 
 static gboolean
@@ -277,14 +294,30 @@ unique_name (Planner *p, const Group *d)
   return plan_str (p->plan, name);
 }
 
-/* Copy D's rules to N: self-references become N; AWS's automatic egress
- * rule on N stays only if D has exactly that rule. */
+static gboolean
+revoke_automatic_egress (Planner *p, const StateGroup *d, const char *n_id, const char *purpose)
+{
+  g_autoptr (GArray) auto_rule = g_array_new (FALSE, FALSE, sizeof (Rule));
+  Rule r = { .direction = RULE_EGRESS, .peer_kind = PEER_CIDR4,
+             .from_port = SGPLAN_PORT_NONE, .to_port = SGPLAN_PORT_NONE };
+
+  r.protocol = plan_str (p->plan, "-1");
+  r.peer = plan_str (p->plan, "0.0.0.0/0");
+  g_array_append_val (auto_rule, r);
+  return add_rules_step (p, ACTION_REVOKE_EGRESS, n_id, d->owner_id, d->region, auto_rule, purpose);
+}
+
+/* Copy D's rules to N exactly: self-references become N.  N starts with
+ * AWS's automatic allow-all egress rule: when D has that very rule it stays;
+ * when D has it with a description, it is revoked first and D's, with the
+ * description, authorized in its place (N carries nothing yet, so nothing
+ * notices); when D has no such rule it is revoked once N has D's rules. */
 static gboolean
 plan_copy_rules (Planner *p, const StateGroup *d, const char *n_id)
 {
   g_autoptr (GArray) in = rules_of (d, RULE_INGRESS);
   g_autoptr (GArray) out = rules_of (d, RULE_EGRESS);
-  gboolean keep_default_egress = FALSE;
+  enum { AUTO_REVOKE, AUTO_KEEP, AUTO_REPLACE } automatic = AUTO_REVOKE;
   g_autofree char *in_purpose = g_strdup_printf ("give the replacement the inbound rules of %s", d->id);
   g_autofree char *out_purpose = g_strdup_printf ("give the replacement the outbound rules of %s", d->id);
   GArray *lists[] = { in, out };
@@ -297,27 +330,32 @@ plan_copy_rules (Planner *p, const StateGroup *d, const char *n_id)
         r->rule_id = NULL;
         if (r->peer_kind == PEER_GROUP && strcmp (r->peer, d->id) == 0)
           r->peer = n_id;
-        if (is_aws_default_egress (r))
+        if (is_allow_all_egress (r) && r->description == NULL)
           {
-            keep_default_egress = TRUE;
+            automatic = AUTO_KEEP;
             g_array_remove_index (lists[l], i--);
           }
+        else if (is_allow_all_egress (r))
+          automatic = AUTO_REPLACE;
       }
+  if (automatic == AUTO_REPLACE)
+    {
+      g_autofree char *purpose = g_strdup_printf (
+        "revoke the allow-all outbound rule AWS gives every new group: %s has it with a "
+        "description, authorized next", d->id);
+
+      if (!revoke_automatic_egress (p, d, n_id, purpose))
+        return FALSE;
+    }
   if (!add_rules_step (p, ACTION_AUTHORIZE_INGRESS, n_id, d->owner_id, d->region, in, in_purpose)
       || !add_rules_step (p, ACTION_AUTHORIZE_EGRESS, n_id, d->owner_id, d->region, out, out_purpose))
     return FALSE;
-  if (!keep_default_egress)
+  if (automatic == AUTO_REVOKE)
     {
-      g_autoptr (GArray) auto_rule = g_array_new (FALSE, FALSE, sizeof (Rule));
-      Rule r = { .direction = RULE_EGRESS, .peer_kind = PEER_CIDR4,
-                 .from_port = SGPLAN_PORT_NONE, .to_port = SGPLAN_PORT_NONE };
       g_autofree char *purpose = g_strdup_printf (
         "revoke the allow-all outbound rule AWS gives every new group: %s does not have it", d->id);
 
-      r.protocol = plan_str (p->plan, "-1");
-      r.peer = plan_str (p->plan, "0.0.0.0/0");
-      g_array_append_val (auto_rule, r);
-      return add_rules_step (p, ACTION_REVOKE_EGRESS, n_id, d->owner_id, d->region, auto_rule, purpose);
+      return revoke_automatic_egress (p, d, n_id, purpose);
     }
   return TRUE;
 }
@@ -663,6 +701,13 @@ plan_group (Planner *p)
       }
   }
   p->gp->decision = DECISION_MIGRATE;
+  if (!f->references_known)
+    warn (p->plan, p->gp->warnings,
+          "the export has no describe-security-group-references for account %s in %s: rules in "
+          "peered VPCs of other accounts that reference %s cannot be seen, and the access they "
+          "give its network interfaces ends when these move to the replacement (export 'aws ec2 "
+          "describe-security-group-references --group-id %s --region %s')",
+          f->group->owner_id, f->group->region, f->group->id, f->group->id, f->group->region);
   return plan_migrate (p, d);
 }
 
@@ -686,6 +731,57 @@ effective_options (Plan *plan, const PlanOptions *options, GPtrArray *live)
   return eff;
 }
 
+/* A decision needs the whole of what uses a group: refuse to decide where
+ * the export leaves that out (one error; `check` lists every gap). */
+static gboolean
+check_complete (const Analysis *analysis, const PlanOptions *options, GError **error)
+{
+  const Gap *first = NULL;
+  guint more = 0;
+
+  for (guint i = 0; i < analysis->gaps->len; i++)
+    {
+      const Gap *gap = analysis->gaps->pdata[i];
+
+      if (gap->kind == GAP_NO_ENIS)
+        {
+          /* only the FAILED groups that no exception leaves alone need deciding */
+          gboolean needed = FALSE;
+
+          for (guint f = 0; f < analysis->findings->len && !needed; f++)
+            {
+              const Finding *finding = analysis->findings->pdata[f];
+
+              needed = finding->failed && !finding->enis_known
+                       && g_strcmp0 (finding->group->owner_id, gap->account) == 0
+                       && g_strcmp0 (finding->group->region, gap->region) == 0
+                       && find_exception (options, finding->group) == NULL;
+            }
+          if (!needed)
+            continue;
+        }
+      if (first == NULL)
+        first = gap;
+      else
+        more++;
+    }
+  if (first == NULL)
+    return TRUE;
+  {
+    g_autofree char *what = gap_describe (first);
+    g_autofree char *command = gap_command (first);
+    g_autofree char *others = more == 0 ? g_strdup ("")
+                                        : g_strdup_printf ("; and %u more gap%s ('sgplan check' lists them)",
+                                                           more, more == 1 ? "" : "s");
+
+    g_set_error (error, SGPLAN_ERROR, SGPLAN_ERROR_INPUT, "incomplete export: %s; export it with: %s%s%s",
+                 what, command,
+                 first->kind == GAP_NO_ENIS ? " (or --except the groups to leave them as they are)" : "",
+                 others);
+  }
+  return FALSE;
+}
+
 Plan *
 plan_compute (const Model *model, const Analysis *analysis, const PlanOptions *options,
               GError **error)
@@ -699,6 +795,8 @@ plan_compute (const Model *model, const Analysis *analysis, const PlanOptions *o
   if (!check_template (options->replacement_name, error))
     return NULL;
   eff = effective_options (plan, options, live);
+  if (!check_complete (analysis, &eff, error))
+    return NULL;
   p.options = &eff;
   p.plan = plan;
   for (guint i = 0; i < analysis->findings->len; i++)

@@ -55,6 +55,18 @@ typedef struct {
   guint counts[DECISION_COUNT];
 } Plan;
 
+/* What a plan amounts to, for CI (plan --detailed-exitcode, and the change
+ * set's summary.outcome). */
+typedef enum {
+  PLAN_NOTHING_TO_DO, /* every default group compliant or excepted */
+  PLAN_CHANGES,       /* steps to run, nothing blocked */
+  PLAN_BLOCKED,       /* some default group cannot be remediated safely */
+} PlanOutcome;
+
+PlanOutcome plan_outcome (const guint counts[DECISION_COUNT]);
+/* "nothing-to-do", "changes", "blocked". */
+const char *plan_outcome_name (PlanOutcome outcome);
+
 const char *decision_name (Decision decision);
 Decision decision_from_name (const char *name);
 

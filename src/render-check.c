@@ -64,6 +64,13 @@ text_enis (GString *out, const Finding *finding)
 {
   g_autoptr (Table) table = table_new (6);
 
+  if (!finding->enis_known)
+    {
+      g_string_append_printf (out, "  attached network interfaces: unknown (the export has no "
+                                   "describe-network-interfaces for account %s in %s)\n",
+                              finding->group->owner_id, finding->group->region);
+      return;
+    }
   g_string_append_printf (out, "  attached network interfaces: %u\n", finding->enis->len);
   for (guint i = 0; i < finding->enis->len; i++)
     {
@@ -145,6 +152,22 @@ render_check_text (const Model *model, const Analysis *analysis)
     }
   if (analysis->findings->len > 0)
     g_string_append_c (out, '\n');
+  if (analysis->gaps->len > 0)
+    {
+      g_string_append (out, "incomplete export: nothing can be decided about these until they are exported\n");
+      for (guint i = 0; i < analysis->gaps->len; i++)
+        {
+          g_autofree char *what = gap_describe (analysis->gaps->pdata[i]);
+          g_autofree char *command = gap_command (analysis->gaps->pdata[i]);
+
+          g_string_append (out, "  ");
+          sgplan_append_printable (out, what);
+          g_string_append (out, "\n    export: ");
+          sgplan_append_printable (out, command);
+          g_string_append_c (out, '\n');
+        }
+      g_string_append_c (out, '\n');
+    }
   g_string_append_printf (out,
                           "%u default group%s: %u FAILED, %u PASSED; %u attached network "
                           "interface%s; %u referencing rule%s; %u reference%s from VPCs not in "
@@ -154,6 +177,9 @@ render_check_text (const Model *model, const Analysis *analysis)
                           analysis->attached == 1 ? "" : "s", analysis->references,
                           analysis->references == 1 ? "" : "s", analysis->outside,
                           analysis->outside == 1 ? "" : "s");
+  if (analysis->gaps->len > 0)
+    g_string_append_printf (out, "export incomplete: %u gap%s (see above)\n", analysis->gaps->len,
+                            analysis->gaps->len == 1 ? "" : "s");
   (void) model;
   return g_string_free (out, FALSE);
 }
@@ -174,8 +200,43 @@ render_check_json (const Model *model, const Analysis *analysis)
   cJSON_AddNumberToObject (summary, "attached_interfaces", analysis->attached);
   cJSON_AddNumberToObject (summary, "references", analysis->references);
   cJSON_AddNumberToObject (summary, "outside_references", analysis->outside);
+  cJSON_AddNumberToObject (summary, "incomplete", analysis->gaps->len);
+  cJSON_AddStringToObject (root, "result", analysis_result_name (analysis));
   groups = cJSON_AddArrayToObject (root, "default_groups");
   for (guint i = 0; i < analysis->findings->len; i++)
-    cJSON_AddItemToArray (groups, json_from_finding (analysis->findings->pdata[i]));
+    {
+      const Finding *finding = analysis->findings->pdata[i];
+      cJSON *item = json_from_finding (finding);
+
+      cJSON_AddBoolToObject (item, "interfaces_known", finding->enis_known);
+      cJSON_AddBoolToObject (item, "references_known", finding->references_known);
+      cJSON_AddItemToArray (groups, item);
+    }
+  groups = cJSON_AddArrayToObject (root, "incomplete");
+  for (guint i = 0; i < analysis->gaps->len; i++)
+    {
+      const Gap *gap = analysis->gaps->pdata[i];
+      cJSON *item = cJSON_CreateObject ();
+      char *text;
+
+      cJSON_AddStringToObject (item, "kind", gap->kind == GAP_NO_ENIS ? "no-network-interfaces"
+                                                                      : "no-default-group");
+      cJSON_AddStringToObject (item, "account", gap->account);
+      cJSON_AddStringToObject (item, "region", gap->region);
+      if (gap->vpc_id != NULL)
+        {
+          cJSON_AddStringToObject (item, "vpc_id", gap->vpc_id);
+          cJSON_AddStringToObject (item, "seen_in", gap->seen_in);
+        }
+      else
+        cJSON_AddNumberToObject (item, "failed_default_groups", gap->n_groups);
+      text = gap_describe (gap);
+      cJSON_AddStringToObject (item, "message", text);
+      g_free (text);
+      text = gap_command (gap);
+      cJSON_AddStringToObject (item, "command", text);
+      g_free (text);
+      cJSON_AddItemToArray (groups, item);
+    }
   return sgplan_json_print (root);
 }

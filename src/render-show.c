@@ -95,6 +95,54 @@ render_step (Out *o, guint id, const Step *step, const char *indent)
     }
 }
 
+static gboolean
+is_allow_all_egress (const Rule *r)
+{
+  return r->direction == RULE_EGRESS && strcmp (r->protocol, "-1") == 0 && r->peer_kind == PEER_CIDR4
+         && strcmp (r->peer, "0.0.0.0/0") == 0;
+}
+
+/* The first step of G that authorizes (or revokes) the allow-all IPv4
+ * egress rule on its replacement, with or without a description; 0 if none. */
+static guint
+automatic_egress_step (const ChangeSet *cs, const ChangeSetGroup *g, StepAction action,
+                       gboolean described)
+{
+  for (guint i = g->first_step; i < g->first_step + g->n_steps; i++)
+    {
+      const Step *step = cs->steps->pdata[i];
+
+      if (step->action != action || g_strcmp0 (step->group_id, g->replacement_id) != 0)
+        continue;
+      for (guint r = 0; r < step->n_rules; r++)
+        if (is_allow_all_egress (&step->rules[r]) && (step->rules[r].description != NULL) == described)
+          return i + 1;
+    }
+  return 0;
+}
+
+/* AWS gives every new group an allow-all IPv4 egress rule: say what the
+ * plan does about it, so that a reviewer need not work it out. */
+static void
+render_automatic_egress (Out *o, const ChangeSet *cs, const ChangeSetGroup *g)
+{
+  guint revoked = automatic_egress_step (cs, g, ACTION_REVOKE_EGRESS, FALSE);
+  guint described = automatic_egress_step (cs, g, ACTION_AUTHORIZE_EGRESS, TRUE);
+
+  put (o, FALSE, "%sAWS gives every new security group an allow-all outbound rule to 0.0.0.0/0: ",
+       o->markdown ? "" : "    note: ");
+  if (revoked > 0 && described > 0)
+    put (o, FALSE, "step %u revokes it and step %u authorizes %s's own, with its description, in its place",
+         revoked, described, g->group_id);
+  else if (revoked > 0)
+    put (o, FALSE, "step %u revokes it, as %s does not have it", revoked, g->group_id);
+  else
+    put (o, FALSE, "the replacement keeps it, as %s has the same rule", g->group_id);
+  newline (o);
+  if (o->markdown)
+    newline (o);
+}
+
 static void
 render_group (Out *o, const ChangeSet *cs, const ChangeSetGroup *g)
 {
@@ -139,6 +187,8 @@ render_group (Out *o, const ChangeSet *cs, const ChangeSetGroup *g)
     }
   if (g->n_steps == 0)
     return;
+  if (g->decision == DECISION_MIGRATE)
+    render_automatic_egress (o, cs, g);
   if (o->markdown)
     g_string_append (o->out, "```diff\n");
   for (guint i = g->first_step; i < g->first_step + g->n_steps; i++)

@@ -10,6 +10,7 @@ typedef enum {
   SGPLAN_EXIT_NOT_OK = 1,    /* the answer is "not compliant" or "not valid" */
   SGPLAN_EXIT_USAGE = 2,     /* usage or I/O error */
   SGPLAN_EXIT_INPUT = 3,     /* invalid input */
+  SGPLAN_EXIT_CHANGES = 4,   /* plan --detailed-exitcode: changes planned, nothing blocked */
 } SgplanExit;
 
 #define SGPLAN_ERROR (sgplan_error_quark ())
