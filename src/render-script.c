@@ -5,7 +5,10 @@
  * (one line per completed step, and the real ID of every group created), so
  * a forward run resumes where it stopped and a rollback undoes exactly what
  * ran.  Before the first change the forward script compares the live
- * account with the state the plan was made from and stops on drift.
+ * account, including everything that uses each planned default group, with
+ * the state the plan was made from and stops on drift.  Every step checks
+ * its precondition live before it acts and its effect after, so a resumed
+ * run is as safe as a fresh one; the end state is read back at the end.
  *
  * Every value from the export reaches the shell as one single-quoted word,
  * or inside single-quoted JSON: nothing in an export is ever interpreted.
@@ -616,18 +619,25 @@ render_step_body (GString *out, const ChangeSet *cs, const Step *step, guint n, 
       step_want_said (out, step, needed);
       if (u != NULL)
         {
-          /* the default group's rules go: nothing may use it any more,
-           * whatever happened since the preflight or the last run */
+          /* the default group's rules go: no ENI may carry it but those the
+           * plan leaves on it, whatever happened since the preflight or the
+           * last run (a rule that references it matches its members, so it
+           * loses nothing when its rules go) */
           g_autoptr (GPtrArray) enis = g_ptr_array_new ();
           g_autoptr (GArray) refs = g_array_new (FALSE, FALSE, sizeof (ChangeSetRuleRef));
           g_autofree char *id = quoted (u->group_id);
-          g_autofree char *fail = g_strdup_printf ("die %s': something uses '%s' (see above): its rules stay'",
-                                                   qwhat, id);
+          g_autofree char *eni_text = NULL;
 
           users_at (cs, u, n, enis, refs);
-          g_string_append_printf (out, "  if (( ${users_checked[%s]:--1} != changes )); then\n", id);
-          users_check (out, cs, u, enis, refs, fail);
-          g_string_append (out, "  fi\n");
+          g_ptr_array_add (enis, NULL);
+          eni_text = g_strjoinv (" ", (char **) enis->pdata);
+          g_string_append_printf (out, "  if (( ${carriers_checked[%s]:--1} != changes )); then\n"
+                                       "    check_carriers %s %s ",
+                                  id, account_region->str, id);
+          sh_quote (out, eni_text);
+          g_string_append_printf (out, " \\\n      || die %s': network interfaces carry '%s' (see above): its rules stay'\n"
+                                       "  fi\n",
+                                  qwhat, id);
         }
       g_string_append_printf (out, "  cached_rules %s %s || die %s': cannot read the rules'\n",
                               account_region->str, group->str, qwhat);
@@ -640,8 +650,8 @@ render_step_body (GString *out, const ChangeSet *cs, const Step *step, guint n, 
       if (u != NULL)
         {
           g_autofree char *id = quoted (u->group_id);
-          /* its own rules do not change who uses it */
-          g_string_append_printf (out, "  users_checked[%s]=$changes\n", id);
+          /* its own rules do not change what carries it */
+          g_string_append_printf (out, "  carriers_checked[%s]=$changes\n", id);
         }
     }
   else if (step->action == ACTION_MODIFY_ENI_GROUPS)
@@ -1102,7 +1112,7 @@ static const char script_library[] =
   "# What was last read of each object, and how many changes this run made: a\n"
   "# step checks its precondition against the object as read after the last\n"
   "# change this script made to it (or reads it now).\n"
-  "declare -A seen_rules=() seen_eni=() users_checked=() live_set=()\n"
+  "declare -A seen_rules=() seen_eni=() carriers_checked=() live_set=()\n"
   "changes=0\n"
   "found=''\n"
   "managed=1\n"
@@ -1292,28 +1302,34 @@ static const char script_library[] =
   "    return 1\n"
   "  fi\n"
   "}\n"
-  "# check_users ACCOUNT REGION GROUP ENIS REFS [REFERENCES]: the live users of\n"
-  "# a default group are the expected ones.\n"
-  "check_users() {\n"
-  "  local bad=0 e\n"
+  "# check_carriers ACCOUNT REGION GROUP ENIS: the ENIs that carry GROUP are ENIS.\n"
+  "check_carriers() {\n"
+  "  local e\n"
   "  local -a have=() want=()\n"
   "  [[ $3 =~ ^sg-[0-9a-f]+$ ]] || die \"not a security group ID: $3\"\n"
   "  if ! live_enis_of \"$1\" \"$2\" \"$3\"; then\n"
   "    note \"drift: cannot list the network interfaces that carry $3\"\n"
   "    return 1\n"
   "  fi\n"
-  "  if [[ $found != \"$4\" ]]; then\n"
-  "    read -r -a have <<<\"$found\" || :\n"
-  "    read -r -a want <<<\"$4\" || :\n"
-  "    for e in \"${have[@]}\"; do [[ \" $4 \" == *\" $e \"* ]] || note \"drift: $e carries $3, which the plan does not expect\"; done\n"
-  "    for e in \"${want[@]}\"; do [[ \" $found \" == *\" $e \"* ]] || note \"drift: $e no longer carries $3\"; done\n"
-  "    bad=1\n"
+  "  if [[ $found == \"$4\" ]]; then\n"
+  "    # shellcheck disable=SC2034 # read by the steps of the forward script\n"
+  "    carriers_checked[$3]=$changes\n"
+  "    return 0\n"
   "  fi\n"
+  "  read -r -a have <<<\"$found\" || :\n"
+  "  read -r -a want <<<\"$4\" || :\n"
+  "  for e in \"${have[@]}\"; do [[ \" $4 \" == *\" $e \"* ]] || note \"drift: $e carries $3, which the plan does not expect\"; done\n"
+  "  for e in \"${want[@]}\"; do [[ \" $found \" == *\" $e \"* ]] || note \"drift: $e no longer carries $3\"; done\n"
+  "  return 1\n"
+  "}\n"
+  "# check_users ACCOUNT REGION GROUP ENIS REFS [REFERENCES]: the live users of\n"
+  "# a default group are the expected ones.\n"
+  "check_users() {\n"
+  "  local bad=0\n"
+  "  check_carriers \"$1\" \"$2\" \"$3\" \"$4\" || bad=1\n"
   "  check_refs \"$1\" \"$2\" \"$3\" \"$5\" || bad=1\n"
   "  if (( $# > 5 )); then check_references \"$1\" \"$2\" \"$3\" \"$6\" || bad=1; fi\n"
-  "  if (( bad )); then return 1; fi\n"
-  "  # shellcheck disable=SC2034 # read by the steps of the forward script\n"
-  "  users_checked[$3]=$changes\n"
+  "  return \"$bad\"\n"
   "}\n"
   "\n"
   "# Each step checks its precondition just before it acts and its effect just\n"
@@ -1464,9 +1480,19 @@ render_header (GString *out, const ChangeSet *cs, gboolean rollback)
   else
     g_string_append (out,
       "# Preflight: before the first change, the live rules of every group and the\n"
-      "#   groups of every network interface the plan touches are compared with the\n"
-      "#   export; any difference stops the script.  SGPLAN_SKIP_PREFLIGHT=1 skips it.\n"
-      "# Resume:    run it again: steps in the journal are skipped.\n"
+      "#   groups of every network interface the plan touches, and everything that\n"
+      "#   uses each default group the plan revokes or migrates (the network\n"
+      "#   interfaces that carry it, the rules and VPCs that reference it), are\n"
+      "#   compared with the export; any difference stops the script before any\n"
+      "#   change.  SGPLAN_SKIP_PREFLIGHT=1 skips it.\n"
+      "# Each step: checks the live account just before it acts (already done:\n"
+      "#   recorded and skipped; only partly as expected: the script stops) and\n"
+      "#   reads its effect back after the call; a default group's users are read\n"
+      "#   again before its rules go.  At the end the planned end state is read back.\n"
+      "# Resume:    run it again: steps in the journal are skipped.  The account is\n"
+      "#   not compared with the export as a whole (the steps done changed it): each\n"
+      "#   step checks its own precondition, and the default groups none of whose\n"
+      "#   steps has run are compared with the export as in the preflight.\n"
       "# Roll back: sgplan script --rollback PLAN -o rollback.sh, next to this\n"
       "#   script (same journal), then ./rollback.sh.\n");
   g_string_append (out,
