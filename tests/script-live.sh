@@ -30,6 +30,19 @@ test_expect 'a rule referencing a default group added after the export stops the
   grep -q "^sgplan: drift: $WEB has a rule that references $D, not in the export: inbound tcp 8443-8443 from $D \"new\"$" stderr
   test "$(changes)" = 0
 '
+test_expect 'a VPC that references a default group after the export stops the run before any change' '
+  scripts peering
+  mkdir drifted && cp "$fixtures/peering"/*.json drifted/
+  $py -c "import json; p = \"drifted/security-group-references.json\"; d = json.load(open(p))
+d[\"SecurityGroupReferenceSet\"].append({\"GroupId\": \"sg-05d941ca4684d377b\",
+  \"ReferencingVpcId\": \"vpc-0123456789abcdef0\", \"VpcPeeringConnectionId\": \"pcx-0123456789abcdef0\"})
+json.dump(d, open(p, \"w\"))"
+  start_fake drifted
+  status=0; ./remediate.sh 2>stderr || status=$?
+  test $status = 1
+  grep -q "^sgplan: drift: the VPCs that reference sg-05d941ca4684d377b are \[vpc-0123456789abcdef0 pcx-0123456789abcdef0\]; the export says \[\]$" stderr
+  test "$(changes)" = 0
+'
 test_expect 'a precondition changed between an interrupted run and its resume stops the run at that step' '
   scripts unused-default
   start_fake "$fixtures/unused-default" --fail-at 2
