@@ -635,7 +635,8 @@ render_step_body (GString *out, const ChangeSet *cs, const Step *step, guint n, 
                                        "    check_carriers %s %s ",
                                   id, account_region->str, id);
           sh_quote (out, eni_text);
-          g_string_append_printf (out, " \\\n      || die %s': network interfaces carry '%s' (see above): its rules stay'\n"
+          g_string_append_printf (out, " \\\n      || unexpected %s 'network interfaces carry '%s' that the plan does not "
+                                       "leave on it (see above): its rules stay'\n"
                                        "  fi\n",
                                   qwhat, id);
         }

@@ -57,6 +57,19 @@ test_expect 'a precondition changed between an interrupted run and its resume st
   grep -q "^sgplan: error: step 2: the account is not as this step expects" stderr
   test "$(changes)" = 0
 '
+test_expect 'an ENI that joins a migrated default group before the resumed run revokes its rules stops it' '
+  scripts example
+  start_fake "$fixtures/example" --fail-at 10
+  ./remediate.sh 2>/dev/null && exit 1
+  ec2 modify-network-interface-attribute --network-interface-id eni-0f67523a8daddd343 \
+    --groups sg-034afe5be2fc77b07 sg-0f952ef42c1d0286c
+  : >log.jsonl
+  status=0; ./remediate.sh 2>stderr || status=$?
+  test $status = 1
+  grep -q "^sgplan: drift: eni-0f67523a8daddd343 carries sg-0f952ef42c1d0286c, which the plan does not expect$" stderr
+  grep -q "^sgplan: error: step 10: the account is not as this step expects" stderr
+  test "$(changes)" = 0
+'
 test_expect 'a second run after success changes nothing and confirms the end state; a rule put back makes it fail' '
   scripts unused-default
   start_fake "$fixtures/unused-default"
