@@ -5,7 +5,10 @@
  * (one line per completed step, and the real ID of every group created), so
  * a forward run resumes where it stopped and a rollback undoes exactly what
  * ran.  Before the first change the forward script compares the live
- * account with the state the plan was made from and stops on drift.
+ * account, including everything that uses each planned default group, with
+ * the state the plan was made from and stops on drift.  Every step checks
+ * its precondition live before it acts and its effect after, so a resumed
+ * run is as safe as a fresh one; the end state is read back at the end.
  *
  * Every value from the export reaches the shell as one single-quoted word,
  * or inside single-quoted JSON: nothing in an export is ever interpreted.
@@ -165,52 +168,414 @@ render_call_prefix (GString *out, const Step *step, const char *indent)
                           step_action_name (step->action));
 }
 
-/* The body of a function that makes STEP's change. */
+static gboolean
+is_placeholder (const char *id)
+{
+  return id != NULL && g_str_has_prefix (id, STEP_NEW_GROUP_PREFIX);
+}
+
+/* A rule as RULES_QUERY prints it: fields in a fixed order with "null" for
+ * absent ones.  With MARK, a placeholder peer is written as \001, where the
+ * script puts the group's real ID. */
+static char *
+rule_line (const Rule *r, gboolean mark)
+{
+  const char *fields[4] = { "null", "null", "null", "null" };
+
+  fields[r->peer_kind] = mark && r->peer_kind == PEER_GROUP && is_placeholder (r->peer) ? "\001" : r->peer;
+  return g_strdup_printf ("%s %s %d %d %s %s %s %s %s %s end", r->direction == RULE_EGRESS ? "true" : "false",
+                          r->protocol, r->from_port == SGPLAN_PORT_NONE ? -1 : r->from_port,
+                          r->to_port == SGPLAN_PORT_NONE ? -1 : r->to_port, fields[0], fields[1], fields[2],
+                          fields[3], r->peer_kind == PEER_GROUP && r->peer_owner != NULL ? r->peer_owner : "null",
+                          r->description != NULL ? r->description : "null");
+}
+
+/* The rule's line as one shell word: quoted, with "$gN" for a placeholder. */
 static void
-render_step_body (GString *out, const Step *step, const char *what)
+line_word (GString *out, const Rule *r, GPtrArray *needed)
+{
+  g_autofree char *line = rule_line (r, TRUE);
+  char *mark = r->peer_kind == PEER_GROUP && is_placeholder (r->peer) ? strchr (line, '\001') : NULL;
+
+  if (mark == NULL)
+    {
+      sh_quote (out, line);
+      return;
+    }
+  *mark = '\0';
+  sh_quote (out, line);
+  group_word (out, r->peer, needed);
+  sh_quote (out, mark + 1);
+}
+
+/* Sorted LINES (strcmp: the order of JMESPath's sort() on UTF-8) joined by
+ * RS, as one shell word. */
+static void
+lines_word (GString *out, GPtrArray *lines)
+{
+  g_ptr_array_sort (lines, sgplan_compare_strings);
+  if (lines->len == 0)
+    g_string_append (out, "''");
+  for (guint i = 0; i < lines->len; i++)
+    {
+      if (i > 0)
+        g_string_append (out, "\"$RS\"");
+      sh_quote (out, lines->pdata[i]);
+    }
+}
+
+/* RULES (element-type Rule, pointers) as the text RULES_QUERY prints, into
+ * the local variable VAR: literal, or sorted at run time when a rule names a
+ * group the run creates. */
+static void
+rules_var (GString *out, const char *var, GPtrArray *rules, GPtrArray *needed)
+{
+  gboolean dynamic = FALSE;
+
+  for (guint i = 0; i < rules->len; i++)
+    dynamic |= ((const Rule *) rules->pdata[i])->peer_kind == PEER_GROUP
+                && is_placeholder (((const Rule *) rules->pdata[i])->peer);
+  if (!dynamic)
+    {
+      g_autoptr (GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
+
+      for (guint i = 0; i < rules->len; i++)
+        g_ptr_array_add (lines, rule_line (rules->pdata[i], FALSE));
+      g_string_append_printf (out, "  local %s=", var);
+      lines_word (out, lines);
+      g_string_append_c (out, '\n');
+      return;
+    }
+  g_string_append_printf (out, "  local %s\n  rules_text %s", var, var);
+  for (guint i = 0; i < rules->len; i++)
+    {
+      g_string_append_c (out, ' ');
+      line_word (out, rules->pdata[i], needed);
+    }
+  g_string_append_c (out, '\n');
+}
+
+/* local -a want=(lines) said=(the same in words): for rules_before and co. */
+static void
+want_said (GString *out, const Rule *const *rules, guint n, GPtrArray *needed)
+{
+  g_string_append (out, "  local -a want=(");
+  for (guint i = 0; i < n; i++)
+    {
+      g_string_append (out, i > 0 ? " \\\n    " : "");
+      line_word (out, rules[i], needed);
+    }
+  g_string_append (out, ")\n  local -a said=(");
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *text = rule_describe (rules[i]);
+
+      g_string_append (out, i > 0 ? " \\\n    " : "");
+      sh_quote (out, text);
+    }
+  g_string_append (out, ")\n");
+}
+
+static void
+step_want_said (GString *out, const Step *step, GPtrArray *needed)
+{
+  g_autofree const Rule **rules = g_new0 (const Rule *, step->n_rules + 1);
+
+  for (guint i = 0; i < step->n_rules; i++)
+    rules[i] = &step->rules[i];
+  want_said (out, rules, step->n_rules, needed);
+}
+
+static cJSON *
+name_filter (const char *name, const char *value)
+{
+  cJSON *filter = cJSON_CreateObject ();
+  const char *values[] = { value };
+
+  cJSON_AddStringToObject (filter, "Name", name);
+  cJSON_AddItemToObject (filter, "Values", cJSON_CreateStringArray (values, 1));
+  return filter;
+}
+
+/* JSON --filters (the CLI's shorthand cannot carry every value): the VPC
+ * and KEY=VALUE; NULL when VALUE is NULL. */
+static char *
+vpc_filters (const char *vpc_id, const char *key, const char *value)
+{
+  g_autoptr (cJSON) filters = NULL;
+  char *text, *copy;
+
+  if (value == NULL)
+    return NULL;
+  filters = cJSON_CreateArray ();
+  cJSON_AddItemToArray (filters, name_filter ("vpc-id", vpc_id));
+  cJSON_AddItemToArray (filters, name_filter (key, value));
+  text = cJSON_PrintUnformatted (filters);
+  copy = g_strdup (text);
+  cJSON_free (text);
+  return copy;
+}
+
+#define REPLACES_TAG "sgplan:replaces"
+
+static const char *
+replaces_tag (const Step *step)
+{
+  for (guint i = 0; i < step->n_tags; i++)
+    if (strcmp (step->tags[i].key, REPLACES_TAG) == 0)
+      return step->tags[i].value;
+  return NULL;
+}
+
+static const ChangeSetDefaultUsers *
+default_users (const ChangeSet *cs, const char *group_id)
+{
+  for (guint i = 0; group_id != NULL && i < cs->expected_defaults->len; i++)
+    if (strcmp (((const ChangeSetDefaultUsers *) cs->expected_defaults->pdata[i])->group_id, group_id) == 0)
+      return cs->expected_defaults->pdata[i];
+  return NULL;
+}
+
+/* The account of an exported group (preflight), else FALLBACK. */
+static const char *
+group_account (const ChangeSet *cs, const char *group_id, const char *fallback)
+{
+  for (guint i = 0; i < cs->expected_groups->len; i++)
+    {
+      const ChangeSetExpected *e = cs->expected_groups->pdata[i];
+
+      if (strcmp (e->id, group_id) == 0)
+        return e->account;
+    }
+  return fallback;
+}
+
+/* The users of default group U expected once the steps before BEFORE have
+ * run: ENIs (sorted IDs) and referencing rules (ChangeSetRuleRef). */
+static void
+users_at (const ChangeSet *cs, const ChangeSetDefaultUsers *u, guint before, GPtrArray *enis, GArray *refs)
+{
+  for (guint i = 0; i < u->n_enis; i++)
+    g_ptr_array_add (enis, (gpointer) u->enis[i]);
+  g_array_append_vals (refs, u->referencing_rules, u->n_referencing_rules);
+  for (guint k = 0; k < before; k++)
+    {
+      const Step *step = cs->steps->pdata[k];
+
+      if (step->action == ACTION_MODIFY_ENI_GROUPS)
+        {
+          gboolean was = g_strv_contains ((const char *const *) step->groups_before, u->group_id);
+          gboolean is = g_strv_contains ((const char *const *) step->groups_after, u->group_id);
+          guint index;
+
+          if (is && !was && !g_ptr_array_find_with_equal_func (enis, step->eni_id, g_str_equal, NULL))
+            g_ptr_array_add (enis, (gpointer) step->eni_id);
+          if (was && !is && g_ptr_array_find_with_equal_func (enis, step->eni_id, g_str_equal, &index))
+            g_ptr_array_remove_index (enis, index);
+        }
+      else if (step_action_is_rules (step->action) && strcmp (step->group_id, u->group_id) != 0)
+        for (guint r = 0; r < step->n_rules; r++)
+          {
+            const Rule *rule = &step->rules[r];
+
+            if (rule->peer_kind != PEER_GROUP || strcmp (rule->peer, u->group_id) != 0)
+              continue;
+            for (guint j = refs->len; j-- > 0;)
+              {
+                const ChangeSetRuleRef *ref = &g_array_index (refs, ChangeSetRuleRef, j);
+
+                if (strcmp (ref->group_id, step->group_id) == 0 && rule_equal (&ref->rule, rule))
+                  g_array_remove_index (refs, j);
+              }
+            if (step_action_is_authorize (step->action))
+              {
+                ChangeSetRuleRef ref = { step->group_id, *rule };
+                g_array_append_val (refs, ref);
+              }
+          }
+    }
+  g_ptr_array_sort (enis, sgplan_compare_strings);
+}
+
+/* check_users (and check_refs for the rules in other accounts) for default
+ * group U expecting ENIS and REFS; ON_FAIL runs when one fails. */
+static void
+users_check (GString *out, const ChangeSet *cs, const ChangeSetDefaultUsers *u, GPtrArray *enis, GArray *refs,
+             const char *on_fail)
+{
+  g_autoptr (GHashTable) by_account = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                                             (GDestroyNotify) g_ptr_array_unref);
+  g_autoptr (GList) accounts = NULL;
+  g_autofree char *eni_text = NULL;
+  GPtrArray *own;
+
+  own = g_ptr_array_new_with_free_func (g_free);
+  g_hash_table_insert (by_account, (gpointer) u->account, own);
+  for (guint i = 0; i < refs->len; i++)
+    {
+      const ChangeSetRuleRef *ref = &g_array_index (refs, ChangeSetRuleRef, i);
+      const char *account = group_account (cs, ref->group_id, u->account);
+      GPtrArray *lines = g_hash_table_lookup (by_account, account);
+      g_autofree char *line = rule_line (&ref->rule, FALSE);
+
+      if (lines == NULL)
+        {
+          lines = g_ptr_array_new_with_free_func (g_free);
+          g_hash_table_insert (by_account, (gpointer) account, lines);
+        }
+      g_ptr_array_add (lines, g_strdup_printf ("%s %s", ref->group_id, line));
+    }
+  g_ptr_array_add (enis, NULL);
+  eni_text = g_strjoinv (" ", (char **) enis->pdata);
+  g_ptr_array_remove_index (enis, enis->len - 1);
+  g_string_append (out, "  check_users ");
+  sh_quote (out, u->account);
+  g_string_append_c (out, ' ');
+  sh_quote (out, u->region);
+  g_string_append_c (out, ' ');
+  sh_quote (out, u->group_id);
+  g_string_append (out, " \\\n    ");
+  sh_quote (out, eni_text);
+  g_string_append (out, " \\\n    ");
+  lines_word (out, own);
+  if (u->has_references)
+    {
+      g_autoptr (GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
+
+      for (guint i = 0; i < u->n_references; i++)
+        g_ptr_array_add (lines, g_strdup_printf ("%s %s", u->references[i].referencing_vpc,
+                                                 u->references[i].peering_id != NULL ? u->references[i].peering_id
+                                                                                     : "null"));
+      g_string_append (out, " \\\n    ");
+      lines_word (out, lines);
+    }
+  g_string_append_printf (out, " || %s\n", on_fail);
+  accounts = g_list_sort (g_hash_table_get_keys (by_account), (GCompareFunc) strcmp);
+  for (GList *l = accounts; l != NULL; l = l->next)
+    {
+      if (strcmp (l->data, u->account) == 0)
+        continue;
+      g_string_append (out, "  check_refs ");
+      sh_quote (out, l->data);
+      g_string_append_c (out, ' ');
+      sh_quote (out, u->region);
+      g_string_append_c (out, ' ');
+      sh_quote (out, u->group_id);
+      g_string_append (out, " \\\n    ");
+      lines_word (out, g_hash_table_lookup (by_account, l->data));
+      g_string_append_printf (out, " || %s\n", on_fail);
+    }
+}
+
+static void
+render_create (GString *out, const Step *step, const char *what)
+{
+  g_autofree char *placeholder = quoted (step->group_id);
+  g_autofree char *qwhat = quoted (what);
+  g_autofree char *tag_filters = vpc_filters (step->vpc_id, "tag:" REPLACES_TAG, replaces_tag (step));
+  g_autofree char *name_filters = vpc_filters (step->vpc_id, "group-name", step->group_name);
+  g_autoptr (cJSON) tags = cJSON_CreateArray ();
+  cJSON *spec = cJSON_CreateObject ();
+  cJSON *list;
+  char *tags_text;
+
+  cJSON_AddStringToObject (spec, "ResourceType", "security-group");
+  list = cJSON_AddArrayToObject (spec, "Tags");
+  for (guint t = 0; t < step->n_tags; t++)
+    {
+      cJSON *tag = cJSON_CreateObject ();
+
+      cJSON_AddStringToObject (tag, "Key", step->tags[t].key);
+      cJSON_AddStringToObject (tag, "Value", step->tags[t].value);
+      cJSON_AddItemToArray (list, tag);
+    }
+  cJSON_AddItemToArray (tags, spec);
+  tags_text = cJSON_PrintUnformatted (tags);
+  g_string_append_printf (out, "  if [[ -n ${new_ids[%s]:-} ]]; then\n"
+                               "    note \"%s: already created as ${new_ids[%s]}\"\n"
+                               "    return 0\n"
+                               "  fi\n"
+                               "  local id\n",
+                          placeholder, what, placeholder);
+  if (tag_filters != NULL)
+    {
+      /* a run killed between the create and its journal line left a group
+       * only the tag can find: adopt it rather than make a second one */
+      g_string_append (out, "  local tagged=");
+      sh_quote (out, tag_filters);
+      g_string_append_printf (out, "\n  list_groups ");
+      sh_quote (out, step->account);
+      g_string_append_c (out, ' ');
+      sh_quote (out, step->region);
+      g_string_append_printf (out, " \"$tagged\" || die %s': cannot look for a group tagged '", qwhat);
+      {
+        g_autofree char *tag = g_strdup_printf ("%s=%s", REPLACES_TAG, replaces_tag (step));
+        sh_quote (out, tag);
+      }
+      g_string_append (out, "\n  if [[ -n $found ]]; then\n"
+                            "    [[ $found =~ ^sg-[0-9a-f]+$ ]] || die \"");
+      g_string_append_printf (out, "%s: several groups carry the tag of this replacement: $found\"\n", what);
+      g_string_append_printf (out, "    note \"%s: adopting $found, tagged by an earlier run that was stopped before it wrote the journal\"\n"
+                                   "    if dry_run; then return 0; fi\n"
+                                   "    record_group %s \"$found\"\n"
+                                   "    return 0\n"
+                                   "  fi\n",
+                              what, placeholder);
+    }
+  g_string_append (out, "  list_groups ");
+  sh_quote (out, step->account);
+  g_string_append_c (out, ' ');
+  sh_quote (out, step->region);
+  g_string_append_c (out, ' ');
+  sh_quote (out, name_filters);
+  g_string_append_printf (out, " || die %s': cannot list the groups with the name of the replacement'\n", qwhat);
+  g_string_append_printf (out, "  [[ -z $found ]] || die \"%s: $found has the replacement's name without its tag: "
+                               "rename or delete it, or plan with another --replacement-name\"\n",
+                          what);
+  g_string_append (out, "  id=$(");
+  render_call_prefix (out, step, "");
+  g_string_append (out, " \\\n    --vpc-id ");
+  sh_quote (out, step->vpc_id);
+  g_string_append (out, " \\\n    --group-name ");
+  sh_quote (out, step->group_name);
+  g_string_append (out, " \\\n    --description ");
+  sh_quote (out, step->description);
+  g_string_append (out, " \\\n    --tag-specifications ");
+  sh_quote (out, tags_text);
+  g_string_append (out, " \\\n    --query GroupId --output text)\n");
+  g_string_append_printf (out, "  if dry_run; then return 0; fi\n  record_group %s \"$id\"\n  changed \"$id\"\n",
+                          placeholder);
+  if (tag_filters != NULL)
+    {
+      g_string_append (out, "  list_groups ");
+      sh_quote (out, step->account);
+      g_string_append_c (out, ' ');
+      sh_quote (out, step->region);
+      g_string_append_printf (out, " \"$tagged\" || die %s': cannot read the new group back'\n", qwhat);
+      g_string_append_printf (out, "  [[ $found == \"$id\" ]] || die \"%s: the call succeeded but $id is not found with its tag "
+                                   "(found: $found)\"\n",
+                              what);
+    }
+  cJSON_free (tags_text);
+}
+
+/* The body of a function that makes STEP (the Nth of the change set; with
+ * ROLLBACK, its inverse), checking its precondition live before the call
+ * and its effect after. */
+static void
+render_step_body (GString *out, const ChangeSet *cs, const Step *step, guint n, gboolean rollback,
+                  const char *what)
 {
   g_autoptr (GPtrArray) needed = placeholders (step);
+  g_autofree char *qwhat = quoted (what);
+  g_autoptr (GString) account_region = g_string_new (NULL);
 
+  sh_quote (account_region, step->account);
+  g_string_append_c (account_region, ' ');
+  sh_quote (account_region, step->region);
   if (step->action == ACTION_CREATE_GROUP)
     {
-      g_autofree char *placeholder = quoted (step->group_id);
-      g_autoptr (cJSON) tags = cJSON_CreateArray ();
-      cJSON *spec = cJSON_CreateObject ();
-      cJSON *list;
-      char *tags_text;
-
-      cJSON_AddStringToObject (spec, "ResourceType", "security-group");
-      list = cJSON_AddArrayToObject (spec, "Tags");
-      for (guint t = 0; t < step->n_tags; t++)
-        {
-          cJSON *tag = cJSON_CreateObject ();
-
-          cJSON_AddStringToObject (tag, "Key", step->tags[t].key);
-          cJSON_AddStringToObject (tag, "Value", step->tags[t].value);
-          cJSON_AddItemToArray (list, tag);
-        }
-      cJSON_AddItemToArray (tags, spec);
-      tags_text = cJSON_PrintUnformatted (tags);
-      g_string_append_printf (out, "  if [[ -n ${new_ids[%s]:-} ]]; then\n"
-                                   "    note \"%s: already created as ${new_ids[%s]}\"\n"
-                                   "    return 0\n"
-                                   "  fi\n"
-                                   "  local id\n"
-                                   "  id=$(",
-                              placeholder, what, placeholder);
-      render_call_prefix (out, step, "");
-      g_string_append (out, " \\\n    --vpc-id ");
-      sh_quote (out, step->vpc_id);
-      g_string_append (out, " \\\n    --group-name ");
-      sh_quote (out, step->group_name);
-      g_string_append (out, " \\\n    --description ");
-      sh_quote (out, step->description);
-      g_string_append (out, " \\\n    --tag-specifications ");
-      sh_quote (out, tags_text);
-      g_string_append (out, " \\\n    --query GroupId --output text)\n");
-      g_string_append_printf (out, "  if dry_run; then return 0; fi\n  record_group %s \"$id\"\n",
-                              placeholder);
-      cJSON_free (tags_text);
+      render_create (out, step, what);
       return;
     }
   /* a dry run cannot use groups that only a real run creates */
@@ -234,7 +599,12 @@ render_step_body (GString *out, const Step *step, const char *what)
   if (step_action_is_rules (step->action))
     {
       g_autofree char *json = ip_permissions_json (step->rules, step->n_rules);
+      const char *kind = step_action_is_authorize (step->action) ? "authorize" : "revoke";
+      const ChangeSetDefaultUsers *u = rollback || step_action_is_authorize (step->action)
+                                         ? NULL : default_users (cs, step->group_id);
+      g_autoptr (GString) group = g_string_new (NULL);
 
+      group_word (group, step->group_id, needed);
       g_string_append (out, "  local perms=");
       sh_quote (out, json);
       g_string_append_c (out, '\n');
@@ -246,13 +616,63 @@ render_step_body (GString *out, const Step *step, const char *what)
           g_autofree char *p = quoted (key);
           g_string_append_printf (out, "  perms=${perms//%s/\"\\\"GroupId\\\":\\\"$g%u\\\"\"}\n", p, i + 1);
         }
+      step_want_said (out, step, needed);
+      if (u != NULL)
+        {
+          /* the default group's rules go: no ENI may carry it but those the
+           * plan leaves on it, whatever happened since the preflight or the
+           * last run (a rule that references it matches its members, so it
+           * loses nothing when its rules go) */
+          g_autoptr (GPtrArray) enis = g_ptr_array_new ();
+          g_autoptr (GArray) refs = g_array_new (FALSE, FALSE, sizeof (ChangeSetRuleRef));
+          g_autofree char *id = quoted (u->group_id);
+          g_autofree char *eni_text = NULL;
+
+          users_at (cs, u, n, enis, refs);
+          g_ptr_array_add (enis, NULL);
+          eni_text = g_strjoinv (" ", (char **) enis->pdata);
+          g_string_append_printf (out, "  if (( ${carriers_checked[%s]:--1} != changes )); then\n"
+                                       "    check_carriers %s %s ",
+                                  id, account_region->str, id);
+          sh_quote (out, eni_text);
+          g_string_append_printf (out, " \\\n      || unexpected %s 'network interfaces carry '%s' that the plan does not "
+                                       "leave on it (see above): its rules stay'\n"
+                                       "  fi\n",
+                                  qwhat, id);
+        }
+      g_string_append_printf (out, "  cached_rules %s %s || die %s': cannot read the rules'\n",
+                              account_region->str, group->str, qwhat);
+      g_string_append_printf (out, "  if ! rules_before %s %s %s; then return 0; fi\n", kind, group->str, qwhat);
       render_call_prefix (out, step, "  ");
-      g_string_append (out, " \\\n    --group-id ");
-      group_word (out, step->group_id, needed);
-      g_string_append (out, " \\\n    --ip-permissions \"$perms\" >/dev/null\n");
+      g_string_append_printf (out, " \\\n    --group-id %s \\\n    --ip-permissions \"$perms\" >/dev/null\n",
+                              group->str);
+      g_string_append_printf (out, "  if dry_run; then return 0; fi\n  changed %s\n", group->str);
+      g_string_append_printf (out, "  rules_after %s %s %s %s\n", kind, account_region->str, group->str, qwhat);
+      if (u != NULL)
+        {
+          g_autofree char *id = quoted (u->group_id);
+          /* its own rules do not change what carries it */
+          g_string_append_printf (out, "  carriers_checked[%s]=$changes\n", id);
+        }
     }
   else if (step->action == ACTION_MODIFY_ENI_GROUPS)
     {
+      g_autofree char *eni = quoted (step->eni_id);
+
+      g_string_append (out, "  local before after\n  tabs before");
+      for (guint i = 0; i < step->n_before; i++)
+        {
+          g_string_append_c (out, ' ');
+          group_word (out, step->groups_before[i], needed);
+        }
+      g_string_append (out, "\n  tabs after");
+      for (guint i = 0; i < step->n_after; i++)
+        {
+          g_string_append_c (out, ' ');
+          group_word (out, step->groups_after[i], needed);
+        }
+      g_string_append_printf (out, "\n  if ! eni_before %s %s %s \"$before\" \"$after\"; then return 0; fi\n", qwhat,
+                              account_region->str, eni);
       render_call_prefix (out, step, "  ");
       g_string_append (out, " \\\n    --network-interface-id ");
       sh_quote (out, step->eni_id);
@@ -263,43 +683,24 @@ render_step_body (GString *out, const Step *step, const char *what)
           group_word (out, step->groups_after[i], needed);
         }
       g_string_append (out, " >/dev/null\n");
+      g_string_append_printf (out, "  if dry_run; then return 0; fi\n  changed %s\n", eni);
+      g_string_append_printf (out, "  eni_after %s %s %s \"$after\"\n", qwhat, account_region->str, eni);
     }
   else /* delete */
     {
-      render_call_prefix (out, step, "  ");
-      g_string_append (out, " \\\n    --group-id ");
+      g_string_append (out, "  local group=");
       group_word (out, step->group_id, needed);
-      g_string_append (out, " >/dev/null\n");
+      g_string_append_printf (out, "\n  list_groups %s \"Name=group-id,Values=$group\" || die %s': cannot look for the group'\n",
+                              account_region->str, qwhat);
+      g_string_append_printf (out, "  if [[ -z $found ]]; then note \"%s: already done: $group does not exist\"; return 0; fi\n",
+                              what);
+      render_call_prefix (out, step, "  ");
+      g_string_append (out, " \\\n    --group-id \"$group\" >/dev/null\n");
+      g_string_append (out, "  if dry_run; then return 0; fi\n  changed \"$group\"\n");
+      g_string_append_printf (out, "  list_groups %s \"Name=group-id,Values=$group\" || die %s': cannot look for the group'\n",
+                              account_region->str, qwhat);
+      g_string_append_printf (out, "  [[ -z $found ]] || die \"%s: the call succeeded but $group still exists\"\n", what);
     }
-}
-
-/* What the preflight's describe-security-group-rules query (RULES_QUERY in
- * the script) prints for a group with RULES: one string per rule, fields in
- * a fixed order with "null" for absent ones, sorted, joined by '|'.  The
- * JMESPath sort() orders by code point, which is strcmp's order on UTF-8. */
-static char *
-expected_rules_text (const Rule *rules, guint n)
-{
-  g_autoptr (GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
-  GString *out = g_string_new (NULL);
-
-  for (guint i = 0; i < n; i++)
-    {
-      const Rule *r = &rules[i];
-      const char *fields[4] = { "null", "null", "null", "null" };
-
-      fields[r->peer_kind] = r->peer;
-      g_ptr_array_add (lines, g_strdup_printf (
-        "%s %s %d %d %s %s %s %s %s %s end", r->direction == RULE_EGRESS ? "true" : "false",
-        r->protocol, r->from_port == SGPLAN_PORT_NONE ? -1 : r->from_port,
-        r->to_port == SGPLAN_PORT_NONE ? -1 : r->to_port, fields[0], fields[1], fields[2], fields[3],
-        r->peer_kind == PEER_GROUP && r->peer_owner != NULL ? r->peer_owner : "null",
-        r->description != NULL ? r->description : "null"));
-    }
-  g_ptr_array_sort (lines, sgplan_compare_strings);
-  for (guint i = 0; i < lines->len; i++)
-    g_string_append_printf (out, "%s%s", i > 0 ? "|" : "", (const char *) lines->pdata[i]);
-  return g_string_free (out, FALSE);
 }
 
 /* One preflight call: FUNCTION ACCOUNT REGION WHAT EXPECTED || drift=1 */
@@ -318,35 +719,58 @@ drift_check (GString *out, const char *function, const char *account, const char
   g_string_append (out, " || drift=1\n");
 }
 
-static cJSON *
-name_filter (const char *name, const char *value)
+static void
+rules_check (GString *out, const ChangeSetExpected *e)
 {
-  cJSON *filter = cJSON_CreateObject ();
-  const char *values[] = { value };
+  g_autoptr (GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
 
-  cJSON_AddStringToObject (filter, "Name", name);
-  cJSON_AddItemToObject (filter, "Values", cJSON_CreateStringArray (values, 1));
-  return filter;
+  for (guint r = 0; r < e->n_rules; r++)
+    g_ptr_array_add (lines, rule_line (&e->rules[r], FALSE));
+  g_string_append (out, "  check_rules ");
+  sh_quote (out, e->account);
+  g_string_append_c (out, ' ');
+  sh_quote (out, e->region);
+  g_string_append_c (out, ' ');
+  sh_quote (out, e->id);
+  g_string_append (out, " \\\n    ");
+  lines_word (out, lines);
+  g_string_append (out, " || drift=1\n");
+}
+
+/* users_N: everything that uses the Nth planned default group, as exported. */
+static void
+render_users_functions (GString *out, const ChangeSet *cs)
+{
+  for (guint i = 0; i < cs->expected_defaults->len; i++)
+    {
+      const ChangeSetDefaultUsers *u = cs->expected_defaults->pdata[i];
+      g_autoptr (GPtrArray) enis = g_ptr_array_new ();
+      g_autoptr (GArray) refs = g_array_new (FALSE, FALSE, sizeof (ChangeSetRuleRef));
+
+      users_at (cs, u, 0, enis, refs);
+      g_string_append_printf (out, "users_%u() { # %s: the ENIs that carry it, the rules and VPCs that reference it\n"
+                                   "  local drift=0\n",
+                              i + 1, u->group_id);
+      users_check (out, cs, u, enis, refs, "drift=1");
+      g_string_append (out, "  return \"$drift\"\n}\n\n");
+    }
 }
 
 static void
 render_preflight (GString *out, const ChangeSet *cs)
 {
+  render_users_functions (out, cs);
   g_string_append (out, "preflight() {\n"
                         "  if [[ ${SGPLAN_SKIP_PREFLIGHT:-0} == 1 ]]; then\n"
                         "    note 'preflight skipped (SGPLAN_SKIP_PREFLIGHT=1)'\n"
                         "    return 0\n"
                         "  fi\n");
-  g_string_append_printf (out, "  note 'preflight: comparing %u groups and %u network interfaces with the export'\n",
-                          cs->expected_groups->len, cs->expected_enis->len);
+  g_string_append_printf (out, "  note 'preflight: comparing %u groups, %u network interfaces and the users of %u "
+                               "default groups with the export'\n",
+                          cs->expected_groups->len, cs->expected_enis->len, cs->expected_defaults->len);
   g_string_append (out, "  local drift=0\n");
   for (guint i = 0; i < cs->expected_groups->len; i++)
-    {
-      const ChangeSetExpected *e = cs->expected_groups->pdata[i];
-      g_autofree char *text = expected_rules_text (e->rules, e->n_rules);
-
-      drift_check (out, "check_rules", e->account, e->region, e->id, text);
-    }
+    rules_check (out, cs->expected_groups->pdata[i]);
   for (guint i = 0; i < cs->expected_enis->len; i++)
     {
       const ChangeSetExpected *e = cs->expected_enis->pdata[i];
@@ -357,23 +781,244 @@ render_preflight (GString *out, const ChangeSet *cs)
   for (guint i = 0; i < cs->steps->len; i++)
     {
       const Step *step = cs->steps->pdata[i];
-      g_autoptr (cJSON) filters = NULL;
-      char *text;
+      g_autofree char *names = NULL, *tagged = NULL;
 
       if (step->action != ACTION_CREATE_GROUP)
         continue;
-      /* JSON filters: the CLI's shorthand syntax cannot carry every name */
-      filters = cJSON_CreateArray ();
-      cJSON_AddItemToArray (filters, name_filter ("vpc-id", step->vpc_id));
-      cJSON_AddItemToArray (filters, name_filter ("group-name", step->group_name));
-      text = cJSON_PrintUnformatted (filters);
-      drift_check (out, "check_name_free", step->account, step->region, text, step->group_name);
-      cJSON_free (text);
+      names = vpc_filters (step->vpc_id, "group-name", step->group_name);
+      tagged = vpc_filters (step->vpc_id, "tag:" REPLACES_TAG, replaces_tag (step));
+      g_string_append (out, "  check_name_free ");
+      sh_quote (out, step->account);
+      g_string_append_c (out, ' ');
+      sh_quote (out, step->region);
+      g_string_append (out, " \\\n    ");
+      sh_quote (out, names);
+      g_string_append_c (out, ' ');
+      sh_quote (out, step->group_name);
+      g_string_append_c (out, ' ');
+      sh_quote (out, tagged != NULL ? tagged : "");
+      g_string_append (out, " || drift=1\n");
     }
+  for (guint i = 0; i < cs->expected_defaults->len; i++)
+    g_string_append_printf (out, "  users_%u || drift=1\n", i + 1);
   g_string_append (out, "  if (( drift )); then\n"
                         "    die 'the account is not as the export says (see above): export it again and plan again, or set SGPLAN_SKIP_PREFLIGHT=1 to go on anyway'\n"
                         "  fi\n"
                         "  note 'preflight: the account matches the export'\n"
+                        "}\n\n");
+  /* A resumed run: the steps done changed the account, so it is not
+   * compared with the export as a whole; each step checks its own
+   * precondition, and the default groups none of whose steps has run yet
+   * are checked as in the preflight: their rules and all their users. */
+  g_string_append (out, "untouched() { # FIRST LAST: no step from FIRST to LAST is in the journal\n"
+                        "  local n\n"
+                        "  for ((n = $1; n <= $2; n++)); do [[ -z ${step_state[$n]:-} ]] || return 1; done\n"
+                        "}\n"
+                        "resume_check() {\n"
+                        "  note \"resuming from $journal: every step checks the live account before it acts\"\n"
+                        "  if [[ ${SGPLAN_SKIP_PREFLIGHT:-0} == 1 ]]; then\n"
+                        "    note 'preflight skipped (SGPLAN_SKIP_PREFLIGHT=1)'\n"
+                        "    return 0\n"
+                        "  fi\n"
+                        "  local drift=0\n");
+  for (guint i = 0; i < cs->expected_defaults->len; i++)
+    {
+      const ChangeSetDefaultUsers *u = cs->expected_defaults->pdata[i];
+
+      for (guint g = 0; g < cs->groups->len; g++)
+        {
+          const ChangeSetGroup *cg = cs->groups->pdata[g];
+
+          if (strcmp (cg->group_id, u->group_id) != 0 || cg->n_steps == 0)
+            continue;
+          g_string_append_printf (out, "  if untouched %u %u; then\n", cg->first_step + 1,
+                                  cg->first_step + cg->n_steps);
+          g_string_append_printf (out, "    note 'preflight: %s, whose steps have not started'\n", u->group_id);
+          for (guint e = 0; e < cs->expected_groups->len; e++)
+            if (strcmp (((const ChangeSetExpected *) cs->expected_groups->pdata[e])->id, u->group_id) == 0)
+              rules_check (out, cs->expected_groups->pdata[e]);
+          g_string_append_printf (out, "    users_%u || drift=1\n  fi\n", i + 1);
+        }
+    }
+  g_string_append (out, "  if (( drift )); then\n"
+                        "    die 'the account is not as the export says (see above): roll back, or export and plan again'\n"
+                        "  fi\n"
+                        "}\n\n");
+}
+
+/* After the last step: every default group without rules, every
+ * replacement with its planned rules, every moved ENI with its planned
+ * groups, every re-pointed rule in place and every old one gone. */
+static void
+render_verify (GString *out, const ChangeSet *cs)
+{
+  g_autoptr (GHashTable) created = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                                          (GDestroyNotify) g_ptr_array_unref);
+  g_autoptr (GHashTable) moved = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (GHashTable) touched = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                                          (GDestroyNotify) g_ptr_array_unref);
+  g_autoptr (GPtrArray) order = g_ptr_array_new ();  /* (element-type Step) first step on each object */
+  g_autoptr (GPtrArray) needed = g_ptr_array_new ();
+
+  /* net effect of the steps, object by object */
+  for (guint k = 0; k < cs->steps->len; k++)
+    {
+      const Step *step = cs->steps->pdata[k];
+
+      if (step->action == ACTION_CREATE_GROUP)
+        {
+          GPtrArray *rules = g_ptr_array_new ();
+          static const Rule allow_all = { .direction = RULE_EGRESS, .peer_kind = PEER_CIDR4,
+                                          .from_port = SGPLAN_PORT_NONE, .to_port = SGPLAN_PORT_NONE,
+                                          .protocol = "-1", .peer = "0.0.0.0/0" };
+
+          g_ptr_array_add (rules, (gpointer) &allow_all);
+          g_hash_table_insert (created, (gpointer) step->group_id, rules);
+          g_ptr_array_add (order, (gpointer) step);
+        }
+      else if (step->action == ACTION_MODIFY_ENI_GROUPS)
+        {
+          if (!g_hash_table_contains (moved, step->eni_id))
+            g_ptr_array_add (order, (gpointer) step);
+          g_hash_table_insert (moved, (gpointer) step->eni_id, (gpointer) step);
+        }
+      else if (step_action_is_rules (step->action) && default_users (cs, step->group_id) == NULL)
+        {
+          GPtrArray *rules = g_hash_table_lookup (created, step->group_id);
+          gboolean add = step_action_is_authorize (step->action);
+
+          if (rules == NULL)
+            {
+              /* a re-pointed rule: (Rule, present?) pairs, last word wins */
+              rules = g_hash_table_lookup (touched, step->group_id);
+              if (rules == NULL)
+                {
+                  rules = g_ptr_array_new ();
+                  g_hash_table_insert (touched, (gpointer) step->group_id, rules);
+                  g_ptr_array_add (order, (gpointer) step);
+                }
+              for (guint r = 0; r < step->n_rules; r++)
+                {
+                  g_ptr_array_add (rules, (gpointer) &step->rules[r]);
+                  g_ptr_array_add (rules, GINT_TO_POINTER (add));
+                }
+              continue;
+            }
+          for (guint r = 0; r < step->n_rules; r++)
+            {
+              for (guint j = rules->len; j-- > 0;)
+                if (rule_equal (rules->pdata[j], &step->rules[r]))
+                  g_ptr_array_remove_index (rules, j);
+              if (add)
+                g_ptr_array_add (rules, (gpointer) &step->rules[r]);
+            }
+        }
+    }
+  for (guint k = 0; k < cs->steps->len; k++)
+    {
+      const Step *step = cs->steps->pdata[k];
+
+      if (step->action == ACTION_CREATE_GROUP && !g_ptr_array_find (needed, step->group_id, NULL))
+        g_ptr_array_add (needed, (gpointer) step->group_id);
+      for (guint r = 0; r < step->n_rules; r++)
+        if (is_placeholder (step->rules[r].peer) && !g_ptr_array_find_with_equal_func (needed, step->rules[r].peer, g_str_equal, NULL))
+          g_ptr_array_add (needed, (gpointer) step->rules[r].peer);
+      for (guint r = 0; r < step->n_after; r++)
+        if (is_placeholder (step->groups_after[r])
+            && !g_ptr_array_find_with_equal_func (needed, step->groups_after[r], g_str_equal, NULL))
+          g_ptr_array_add (needed, (gpointer) step->groups_after[r]);
+    }
+  g_string_append (out, "verify_end() {\n"
+                        "  if dry_run; then note 'dry run: the end state is not checked'; return 0; fi\n"
+                        "  note 'checking the end state live'\n"
+                        "  seen_rules=() seen_eni=()\n"
+                        "  local bad=0\n");
+  if (needed->len > 0)
+    {
+      g_string_append (out, "  local");
+      for (guint i = 0; i < needed->len; i++)
+        g_string_append_printf (out, " g%u", i + 1);
+      g_string_append_c (out, '\n');
+      for (guint i = 0; i < needed->len; i++)
+        {
+          g_autofree char *p = quoted (needed->pdata[i]);
+          g_string_append_printf (out, "  g%u=$(gid %s)\n", i + 1, p);
+        }
+    }
+  for (guint i = 0; i < cs->expected_defaults->len; i++)
+    {
+      const ChangeSetDefaultUsers *u = cs->expected_defaults->pdata[i];
+
+      g_string_append (out, "  expect_rules ");
+      sh_quote (out, u->account);
+      g_string_append_c (out, ' ');
+      sh_quote (out, u->region);
+      g_string_append_c (out, ' ');
+      sh_quote (out, u->group_id);
+      g_string_append (out, " '' || bad=1\n");
+    }
+  for (guint i = 0; i < order->len; i++)
+    {
+      const Step *first = order->pdata[i];
+      g_autoptr (GString) ar = g_string_new (NULL);
+
+      sh_quote (ar, first->account);
+      g_string_append_c (ar, ' ');
+      sh_quote (ar, first->region);
+      if (first->action == ACTION_CREATE_GROUP)
+        {
+          g_autoptr (GString) group = g_string_new (NULL);
+
+          group_word (group, first->group_id, needed);
+          g_string_append (out, "  {\n");
+          rules_var (out, "end", g_hash_table_lookup (created, first->group_id), needed);
+          g_string_append_printf (out, "  expect_rules %s %s \"$end\" || bad=1\n  }\n", ar->str, group->str);
+        }
+      else if (first->action == ACTION_MODIFY_ENI_GROUPS)
+        {
+          const Step *last = g_hash_table_lookup (moved, first->eni_id);
+          g_autofree char *eni = quoted (first->eni_id);
+
+          g_string_append (out, "  {\n  local end\n  tabs end");
+          for (guint g = 0; g < last->n_after; g++)
+            {
+              g_string_append_c (out, ' ');
+              group_word (out, last->groups_after[g], needed);
+            }
+          g_string_append_printf (out, "\n  expect_eni %s %s \"$end\" || bad=1\n  }\n", ar->str, eni);
+        }
+      else
+        {
+          GPtrArray *pairs = g_hash_table_lookup (touched, first->group_id);
+          g_autoptr (GString) group = g_string_new (NULL);
+
+          group_word (group, first->group_id, needed);
+          for (int present = 1; present >= 0; present--)
+            {
+              g_autoptr (GPtrArray) rules = g_ptr_array_new ();
+
+              for (guint j = 0; j < pairs->len; j += 2)
+                {
+                  gboolean later = FALSE;
+
+                  for (guint l = j + 2; l < pairs->len; l += 2)
+                    later |= rule_equal (pairs->pdata[l], pairs->pdata[j]);
+                  if (!later && GPOINTER_TO_INT (pairs->pdata[j + 1]) == present)
+                    g_ptr_array_add (rules, pairs->pdata[j]);
+                }
+              if (rules->len == 0)
+                continue;
+              g_string_append (out, "  {\n");
+              want_said (out, (const Rule *const *) rules->pdata, rules->len, needed);
+              g_string_append_printf (out, "  expect_lines %s %s %s || bad=1\n  }\n", present ? "present" : "absent",
+                                      ar->str, group->str);
+            }
+        }
+    }
+  g_string_append (out, "  if (( bad )); then\n"
+                        "    die 'the account is not in the planned end state (see above): the calls succeeded but AWS left it otherwise; look at the differences, then fix them by hand or run the rollback script'\n"
+                        "  fi\n"
+                        "  note 'the account is in the planned end state'\n"
                         "}\n\n");
 }
 
@@ -460,46 +1105,326 @@ static const char script_library[] =
   "  fi\n"
   "}\n"
   "\n"
-  "readonly RULES_QUERY=\"join('|', sort(SecurityGroupRules[].join(' ', [to_string(IsEgress), IpProtocol, to_string(FromPort), to_string(ToPort), to_string(CidrIpv4), to_string(CidrIpv6), to_string(PrefixListId), to_string(ReferencedGroupInfo.GroupId), to_string(ReferencedGroupInfo.UserId), to_string(Description), 'end'])))\"\n"
-  "check_rules() {\n"
-  "  local found\n"
+  "# Live reads.  Rule sets are texts: one canonical line per rule (RULES_QUERY's\n"
+  "# form), sorted, joined by RS, which EC2's XML answers cannot carry.\n"
+  "readonly RS=$'\\x1e'\n"
+  "readonly RULE_FIELDS=\"to_string(IsEgress), IpProtocol, to_string(FromPort), to_string(ToPort), to_string(CidrIpv4), to_string(CidrIpv6), to_string(PrefixListId), to_string(ReferencedGroupInfo.GroupId), to_string(ReferencedGroupInfo.UserId), to_string(Description), 'end'\"\n"
+  "readonly RULES_QUERY=\"join('$RS', sort(SecurityGroupRules[].join(' ', [$RULE_FIELDS])))\"\n"
+  "# What was last read of each object, and how many changes this run made: a\n"
+  "# step checks its precondition against the object as read after the last\n"
+  "# change this script made to it (or reads it now).\n"
+  "declare -A seen_rules=() seen_eni=() carriers_checked=() live_set=()\n"
+  "changes=0\n"
+  "found=''\n"
+  "managed=1\n"
+  "errfile=''\n"
+  "\n"
+  "# rules_text VAR LINE...: the lines sorted as JMESPath's sort() does and\n"
+  "# joined by RS, into VAR (for rule sets that name a group created at run time).\n"
+  "rules_text() {\n"
+  "  local var=$1 text\n"
+  "  shift\n"
+  "  if (( $# == 0 )); then printf -v \"$var\" '%s' ''; return 0; fi\n"
+  "  text=$(printf '%s\\0' \"$@\" | LC_ALL=C sort -z | tr '\\0' \"$RS\")\n"
+  "  printf -v \"$var\" '%s' \"${text%\"$RS\"}\"\n"
+  "}\n"
+  "# tabs VAR WORD...: the words joined by tabs (the CLI's text form of a list).\n"
+  "tabs() {\n"
+  "  local var=$1 IFS=$'\\t'\n"
+  "  shift\n"
+  "  printf -v \"$var\" '%s' \"$*\"\n"
+  "}\n"
+  "# A canonical rule line in words, for messages.\n"
+  "rule_words() {\n"
+  "  local egress proto from to c4 c6 pl group rest peer dir=inbound way=from ports=''\n"
+  "  read -r egress proto from to c4 c6 pl group _ rest <<<\"$1\" || :\n"
+  "  for peer in \"$c4\" \"$c6\" \"$pl\" \"$group\"; do [[ $peer == null ]] || break; done\n"
+  "  if [[ $egress == true ]]; then dir=outbound; way=to; fi\n"
+  "  if [[ $from != -1 || $to != -1 ]]; then ports=\" $from-$to\"; fi\n"
+  "  if [[ $proto == -1 ]]; then proto='all traffic'; fi\n"
+  "  rest=${rest% end}\n"
+  "  if [[ $rest == null ]]; then rest=''; else rest=\" \\\"$rest\\\"\"; fi\n"
+  "  printf '%s %s%s %s %s%s' \"$dir\" \"$proto\" \"$ports\" \"$way\" \"$peer\" \"$rest\"\n"
+  "}\n"
+  "# split_found: the lines of `found` as the keys of live_set.\n"
+  "split_found() {\n"
+  "  local line\n"
+  "  live_set=()\n"
+  "  [[ -n $found ]] || return 0\n"
+  "  while IFS= read -r -d \"$RS\" line; do live_set[$line]=1; done <<<\"$found$RS\"\n"
+  "}\n"
+  "# rules_diff WHO FOUND EXPECTED: note each rule that is in one and not the other.\n"
+  "rules_diff() {\n"
+  "  local who=$1 line\n"
+  "  local -A expect=()\n"
+  "  found=$3; split_found\n"
+  "  for line in \"${!live_set[@]}\"; do expect[$line]=1; done\n"
+  "  found=$2; split_found\n"
+  "  for line in \"${!live_set[@]}\"; do\n"
+  "    [[ -n ${expect[$line]+set} ]] || note \"  $who has $(rule_words \"$line\"), not expected\"\n"
+  "  done\n"
+  "  for line in \"${!expect[@]}\"; do\n"
+  "    [[ -n ${live_set[$line]+set} ]] || note \"  $who lacks $(rule_words \"$line\")\"\n"
+  "  done\n"
+  "}\n"
+  "\n"
+  "live_rules() { # ACCOUNT REGION GROUP: its live rules into found (and remembered)\n"
   "  if ! found=$(aws_call \"$1\" \"$2\" ec2 describe-security-group-rules --filters \"Name=group-id,Values=$3\" --query \"$RULES_QUERY\" --output text); then\n"
+  "    note \"cannot read the rules of $3\"\n"
+  "    return 1\n"
+  "  fi\n"
+  "  seen_rules[$3]=$found\n"
+  "}\n"
+  "cached_rules() { # the same, as last read if nothing this script did changed it since\n"
+  "  if [[ -n ${seen_rules[$3]+set} ]]; then found=${seen_rules[$3]}; return 0; fi\n"
+  "  live_rules \"$@\"\n"
+  "}\n"
+  "live_eni() { # ACCOUNT REGION ENI: its groups (tab-separated) into found\n"
+  "  if ! found=$(aws_call \"$1\" \"$2\" ec2 describe-network-interfaces --network-interface-ids \"$3\" --query 'NetworkInterfaces[0].Groups[].GroupId' --output text); then\n"
+  "    note \"cannot read the groups of $3\"\n"
+  "    return 1\n"
+  "  fi\n"
+  "  seen_eni[$3]=$found\n"
+  "}\n"
+  "cached_eni() {\n"
+  "  if [[ -n ${seen_eni[$3]+set} ]]; then found=${seen_eni[$3]}; return 0; fi\n"
+  "  live_eni \"$@\"\n"
+  "}\n"
+  "# changed OBJECT: this script changed it; what was read of it is stale.\n"
+  "changed() {\n"
+  "  unset \"seen_rules[$1]\" \"seen_eni[$1]\"\n"
+  "  changes=$((changes + 1))\n"
+  "}\n"
+  "list_groups() { # ACCOUNT REGION FILTER...: IDs of the groups the filters match, into found\n"
+  "  local account=$1 region=$2\n"
+  "  shift 2\n"
+  "  found=$(aws_call \"$account\" \"$region\" ec2 describe-security-groups --filters \"$@\" --query 'SecurityGroups[].GroupId' --output text)\n"
+  "}\n"
+  "\n"
+  "check_rules() { # ACCOUNT REGION GROUP EXPECTED\n"
+  "  if ! live_rules \"$1\" \"$2\" \"$3\"; then\n"
   "    note \"drift: cannot read the rules of $3\"\n"
   "    return 1\n"
   "  fi\n"
   "  if [[ $found != \"$4\" ]]; then\n"
   "    note \"drift: the rules of $3 are not those of the export\"\n"
-  "    note \"  expected: $4\"\n"
-  "    note \"  found:    $found\"\n"
+  "    rules_diff \"$3\" \"$found\" \"$4\"\n"
   "    return 1\n"
   "  fi\n"
   "}\n"
-  "check_eni_groups() {\n"
-  "  local found\n"
-  "  if ! found=$(aws_call \"$1\" \"$2\" ec2 describe-network-interfaces --network-interface-ids \"$3\" --query 'NetworkInterfaces[0].Groups[].GroupId' --output text); then\n"
+  "check_eni_groups() { # ACCOUNT REGION ENI EXPECTED\n"
+  "  if ! live_eni \"$1\" \"$2\" \"$3\"; then\n"
   "    note \"drift: cannot read the groups of $3\"\n"
   "    return 1\n"
   "  fi\n"
   "  if [[ $found != \"$4\" ]]; then\n"
-  "    note \"drift: $3 has groups $found, the export says $4\"\n"
+  "    note \"drift: $3 has groups ${found//$'\\t'/ }, the export says ${4//$'\\t'/ }\"\n"
   "    return 1\n"
   "  fi\n"
   "}\n"
+  "# check_name_free ACCOUNT REGION NAME-FILTERS NAME TAG-FILTERS: no group has\n"
+  "# the replacement's name, unless it is one an earlier run created (tagged).\n"
   "check_name_free() {\n"
-  "  local found\n"
-  "  if ! found=$(aws_call \"$1\" \"$2\" ec2 describe-security-groups --filters \"$3\" --query 'length(SecurityGroups)' --output text); then\n"
+  "  local named\n"
+  "  if ! list_groups \"$1\" \"$2\" \"$3\"; then\n"
   "    note \"drift: cannot list the security groups named $4\"\n"
   "    return 1\n"
   "  fi\n"
-  "  if [[ $found != 0 ]]; then\n"
-  "    note \"drift: a security group named $4 already exists in its VPC\"\n"
+  "  [[ -n $found ]] || return 0\n"
+  "  named=$found\n"
+  "  if [[ -n $5 ]] && list_groups \"$1\" \"$2\" \"$5\" && [[ $found == \"$named\" ]]; then\n"
+  "    note \"$named, named $4, is tagged as created by an earlier run: it will be adopted\"\n"
+  "    return 0\n"
+  "  fi\n"
+  "  note \"drift: a security group named $4 already exists in its VPC\"\n"
+  "  return 1\n"
+  "}\n"
+  "\n"
+  "# The users of a default group: the ENIs that carry it, the rules of other\n"
+  "# groups that reference it, the VPCs that reference it.\n"
+  "live_enis_of() { # ACCOUNT REGION GROUP: sorted IDs, space-separated, into found\n"
+  "  local q=\"join(' ', sort(NetworkInterfaces[].NetworkInterfaceId))\"\n"
+  "  if (( managed )); then\n"
+  "    [[ -n $errfile ]] || errfile=$(mktemp)\n"
+  "    if found=$(aws_call \"$1\" \"$2\" ec2 describe-network-interfaces --include-managed-resources --filters \"Name=group-id,Values=$3\" --query \"$q\" --output text 2>\"$errfile\"); then\n"
+  "      return 0\n"
+  "    fi\n"
+  "    if ! grep -q -e '--include-managed-resources' \"$errfile\"; then\n"
+  "      cat \"$errfile\" >&2\n"
+  "      return 1\n"
+  "    fi\n"
+  "    managed=0\n"
+  "    note 'this AWS CLI does not know --include-managed-resources: network interfaces AWS lists only with it are not compared'\n"
+  "  fi\n"
+  "  found=$(aws_call \"$1\" \"$2\" ec2 describe-network-interfaces --filters \"Name=group-id,Values=$3\" --query \"$q\" --output text)\n"
+  "}\n"
+  "live_refs_to() { # ACCOUNT REGION GROUP: \"GROUP-ID rule\" of the rules in ACCOUNT's other groups that reference it\n"
+  "  local in out id list\n"
+  "  local -a ids=() all=()\n"
+  "  local -A seen=()\n"
+  "  in=$(aws_call \"$1\" \"$2\" ec2 describe-security-groups --filters \"Name=ip-permission.group-id,Values=$3\" \"Name=owner-id,Values=$1\" --query 'SecurityGroups[].GroupId' --output text) || return 1\n"
+  "  out=$(aws_call \"$1\" \"$2\" ec2 describe-security-groups --filters \"Name=egress.ip-permission.group-id,Values=$3\" \"Name=owner-id,Values=$1\" --query 'SecurityGroups[].GroupId' --output text) || return 1\n"
+  "  read -r -a all <<<\"$in $out\" || :\n"
+  "  for id in \"${all[@]}\"; do\n"
+  "    if [[ $id != \"$3\" && -z ${seen[$id]:-} ]]; then seen[$id]=1; ids+=(\"$id\"); fi\n"
+  "  done\n"
+  "  found=''\n"
+  "  (( ${#ids[@]} )) || return 0\n"
+  "  list=$(IFS=,; printf '%s' \"${ids[*]}\")\n"
+  "  found=$(aws_call \"$1\" \"$2\" ec2 describe-security-group-rules --filters \"Name=group-id,Values=$list\" --query \"join('$RS', sort(SecurityGroupRules[?ReferencedGroupInfo.GroupId=='$3'].join(' ', [GroupId, $RULE_FIELDS])))\" --output text)\n"
+  "}\n"
+  "check_refs() { # ACCOUNT REGION GROUP EXPECTED\n"
+  "  local line\n"
+  "  if ! live_refs_to \"$1\" \"$2\" \"$3\"; then\n"
+  "    note \"drift: cannot read the rules that reference $3\"\n"
   "    return 1\n"
   "  fi\n"
+  "  [[ $found != \"$4\" ]] || return 0\n"
+  "  local -A expect=()\n"
+  "  local have=$found\n"
+  "  found=$4; split_found\n"
+  "  for line in \"${!live_set[@]}\"; do expect[$line]=1; done\n"
+  "  found=$have; split_found\n"
+  "  for line in \"${!live_set[@]}\"; do\n"
+  "    [[ -n ${expect[$line]+set} ]] || note \"drift: ${line%% *} has a rule that references $3, not in the export: $(rule_words \"${line#* }\")\"\n"
+  "  done\n"
+  "  for line in \"${!expect[@]}\"; do\n"
+  "    [[ -n ${live_set[$line]+set} ]] || note \"drift: ${line%% *} no longer has its rule that references $3: $(rule_words \"${line#* }\")\"\n"
+  "  done\n"
+  "  return 1\n"
+  "}\n"
+  "check_references() { # ACCOUNT REGION GROUP EXPECTED: describe-security-group-references\n"
+  "  if ! found=$(aws_call \"$1\" \"$2\" ec2 describe-security-group-references --group-id \"$3\" --query \"join('$RS', sort(SecurityGroupReferenceSet[].join(' ', [ReferencingVpcId, to_string(VpcPeeringConnectionId)])))\" --output text); then\n"
+  "    note \"drift: cannot read the references to $3\"\n"
+  "    return 1\n"
+  "  fi\n"
+  "  if [[ $found != \"$4\" ]]; then\n"
+  "    note \"drift: the VPCs that reference $3 are [${found//$RS/, }]; the export says [${4//$RS/, }]\"\n"
+  "    return 1\n"
+  "  fi\n"
+  "}\n"
+  "# check_carriers ACCOUNT REGION GROUP ENIS: the ENIs that carry GROUP are ENIS.\n"
+  "check_carriers() {\n"
+  "  local e\n"
+  "  local -a have=() want=()\n"
+  "  [[ $3 =~ ^sg-[0-9a-f]+$ ]] || die \"not a security group ID: $3\"\n"
+  "  if ! live_enis_of \"$1\" \"$2\" \"$3\"; then\n"
+  "    note \"drift: cannot list the network interfaces that carry $3\"\n"
+  "    return 1\n"
+  "  fi\n"
+  "  if [[ $found == \"$4\" ]]; then\n"
+  "    # shellcheck disable=SC2034 # read by the steps of the forward script\n"
+  "    carriers_checked[$3]=$changes\n"
+  "    return 0\n"
+  "  fi\n"
+  "  read -r -a have <<<\"$found\" || :\n"
+  "  read -r -a want <<<\"$4\" || :\n"
+  "  for e in \"${have[@]}\"; do [[ \" $4 \" == *\" $e \"* ]] || note \"drift: $e carries $3, which the plan does not expect\"; done\n"
+  "  for e in \"${want[@]}\"; do [[ \" $found \" == *\" $e \"* ]] || note \"drift: $e no longer carries $3\"; done\n"
+  "  return 1\n"
+  "}\n"
+  "# check_users ACCOUNT REGION GROUP ENIS REFS [REFERENCES]: the live users of\n"
+  "# a default group are the expected ones.\n"
+  "check_users() {\n"
+  "  local bad=0\n"
+  "  check_carriers \"$1\" \"$2\" \"$3\" \"$4\" || bad=1\n"
+  "  check_refs \"$1\" \"$2\" \"$3\" \"$5\" || bad=1\n"
+  "  if (( $# > 5 )); then check_references \"$1\" \"$2\" \"$3\" \"$6\" || bad=1; fi\n"
+  "  return \"$bad\"\n"
+  "}\n"
+  "\n"
+  "# Each step checks its precondition just before it acts and its effect just\n"
+  "# after.  Rules steps use the arrays want (canonical lines) and said (the\n"
+  "# same rules in words) of the caller.\n"
+  "# rules_before KIND GROUP WHAT: 0 when the step must run, 1 when its effect\n"
+  "# is already there; stops when only part of it is.\n"
+  "rules_before() {\n"
+  "  local kind=$1 group=$2 what=$3 i\n"
+  "  local -a have=() lack=()\n"
+  "  split_found\n"
+  "  for i in \"${!want[@]}\"; do\n"
+  "    if [[ -n ${live_set[${want[$i]}]+set} ]]; then have+=(\"${said[$i]}\"); else lack+=(\"${said[$i]}\"); fi\n"
+  "  done\n"
+  "  if [[ $kind == authorize ]]; then\n"
+  "    if (( ${#lack[@]} == 0 )); then note \"$what: already done: $group has its rules\"; return 1; fi\n"
+  "    (( ${#have[@]} )) || return 0\n"
+  "    unexpected \"$what\" \"$group already has some of the rules it adds:\" \"${have[@]}\"\n"
+  "  else\n"
+  "    if (( ${#have[@]} == 0 )); then note \"$what: already done: $group has none of its rules\"; return 1; fi\n"
+  "    (( ${#lack[@]} )) || return 0\n"
+  "    unexpected \"$what\" \"$group no longer has some of the rules it revokes:\" \"${lack[@]}\"\n"
+  "  fi\n"
+  "}\n"
+  "# rules_after KIND ACCOUNT REGION GROUP WHAT: read GROUP back.\n"
+  "rules_after() {\n"
+  "  local kind=$1 group=$4 what=$5 i r\n"
+  "  local -a wrong=()\n"
+  "  live_rules \"$2\" \"$3\" \"$group\" || die \"$what: cannot read $group back\"\n"
+  "  split_found\n"
+  "  for i in \"${!want[@]}\"; do\n"
+  "    if [[ -n ${live_set[${want[$i]}]+set} ]]; then\n"
+  "      if [[ $kind == revoke ]]; then wrong+=(\"${said[$i]}\"); fi\n"
+  "    elif [[ $kind == authorize ]]; then\n"
+  "      wrong+=(\"${said[$i]}\")\n"
+  "    fi\n"
+  "  done\n"
+  "  (( ${#wrong[@]} )) || return 0\n"
+  "  if [[ $kind == revoke ]]; then note \"$what: after the call $group still has:\"; else note \"$what: after the call $group lacks:\"; fi\n"
+  "  for r in \"${wrong[@]}\"; do note \"  $r\"; done\n"
+  "  die \"$what: the call succeeded but the account is not as planned: look at $group, then run again or roll back\"\n"
+  "}\n"
+  "# eni_before WHAT ACCOUNT REGION ENI BEFORE AFTER: 0 run it, 1 already done.\n"
+  "eni_before() {\n"
+  "  cached_eni \"$2\" \"$3\" \"$4\" || die \"$1: cannot read the groups of $4\"\n"
+  "  if [[ $found == \"$6\" ]]; then note \"$1: already done: $4 has the groups ${6//$'\\t'/ }\"; return 1; fi\n"
+  "  [[ $found != \"$5\" ]] || return 0\n"
+  "  unexpected \"$1\" \"$4 has the groups ${found//$'\\t'/ }; expected ${5//$'\\t'/ } (or ${6//$'\\t'/ } once done)\"\n"
+  "}\n"
+  "eni_after() { # WHAT ACCOUNT REGION ENI AFTER\n"
+  "  live_eni \"$2\" \"$3\" \"$4\" || die \"$1: cannot read $4 back\"\n"
+  "  [[ $found != \"$5\" ]] || return 0\n"
+  "  die \"$1: the call succeeded but $4 has the groups ${found//$'\\t'/ }, not ${5//$'\\t'/ }: look at it, then run again or roll back\"\n"
+  "}\n"
+  "# unexpected WHAT MESSAGE [RULE...]: a precondition that does not hold.\n"
+  "unexpected() {\n"
+  "  local what=$1 r\n"
+  "  note \"$what: $2\"\n"
+  "  shift 2\n"
+  "  for r in \"$@\"; do note \"  $r\"; done\n"
+  "  if dry_run; then note \"dry run: a real run would stop here\"; return 0; fi\n"
+  "  die \"$what: the account is not as this step expects (see above): find out what changed, then run again or roll back\"\n"
+  "}\n"
+  "# expect_rules ACCOUNT REGION GROUP EXPECTED: the end state of a group.\n"
+  "expect_rules() {\n"
+  "  live_rules \"$1\" \"$2\" \"$3\" || return 1\n"
+  "  [[ $found != \"$4\" ]] && { note \"end state: the rules of $3 are not as planned\"; rules_diff \"$3\" \"$found\" \"$4\"; return 1; }\n"
+  "  return 0\n"
+  "}\n"
+  "# expect_lines KIND ACCOUNT REGION GROUP: the rules want/said are present (or absent).\n"
+  "expect_lines() {\n"
+  "  local i bad=0\n"
+  "  cached_rules \"$2\" \"$3\" \"$4\" || return 1\n"
+  "  split_found\n"
+  "  for i in \"${!want[@]}\"; do\n"
+  "    if [[ -n ${live_set[${want[$i]}]+set} ]]; then\n"
+  "      if [[ $1 == absent ]]; then note \"end state: $4 still has ${said[$i]}\"; bad=1; fi\n"
+  "    elif [[ $1 == present ]]; then\n"
+  "      note \"end state: $4 lacks ${said[$i]}\"; bad=1\n"
+  "    fi\n"
+  "  done\n"
+  "  return \"$bad\"\n"
+  "}\n"
+  "expect_eni() { # ACCOUNT REGION ENI EXPECTED\n"
+  "  live_eni \"$1\" \"$2\" \"$3\" || return 1\n"
+  "  [[ $found != \"$4\" ]] || return 0\n"
+  "  note \"end state: $3 has the groups ${found//$'\\t'/ }, not ${4//$'\\t'/ }\"\n"
+  "  return 1\n"
   "}\n"
   "\n"
   "current=''\n"
   "on_exit() {\n"
   "  local status=$?\n"
+  "  if [[ -n $errfile ]]; then rm -f -- \"$errfile\"; fi\n"
   "  if (( status != 0 )) && [[ -n $current ]]; then\n"
   "    printf 'sgplan: error: %s failed (exit %s); the journal %s records what is done:\\n' \"$current\" \"$status\" \"$journal\" >&2\n"
   "    printf 'sgplan: error: fix the cause and run this script again to go on, or run the rollback script to undo\\n' >&2\n"
@@ -556,9 +1481,19 @@ render_header (GString *out, const ChangeSet *cs, gboolean rollback)
   else
     g_string_append (out,
       "# Preflight: before the first change, the live rules of every group and the\n"
-      "#   groups of every network interface the plan touches are compared with the\n"
-      "#   export; any difference stops the script.  SGPLAN_SKIP_PREFLIGHT=1 skips it.\n"
-      "# Resume:    run it again: steps in the journal are skipped.\n"
+      "#   groups of every network interface the plan touches, and everything that\n"
+      "#   uses each default group the plan revokes or migrates (the network\n"
+      "#   interfaces that carry it, the rules and VPCs that reference it), are\n"
+      "#   compared with the export; any difference stops the script before any\n"
+      "#   change.  SGPLAN_SKIP_PREFLIGHT=1 skips it.\n"
+      "# Each step: checks the live account just before it acts (already done:\n"
+      "#   recorded and skipped; only partly as expected: the script stops) and\n"
+      "#   reads its effect back after the call; a default group's users are read\n"
+      "#   again before its rules go.  At the end the planned end state is read back.\n"
+      "# Resume:    run it again: steps in the journal are skipped.  The account is\n"
+      "#   not compared with the export as a whole (the steps done changed it): each\n"
+      "#   step checks its own precondition, and the default groups none of whose\n"
+      "#   steps has run are compared with the export as in the preflight.\n"
       "# Roll back: sgplan script --rollback PLAN -o rollback.sh, next to this\n"
       "#   script (same journal), then ./rollback.sh.\n");
   g_string_append (out,
@@ -582,7 +1517,10 @@ render_script (const ChangeSet *cs, gboolean rollback)
   render_header (out, cs, rollback);
   g_string_append (out, script_library);
   if (!rollback)
-    render_preflight (out, cs);
+    {
+      render_preflight (out, cs);
+      render_verify (out, cs);
+    }
   for (guint i = 0; i < cs->steps->len; i++)
     {
       const Step *step = cs->steps->pdata[i];
@@ -592,7 +1530,7 @@ render_script (const ChangeSet *cs, gboolean rollback)
 
       g_string_append_printf (out, "%s_%u() {\n", rollback ? "undo" : "step", i + 1);
       comment (out, "  ", purpose);
-      render_step_body (out, rollback ? inverse : step, what);
+      render_step_body (out, cs, rollback ? inverse : step, i, rollback, what);
       g_string_append (out, "}\n\n");
     }
   g_string_append (out, "run() {\n"
@@ -618,7 +1556,7 @@ render_script (const ChangeSet *cs, gboolean rollback)
   if (rollback)
     g_string_append (out, "  if [[ ! -e $journal ]]; then note \"no journal at $journal: nothing ran, nothing to undo\"; return 0; fi\n");
   else
-    g_string_append (out, "  if (( ${#step_state[@]} == 0 )); then preflight; else note \"resuming from $journal (no preflight: the account has changed since the export)\"; fi\n");
+    g_string_append (out, "  if (( ${#step_state[@]} == 0 )); then preflight; else resume_check; fi\n");
   for (guint k = 0; k < cs->steps->len; k++)
     {
       guint i = rollback ? cs->steps->len - 1 - k : k;
@@ -628,6 +1566,8 @@ render_script (const ChangeSet *cs, gboolean rollback)
       sh_quote (out, step->purpose);
       g_string_append_c (out, '\n');
     }
+  if (!rollback)
+    g_string_append (out, "  verify_end\n");
   g_string_append_printf (out, "  note '%s'\n}\n\nmain \"$@\"\n",
                           rollback ? "rollback complete" : "all steps done");
   return g_string_free (out, FALSE);

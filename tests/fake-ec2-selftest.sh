@@ -404,17 +404,18 @@ t_eni () {
   run ec2 "$P1" describe-network-interfaces --network-interface-ids eni-0ee0ee0ee0ee0ee0e \
     --query 'NetworkInterfaces[0].Groups[].GroupId' --output text
   expect_rc 0 || return 1
-  printf 'sg-0fe0fe0fe0fe0fe0f\tsg-0de0de0de0de0de0d\n' >"$TMP/want"
+  # as modify-network-interface-attribute (t_modify) left them: the fake keeps state
+  printf 'sg-f0000000000000001\tsg-0fe0fe0fe0fe0fe0f\n' >"$TMP/want"
   cmp "$TMP/want" "$TMP/out" || { cat "$TMP/out"; return 1; }
   run ec2 "$P1" describe-network-interfaces --network-interface-ids eni-0ee0ee0ee0ee0ee0e \
-    --query 'NetworkInterfaces[0].[VpcId, SubnetId, OwnerId, Status, InterfaceType, RequesterManaged, Groups[0].GroupName]' \
+    --query 'NetworkInterfaces[0].[VpcId, SubnetId, OwnerId, Status, InterfaceType, RequesterManaged, Groups[1].GroupName]' \
     --output json
   expect_rc 0 || return 1
   # shellcheck disable=SC2016
   "$PY" -c 'import json,sys; v=json.load(open(sys.argv[1])); sys.exit(v != ["vpc-0ab0ab0ab0ab0ab0a","subnet-0cc0cc0cc0cc0cc0c","111122223333","in-use","interface",False,"web'"'"'; $(reboot) `halt` \"x\""])' "$TMP/out" \
     || { cat "$TMP/out"; return 1; }
 }
-tap 'describe-network-interfaces: the export'"'"'s groups in order, and the ENI'"'"'s fields' t_eni
+tap 'describe-network-interfaces: the groups in order (as modified), and the ENI'"'"'s fields' t_eni
 
 t_eni_missing () {
   run ec2 "$P1" describe-network-interfaces --network-interface-ids eni-0000000000000dead

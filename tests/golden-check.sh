@@ -15,7 +15,7 @@ for dir in "$srcdir"/fixtures/*/; do
       cd '$srcdir/fixtures'
       run_sgplan check --format=$format '$name'
       # exit 1 exactly when the golden report has a FAILED group
-      if grep -q FAILED '$golden/$name.check.$ext'; then expect_status 1; else expect_status 0; fi
+      if grep -qE '^sg-[0-9a-f]+ +FAILED|\"status\": \"FAILED\"' '$golden/$name.check.$ext'; then expect_status 1; else expect_status 0; fi
       test ! -s \"\$TMP/stderr\"
       if [ -n \"\${SGPLAN_UPDATE_GOLDEN:-}\" ]; then cp \"\$TMP/stdout\" '$golden/$name.check.$ext'; fi
       compare '$golden/$name.check.$ext' \"\$TMP/stdout\"

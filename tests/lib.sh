@@ -24,7 +24,10 @@ test_expect () {
   test_count=$((test_count + 1))
   # each test starts in a folder of its own
   mkdir -p "$TMP/t$test_count"
-  if (cd "$TMP/t$test_count" && eval "set -e; $2") >"$TMP/.out" 2>&1; then
+  # not in an if: there set -e would be ignored, even inside the subshell,
+  # and only the last command would count
+  (cd "$TMP/t$test_count" && eval "set -e; $2") >"$TMP/.out" 2>&1
+  if [ $? = 0 ]; then
     echo "ok $test_count - $1"
   else
     test_failed=$((test_failed + 1))

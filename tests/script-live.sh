@@ -1,0 +1,124 @@
+#!/bin/sh
+# script-live.sh - what the generated scripts check live: every user of each
+# planned default group before the first change, each step's precondition
+# just before it acts and its effect just after, and the end state.  Real
+# AWS CLI against tests/fake-ec2.py (see script-lib.sh), which keeps the
+# state the calls leave, so a second run sees what the first one did.
+. "$srcdir/tests/script-lib.sh"
+
+D=sg-02629d17b9a2f5321     # unused-default: the default group, planned "revoke"
+WEB=sg-0fe5eb53230686b4e   # its VPC's other group
+ENI=eni-05d855feda35512dd  # carries WEB only
+
+test_expect 'an ENI attached to a revoke group after the export stops the run before any change' '
+  scripts unused-default
+  drifted unused-default "enis[\"$ENI\"][\"Groups\"].append({\"GroupId\": \"$D\", \"GroupName\": \"default\"})"
+  start_fake drifted
+  status=0; ./remediate.sh 2>stderr || status=$?
+  test $status = 1
+  grep -q "^sgplan: drift: $ENI carries $D, which the plan does not expect$" stderr
+  test "$(changes)" = 0
+  ! ls sgplan-*.journal 2>/dev/null
+'
+test_expect 'a rule referencing a default group added after the export stops the run before any change' '
+  scripts unused-default
+  drifted unused-default "groups[\"$WEB\"][\"IpPermissions\"].append({\"IpProtocol\": \"tcp\", \"FromPort\": 8443, \"ToPort\": 8443,
+    \"UserIdGroupPairs\": [{\"GroupId\": \"$D\", \"UserId\": \"111122223333\", \"Description\": \"new\"}]})"
+  start_fake drifted
+  status=0; ./remediate.sh 2>stderr || status=$?
+  test $status = 1
+  grep -q "^sgplan: drift: $WEB has a rule that references $D, not in the export: inbound tcp 8443-8443 from $D \"new\"$" stderr
+  test "$(changes)" = 0
+'
+test_expect 'a VPC that references a default group after the export stops the run before any change' '
+  scripts peering
+  mkdir drifted && cp "$fixtures/peering"/*.json drifted/
+  $py -c "import json; p = \"drifted/security-group-references.json\"; d = json.load(open(p))
+d[\"SecurityGroupReferenceSet\"].append({\"GroupId\": \"sg-05d941ca4684d377b\",
+  \"ReferencingVpcId\": \"vpc-0123456789abcdef0\", \"VpcPeeringConnectionId\": \"pcx-0123456789abcdef0\"})
+json.dump(d, open(p, \"w\"))"
+  start_fake drifted
+  status=0; ./remediate.sh 2>stderr || status=$?
+  test $status = 1
+  grep -q "^sgplan: drift: the VPCs that reference sg-05d941ca4684d377b are \[vpc-0123456789abcdef0 pcx-0123456789abcdef0\]; the export says \[\]$" stderr
+  test "$(changes)" = 0
+'
+test_expect 'a precondition changed between an interrupted run and its resume stops the run at that step' '
+  scripts unused-default
+  start_fake "$fixtures/unused-default" --fail-at 2
+  ./remediate.sh 2>/dev/null && exit 1
+  test "$(grep "^done " sgplan-*.journal)" = "done 1"
+  ec2 revoke-security-group-egress --group-id $D --ip-permissions "IpProtocol=-1,Ipv6Ranges=[{CidrIpv6=::/0}]"
+  : >log.jsonl
+  status=0; ./remediate.sh 2>stderr || status=$?
+  test $status = 1
+  grep -q "^sgplan: step 2: $D no longer has some of the rules it revokes:$" stderr
+  grep -q "^sgplan:   outbound all traffic to ::/0$" stderr
+  grep -q "^sgplan: error: step 2: the account is not as this step expects" stderr
+  test "$(changes)" = 0
+'
+test_expect 'an ENI that joins a migrated default group before the resumed run revokes its rules stops it' '
+  scripts example
+  start_fake "$fixtures/example" --fail-at 10
+  ./remediate.sh 2>/dev/null && exit 1
+  ec2 modify-network-interface-attribute --network-interface-id eni-0f67523a8daddd343 \
+    --groups sg-034afe5be2fc77b07 sg-0f952ef42c1d0286c
+  : >log.jsonl
+  status=0; ./remediate.sh 2>stderr || status=$?
+  test $status = 1
+  grep -q "^sgplan: drift: eni-0f67523a8daddd343 carries sg-0f952ef42c1d0286c, which the plan does not expect$" stderr
+  grep -q "^sgplan: error: step 10: the account is not as this step expects" stderr
+  test "$(changes)" = 0
+'
+test_expect 'a second run after success changes nothing and confirms the end state; a rule put back makes it fail' '
+  scripts unused-default
+  start_fake "$fixtures/unused-default"
+  ./remediate.sh 2>/dev/null
+  : >log.jsonl
+  ./remediate.sh 2>stderr
+  test "$(changes)" = 0
+  grep -q "^sgplan: the account is in the planned end state$" stderr
+  ec2 authorize-security-group-egress --group-id $D --ip-permissions "IpProtocol=-1,Ipv6Ranges=[{CidrIpv6=::/0}]"
+  : >log.jsonl
+  status=0; ./remediate.sh 2>stderr || status=$?
+  test $status = 1
+  grep -q "^sgplan:   $D has outbound all traffic to ::/0, not expected$" stderr
+  grep -q "^sgplan: error: the account is not in the planned end state" stderr
+  test "$(changes)" = 0
+'
+test_expect 'a revoke that AWS carries out only in part stops the run, naming the rule left behind' '
+  scripts unused-default
+  start_fake "$fixtures/unused-default" --revoke-keeps-ipv6
+  status=0; ./remediate.sh 2>stderr || status=$?
+  test $status = 1
+  grep -q "^sgplan: step 2: after the call $D still has:$" stderr
+  grep -q "^sgplan:   outbound all traffic to ::/0$" stderr
+  ! grep -q "all steps done" stderr
+'
+test_expect 'a run killed between create-security-group and its journal line: the next run adopts the group' '
+  scripts example
+  start_fake "$fixtures/example" --fail-at 4
+  ./remediate.sh 2>/dev/null && exit 1
+  grep -q "^group new:sg-0f952ef42c1d0286c sg-f0000000000000001$" sgplan-*.journal
+  sed -i "/^group /d; /^done 3$/d" sgplan-*.journal
+  : >log.jsonl
+  ./remediate.sh 2>stderr
+  grep -q "^sgplan: step 3: adopting sg-f0000000000000001, tagged by an earlier run" stderr
+  ! grep -q CreateSecurityGroup log.jsonl
+  grep -q "^group new:sg-0f952ef42c1d0286c sg-f0000000000000001$" sgplan-*.journal
+  calls 4 5 6 7 8 9 10 11
+  grep -q "^sgplan: the account is in the planned end state$" stderr
+'
+test_expect 'a second rollback finds every undo in place and changes nothing' '
+  scripts unused-default
+  start_fake "$fixtures/unused-default"
+  ./remediate.sh 2>/dev/null
+  ./rollback.sh 2>/dev/null
+  sed -i "/^undone /d" sgplan-*.journal
+  : >log.jsonl
+  ./rollback.sh 2>stderr
+  test "$(changes)" = 0
+  grep -q "^sgplan: undo of step 1: already done: $D has its rules$" stderr
+'
+
+test_done
