@@ -119,7 +119,8 @@ get_int (Reader *r, const cJSON *obj, const char *key, gboolean required, gint64
 }
 
 static gboolean
-get_strings (Reader *r, const cJSON *obj, const char *key, const char ***out, guint *n)
+get_strings_of (Reader *r, const cJSON *obj, const char *key, const char *what, const char ***out,
+                guint *n)
 {
   gboolean ok;
   const cJSON *array = member (r, obj, key, T_ARRAY, TRUE, &ok), *item;
@@ -133,13 +134,19 @@ get_strings (Reader *r, const cJSON *obj, const char *key, const char ***out, gu
     {
       sgplan_json_path_push_index (&r->path, i);
       if (!cJSON_IsString (item))
-        return reader_fail (r, item, "expected a string (a security group ID)");
+        return reader_fail (r, item, "expected a string (%s)", what);
       (*out)[i++] = plan_str (r->store, item->valuestring);
       sgplan_json_path_pop (&r->path);
     }
   sgplan_json_path_pop (&r->path);
   *n = i;
   return TRUE;
+}
+
+static gboolean
+get_strings (Reader *r, const cJSON *obj, const char *key, const char ***out, guint *n)
+{
+  return get_strings_of (r, obj, key, "a security group ID", out, n);
 }
 
 static gboolean
@@ -511,6 +518,110 @@ read_inputs (Reader *r, ChangeSet *cs, const cJSON *root)
   return TRUE;
 }
 
+/* preflight.default_groups[].referencing_rules */
+static gboolean
+read_referencing_rules (Reader *r, const cJSON *item, ChangeSetDefaultUsers *u)
+{
+  gboolean ok;
+  const cJSON *list = member (r, item, "referencing_rules", T_ARRAY, TRUE, &ok), *entry;
+  guint k = 0;
+
+  if (list == NULL)
+    return FALSE;
+  u->referencing_rules = g_new0 (ChangeSetRuleRef, cJSON_GetArraySize (list) + 1);
+  sgplan_json_path_push_key (&r->path, "referencing_rules");
+  cJSON_ArrayForEach (entry, list)
+    {
+      const cJSON *rule;
+
+      sgplan_json_path_push_index (&r->path, k);
+      if (!cJSON_IsObject (entry))
+        return reader_fail (r, entry, "expected a referencing rule: {group_id, rule}");
+      if (!get_string (r, entry, "group_id", TRUE, &u->referencing_rules[k].group_id))
+        return FALSE;
+      rule = member (r, entry, "rule", T_OBJECT, TRUE, &ok);
+      if (rule == NULL)
+        return FALSE;
+      sgplan_json_path_push_key (&r->path, "rule");
+      if (!read_rule (r, rule, &u->referencing_rules[k].rule))
+        return FALSE;
+      sgplan_json_path_pop (&r->path);
+      sgplan_json_path_pop (&r->path);
+      k++;
+    }
+  u->n_referencing_rules = k;
+  sgplan_json_path_pop (&r->path);
+  return TRUE;
+}
+
+/* preflight.default_groups[].references: absent when the export had no
+ * describe-security-group-references data for the group's scope */
+static gboolean
+read_group_references (Reader *r, const cJSON *item, ChangeSetDefaultUsers *u)
+{
+  gboolean ok;
+  const cJSON *list = member (r, item, "references", T_ARRAY, FALSE, &ok), *entry;
+  guint k = 0;
+
+  if (list == NULL)
+    return ok;
+  u->has_references = TRUE;
+  u->references = g_new0 (GroupReference, cJSON_GetArraySize (list) + 1);
+  sgplan_json_path_push_key (&r->path, "references");
+  cJSON_ArrayForEach (entry, list)
+    {
+      GroupReference *ref = &u->references[k];
+
+      sgplan_json_path_push_index (&r->path, k);
+      if (!cJSON_IsObject (entry))
+        return reader_fail (r, entry, "expected a reference: {referencing_vpc, peering_id}");
+      ref->group_id = u->group_id;
+      if (!get_string (r, entry, "referencing_vpc", TRUE, &ref->referencing_vpc)
+          || !get_string (r, entry, "peering_id", FALSE, &ref->peering_id)
+          || !get_string (r, entry, "transit_gateway_id", FALSE, &ref->transit_gateway_id))
+        return FALSE;
+      sgplan_json_path_pop (&r->path);
+      k++;
+    }
+  u->n_references = k;
+  sgplan_json_path_pop (&r->path);
+  return TRUE;
+}
+
+/* preflight.default_groups: every user of every revoked or migrated default
+ * group, as exported. */
+static gboolean
+read_default_users (Reader *r, ChangeSet *cs, const cJSON *pre)
+{
+  gboolean ok;
+  const cJSON *list = member (r, pre, "default_groups", T_ARRAY, TRUE, &ok), *item;
+  guint i = 0;
+
+  if (list == NULL)
+    return FALSE;
+  sgplan_json_path_push_key (&r->path, "default_groups");
+  cJSON_ArrayForEach (item, list)
+    {
+      ChangeSetDefaultUsers *u = g_new0 (ChangeSetDefaultUsers, 1);
+
+      g_ptr_array_add (cs->expected_defaults, u);
+      sgplan_json_path_push_index (&r->path, i++);
+      if (!cJSON_IsObject (item))
+        return reader_fail (r, item, "expected a default group: {group_id, account, region, vpc_id, "
+                                     "attached_interfaces, referencing_rules}");
+      if (!get_string (r, item, "group_id", TRUE, &u->group_id)
+          || !get_string (r, item, "account", TRUE, &u->account)
+          || !get_string (r, item, "region", TRUE, &u->region)
+          || !get_string (r, item, "vpc_id", TRUE, &u->vpc_id)
+          || !get_strings_of (r, item, "attached_interfaces", "a network interface ID", &u->enis, &u->n_enis)
+          || !read_referencing_rules (r, item, u) || !read_group_references (r, item, u))
+        return FALSE;
+      sgplan_json_path_pop (&r->path);
+    }
+  sgplan_json_path_pop (&r->path);
+  return TRUE;
+}
+
 static gboolean
 read_preflight (Reader *r, ChangeSet *cs, const cJSON *root)
 {
@@ -578,6 +689,8 @@ read_preflight (Reader *r, ChangeSet *cs, const cJSON *root)
       sgplan_json_path_pop (&r->path);
     }
   sgplan_json_path_pop (&r->path);
+  if (!read_default_users (r, cs, pre))
+    return FALSE;
   sgplan_json_path_pop (&r->path);
   return TRUE;
 }
@@ -656,6 +769,7 @@ changeset_free (ChangeSet *cs)
   g_array_unref (cs->rollback_undoes);
   g_ptr_array_unref (cs->expected_groups);
   g_ptr_array_unref (cs->expected_enis);
+  g_ptr_array_unref (cs->expected_defaults);
   plan_free (cs->store);
   g_free (cs);
 }
@@ -668,6 +782,17 @@ expected_free (gpointer data)
   g_free (e->rules);
   g_free (e->groups);
   g_free (e);
+}
+
+static void
+default_users_free (gpointer data)
+{
+  ChangeSetDefaultUsers *u = data;
+
+  g_free (u->enis);
+  g_free (u->referencing_rules);
+  g_free (u->references);
+  g_free (u);
 }
 
 static ChangeSet *
@@ -686,6 +811,7 @@ changeset_new (const char *path)
   cs->rollback_undoes = g_array_new (FALSE, FALSE, sizeof (guint));
   cs->expected_groups = g_ptr_array_new_with_free_func (expected_free);
   cs->expected_enis = g_ptr_array_new_with_free_func (expected_free);
+  cs->expected_defaults = g_ptr_array_new_with_free_func (default_users_free);
   return cs;
 }
 

@@ -34,6 +34,28 @@ typedef struct {
   guint n_groups;
 } ChangeSetExpected;
 
+/* A rule of another group that references a default group. */
+typedef struct {
+  const char *group_id;   /* the group that has the rule */
+  Rule rule;
+} ChangeSetRuleRef;
+
+/* Every user of a revoked or migrated default group, as exported
+ * (preflight.default_groups). */
+typedef struct {
+  const char *group_id;
+  const char *account;
+  const char *region;
+  const char *vpc_id;
+  const char **enis;                   /* attached_interfaces, sorted */
+  guint n_enis;
+  ChangeSetRuleRef *referencing_rules; /* canonical order */
+  guint n_referencing_rules;
+  gboolean has_references;             /* the export had describe-security-group-references data */
+  GroupReference *references;          /* group_id = this default group */
+  guint n_references;
+} ChangeSetDefaultUsers;
+
 typedef struct {
   char *path;
   Plan *store;           /* owns the strings and the steps */
@@ -48,6 +70,7 @@ typedef struct {
   GArray *rollback_undoes; /* (element-type guint) the step each rollback entry undoes */
   GPtrArray *expected_groups; /* (element-type ChangeSetExpected) preflight */
   GPtrArray *expected_enis;   /* (element-type ChangeSetExpected) preflight */
+  GPtrArray *expected_defaults; /* (element-type ChangeSetDefaultUsers) preflight.default_groups */
   guint counts[DECISION_COUNT];
 } ChangeSet;
 

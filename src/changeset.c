@@ -199,6 +199,82 @@ group_json (const Plan *plan, const GroupPlan *gp)
   return obj;
 }
 
+/* Whether the export can tell who references GROUP from other VPCs
+ * (describe-security-group-references).
+ * STOPGAP until model_coverage() is on main: replace the body with
+ *   (model_coverage (model, group->owner_id, group->region) & MODEL_DOC_REFERENCES) != 0 */
+static gboolean
+export_has_references_for (const Model *model, const Group *group)
+{
+  if (model->read_references)
+    return TRUE;
+  for (guint i = 0; i < model->references->len; i++)
+    if (strcmp (((const GroupReference *) model->references->pdata[i])->group_id, group->id) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* Every user of every default group the plan revokes or migrates, as
+ * exported: the script compares each with the live account before the first
+ * change, so an ENI attached or a reference added after the export stops
+ * the run instead of losing its traffic. */
+static cJSON *
+default_groups_json (const Model *model, const Plan *plan)
+{
+  cJSON *list = cJSON_CreateArray ();
+
+  for (guint i = 0; i < plan->groups->len; i++)
+    {
+      const GroupPlan *gp = plan->groups->pdata[i];
+      const Group *group = gp->finding->group;
+      GPtrArray *enis, *refs;
+      cJSON *item, *array;
+
+      if (gp->decision != DECISION_REVOKE && gp->decision != DECISION_MIGRATE)
+        continue;
+      item = cJSON_CreateObject ();
+      cJSON_AddStringToObject (item, "group_id", group->id);
+      cJSON_AddStringToObject (item, "account", group->owner_id);
+      cJSON_AddStringToObject (item, "region", group->region);
+      cJSON_AddStringToObject (item, "vpc_id", group->vpc_id);
+      array = cJSON_AddArrayToObject (item, "attached_interfaces");
+      enis = model_enis_of_group (model, group->id);
+      for (guint e = 0; e < enis->len; e++)
+        cJSON_AddItemToArray (array, cJSON_CreateString (((const Eni *) enis->pdata[e])->id));
+      array = cJSON_AddArrayToObject (item, "referencing_rules");
+      refs = model_refs_to_group (model, group->id);
+      for (guint r = 0; r < refs->len; r++)
+        {
+          const RuleRef *ref = refs->pdata[r];
+          cJSON *entry = cJSON_CreateObject ();
+
+          cJSON_AddStringToObject (entry, "group_id", ref->group->id);
+          cJSON_AddItemToObject (entry, "rule", json_from_rule (ref->rule));
+          cJSON_AddItemToArray (array, entry);
+        }
+      if (export_has_references_for (model, group))
+        {
+          array = cJSON_AddArrayToObject (item, "references");
+          /* model->references is sorted: the entries come out in order */
+          for (guint r = 0; r < model->references->len; r++)
+            {
+              const GroupReference *gr = model->references->pdata[r];
+              cJSON *entry;
+
+              if (strcmp (gr->group_id, group->id) != 0)
+                continue;
+              entry = cJSON_CreateObject ();
+              cJSON_AddStringToObject (entry, "referencing_vpc", gr->referencing_vpc);
+              json_add_string (entry, "peering_id", gr->peering_id);
+              json_add_string (entry, "transit_gateway_id", gr->transit_gateway_id);
+              cJSON_AddItemToArray (array, entry);
+            }
+        }
+      cJSON_AddItemToArray (list, item);
+    }
+  return list;
+}
+
 /* What the account must look like before the first step: the rules of
  * every exported group a step changes and the groups of every ENI a step
  * changes, as in the export.  The script's preflight compares them with
@@ -252,6 +328,7 @@ preflight_json (const Model *model, const Plan *plan)
         cJSON_AddItemToArray (list, cJSON_CreateString (e->groups[g].group_id));
       cJSON_AddItemToArray (enis, item);
     }
+  cJSON_AddItemToObject (obj, "default_groups", default_groups_json (model, plan));
   return obj;
 }
 

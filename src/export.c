@@ -730,6 +730,8 @@ read_document (Loader *l, const cJSON *doc)
       if (!cJSON_IsArray (member))
         return loader_fail (l, "\"%s\" must be an array", member->string);
       known++;
+      if (read == read_reference)
+        l->model->read_references = TRUE;
       cJSON_ArrayForEach (item, member)
         {
           sgplan_json_path_push_index (&l->path, i++);

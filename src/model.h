@@ -98,6 +98,8 @@ typedef struct {
   GHashTable *groups;        /* (element-type utf8 Group) by GroupId */
   GHashTable *enis;          /* (element-type utf8 Eni) by NetworkInterfaceId */
   GPtrArray *references;     /* (element-type GroupReference), sorted */
+  /* STOPGAP until model_coverage(): a SecurityGroupReferenceSet document was read */
+  gboolean read_references;
   GPtrArray *sources;        /* (element-type SourceFile) every input file, sorted by path */
   /* Sorted views, built by model_finish(). */
   GPtrArray *group_list;     /* (element-type Group) by ID */
