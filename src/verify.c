@@ -52,6 +52,8 @@ report (Validation *v, const char *name, CheckStatus status, const char *format,
   va_end (args);
   if (status == CHECK_FAIL)
     v->valid = FALSE;
+  if (status == CHECK_WARN)
+    v->warned = TRUE;
   g_ptr_array_add (v->results, r);
 }
 
@@ -385,6 +387,7 @@ typedef struct {
   GHashTable *d_keys;     /* (element-type utf8 Rule) D's exported rules by key */
   GHashTable *n_final;    /* (element-type utf8 Rule) N's rules after the plan, by key */
   GHashTable *referrers;  /* (element-type utf8) groups with a rule referencing D or N */
+  guint swap_first, swap_last; /* steps that swap D for N in one call (quota), as warned; 0: none */
 } Pair;
 
 typedef struct {
@@ -398,8 +401,8 @@ typedef struct {
   GHashTable *made_by;    /* (element-type utf8 guint) group -> step that created or deleted it */
   GHashTable *moved;      /* (element-type utf8 guint) ENI -> last step that changed its groups */
   GHashTable *failed;     /* (element-type utf8) groups and ENIs already reported */
-  GString *eni_fail, *group_fail;
-  guint n_eni_fail, n_group_fail;
+  GString *eni_fail, *group_fail, *swap_loss;
+  guint n_eni_fail, n_group_fail, n_swap_loss;
 } Replay;
 
 static void
@@ -524,11 +527,21 @@ pair_count (Pair *p, const State *state)
   p->n_full = p->n != NULL && p->on_n == p->d0_enis->len;
 }
 
-static void G_GNUC_PRINTF (4, 5)
-fail_once (Replay *rp, gboolean eni, const char *what, const char *format, ...)
+/* A loss after step K that P's quota swaps explain: an ENI at the
+ * groups-per-ENI quota cannot carry D and N at once, so while such ENIs are
+ * swapped one by one, those not yet swapped and those already swapped do not
+ * reach each other through D's rules.  No order avoids it; the plan warns. */
+static gboolean
+in_swap_window (const Pair *p, guint k)
 {
-  GString *out = eni ? rp->eni_fail : rp->group_fail;
-  guint *count = eni ? &rp->n_eni_fail : &rp->n_group_fail;
+  return p != NULL && p->swap_first > 0 && k >= p->swap_first && k <= p->swap_last;
+}
+
+static void G_GNUC_PRINTF (5, 6)
+fail_once (Replay *rp, gboolean eni, const char *what, gboolean swap, const char *format, ...)
+{
+  GString *out = swap ? rp->swap_loss : eni ? rp->eni_fail : rp->group_fail;
+  guint *count = swap ? &rp->n_swap_loss : eni ? &rp->n_eni_fail : &rp->n_group_fail;
   g_autofree char *message = NULL;
   va_list args;
 
@@ -569,14 +582,17 @@ recheck_group (Replay *rp, const char *group_id, guint k, const Step *step, GHas
     return; /* a group the plan creates: the end state decides */
   if (g == NULL)
     {
-      fail_once (rp, FALSE, x0->id, "step %u (%s) deletes %s", k, step_action_name (step->action), x0->id);
+      fail_once (rp, FALSE, x0->id, FALSE, "step %u (%s) deletes %s", k, step_action_name (step->action), x0->id);
       return;
     }
   missing = first_missing_rule (rp, g, export_keys (rp, x0));
   if (missing != NULL)
     {
       g_autofree char *text = shown_rule (rp, missing);
-      fail_once (rp, FALSE, x0->id, "after step %u (%s), %s no longer allows %s", k,
+      const Pair *by = missing->peer_kind == PEER_GROUP ? g_hash_table_lookup (rp->pairs, missing->peer) : NULL;
+
+
+      fail_once (rp, FALSE, x0->id, in_swap_window (by, k), "after step %u (%s), %s no longer allows %s", k,
                  step_action_name (step->action), x0->id, text);
     }
 }
@@ -620,15 +636,15 @@ check_eni (Replay *rp, const Eni *eni, guint k, const Step *step)
           if (lost != NULL)
             {
               g_autofree char *text = shown_rule (rp, lost);
-              fail_once (rp, TRUE, eni->id, "after step %u (%s), %s loses %s (a rule of %s)", k,
+              fail_once (rp, TRUE, eni->id, in_swap_window (p, k), "after step %u (%s), %s loses %s (a rule of %s)", k,
                          step_action_name (step->action), eni->id, text, p->d);
             }
           else
-            fail_once (rp, TRUE, eni->id, "after step %u (%s), %s is no longer among the network interfaces "
+            fail_once (rp, TRUE, eni->id, in_swap_window (p, k), "after step %u (%s), %s is no longer among the network interfaces "
                        "that rules referencing %s allow", k, step_action_name (step->action), eni->id, p->d);
         }
       else if (!groups_contain (now, n, g0))
-        fail_once (rp, TRUE, eni->id, "after step %u (%s), %s leaves %s (its rules, and its place in the rules "
+        fail_once (rp, TRUE, eni->id, FALSE, "after step %u (%s), %s leaves %s (its rules, and its place in the rules "
                    "that reference %s)", k, step_action_name (step->action), eni->id, g0, g0);
     }
 }
@@ -700,13 +716,20 @@ note_touches (Replay *rp, const Step *step, guint k)
     }
 }
 
+static gint
+eni_compare (gconstpointer a, gconstpointer b)
+{
+  return strcmp (((const Eni *) a)->id, ((const Eni *) b)->id);
+}
+
 /* After step K: what changed, and what it proves. */
 static void
 after_step (Replay *rp, const Step *step, guint k)
 {
   g_autoptr (GHashTable) groups = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr (GHashTable) changed = g_hash_table_new (g_direct_hash, g_direct_equal);
-  g_autoptr (GHashTable) enis = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (GHashTable) enis = g_hash_table_new (g_direct_hash, g_direct_equal);
+  g_autoptr (GList) sorted_groups = NULL, sorted_enis = NULL;
   GHashTableIter iter;
   gpointer key;
 
@@ -746,9 +769,10 @@ after_step (Replay *rp, const Step *step, guint k)
     }
   else
     g_hash_table_add (groups, (gpointer) step->group_id);
-  g_hash_table_iter_init (&iter, groups);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
-    recheck_group (rp, key, k, step, changed);
+  /* in sorted order: the first failures are the ones reported */
+  sorted_groups = g_list_sort (g_hash_table_get_keys (groups), (GCompareFunc) strcmp);
+  for (GList *l = sorted_groups; l != NULL; l = l->next)
+    recheck_group (rp, l->data, k, step, changed);
   g_hash_table_iter_init (&iter, changed);
   while (g_hash_table_iter_next (&iter, &key, NULL))
     {
@@ -757,9 +781,35 @@ after_step (Replay *rp, const Step *step, guint k)
       for (guint i = 0; i < p->d0_enis->len; i++)
         g_hash_table_add (enis, p->d0_enis->pdata[i]);
     }
-  g_hash_table_iter_init (&iter, enis);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
-    check_eni (rp, key, k, step);
+  sorted_enis = g_list_sort (g_hash_table_get_keys (enis), eni_compare);
+  for (GList *l = sorted_enis; l != NULL; l = l->next)
+    check_eni (rp, l->data, k, step);
+}
+
+/* Is step K a swap of D for N in one call, which the plan warns about? */
+static void
+note_swap (Replay *rp, const Step *step, guint k)
+{
+  if (step->action != ACTION_MODIFY_ENI_GROUPS || step->n_before != step->n_after)
+    return;
+  for (guint i = 0; i < step->n_before; i++)
+    {
+      Pair *p = g_hash_table_lookup (rp->pairs, step->groups_before[i]);
+      gboolean warned = FALSE;
+
+      if (p == NULL || p->cg->replacement_id == NULL || strcmp (p->d, step->groups_before[i]) != 0
+          || strcmp (step->groups_after[i], p->cg->replacement_id) != 0
+          || groups_contain (step->groups_after, step->n_after, p->d))
+        continue;
+      for (guint w = 0; w < p->cg->warnings->len && !warned; w++)
+        warned = strstr (p->cg->warnings->pdata[w], step->eni_id) != NULL
+                 && strstr (p->cg->warnings->pdata[w], "swapped") != NULL;
+      if (!warned)
+        continue;
+      if (p->swap_first == 0)
+        p->swap_first = k;
+      p->swap_last = k;
+    }
 }
 
 static Replay *
@@ -778,6 +828,7 @@ replay_new (const Model *model, const ChangeSet *cs)
   rp->failed = g_hash_table_new (g_str_hash, g_str_equal);
   rp->eni_fail = g_string_new (NULL);
   rp->group_fail = g_string_new (NULL);
+  rp->swap_loss = g_string_new (NULL);
   rp->state = state_new (model);
   /* every default group the plan changes: by its label, or by having steps */
   for (guint i = 0; i < cs->groups->len; i++)
@@ -807,6 +858,8 @@ replay_new (const Model *model, const ChangeSet *cs)
       if (p->n != NULL)
         g_hash_table_insert (rp->pairs, (gpointer) p->n, p);
     }
+  for (guint i = 0; i < cs->steps->len; i++)
+    note_swap (rp, cs->steps->pdata[i], i + 1);
   for (guint i = 0; i < rp->pair_list->len; i++)
     {
       Pair *p = rp->pair_list->pdata[i];
@@ -832,6 +885,7 @@ replay_free (Replay *rp)
   g_hash_table_unref (rp->failed);
   g_string_free (rp->eni_fail, TRUE);
   g_string_free (rp->group_fail, TRUE);
+  g_string_free (rp->swap_loss, TRUE);
   state_free (rp->state);
   g_free (rp);
 }
@@ -888,14 +942,14 @@ compare_group_end (Replay *rp, const char *group_id, GHashTable *want, const cha
   if (extra != NULL)
     {
       g_autofree char *text = shown_rule (rp, extra);
-      fail_once (rp, FALSE, group_id, "%s gives %s %s, which %s", step_that (rp, group_id, extra, buf),
+      fail_once (rp, FALSE, group_id, FALSE, "%s gives %s %s, which %s", step_that (rp, group_id, extra, buf),
                  shown_id (rp, group_id), text, what);
     }
   else if (missing != NULL)
     {
       g_autofree char *text = shown_rule (rp, missing);
       const char *by = step_that (rp, group_id, missing, buf);
-      fail_once (rp, FALSE, group_id, "after the plan %s lacks %s (%s)", shown_id (rp, group_id), text, by);
+      fail_once (rp, FALSE, group_id, FALSE, "after the plan %s lacks %s (%s)", shown_id (rp, group_id), text, by);
     }
 }
 
@@ -912,7 +966,7 @@ check_groups_end (Replay *rp)
       const StateGroup *g = state_group (rp->state, x0->id);
 
       if (g == NULL)
-        fail_once (rp, FALSE, x0->id, "step %u deletes %s", GPOINTER_TO_UINT (g_hash_table_lookup (rp->made_by, x0->id)),
+        fail_once (rp, FALSE, x0->id, FALSE, "step %u deletes %s", GPOINTER_TO_UINT (g_hash_table_lookup (rp->made_by, x0->id)),
                    x0->id);
       else if (p != NULL)
         {
@@ -927,7 +981,7 @@ check_groups_end (Replay *rp)
               if (!g_hash_table_contains (own, key))
                 {
                   g_autofree char *text = shown_rule (rp, rule);
-                  fail_once (rp, FALSE, x0->id, "%s gives %s %s, which it did not have",
+                  fail_once (rp, FALSE, x0->id, FALSE, "%s gives %s %s, which it did not have",
                              step_that (rp, x0->id, rule, buf), x0->id, text);
                   break;
                 }
@@ -943,7 +997,7 @@ check_groups_end (Replay *rp)
       if (model_group (rp->model, l->data) != NULL)
         continue;
       if (p == NULL)
-        fail_once (rp, FALSE, l->data, "step %u creates %s, which replaces no planned default group",
+        fail_once (rp, FALSE, l->data, FALSE, "step %u creates %s, which replaces no planned default group",
                    GPOINTER_TO_UINT (g_hash_table_lookup (rp->made_by, l->data)), (const char *) l->data);
       else
         {
@@ -956,7 +1010,7 @@ check_groups_end (Replay *rp)
       const Pair *p = rp->pair_list->pdata[i];
 
       if (p->n != NULL && state_group (rp->state, p->n) == NULL)
-        fail_once (rp, FALSE, p->n, "after the plan the replacement %s of %s does not exist",
+        fail_once (rp, FALSE, p->n, FALSE, "after the plan the replacement %s of %s does not exist",
                    p->cg->replacement_id, p->d);
     }
 }
@@ -982,7 +1036,7 @@ check_enis_end (Replay *rp)
             had = strcmp (eni->groups[j].group_id, now[i]) == 0
                   || (p != NULL && p->n != NULL && strcmp (eni->groups[j].group_id, p->d) == 0);
           if (!had)
-            fail_once (rp, TRUE, eni->id, "after the plan %s carries %s (step %u), which it did not in the export",
+            fail_once (rp, TRUE, eni->id, FALSE, "after the plan %s carries %s (step %u), which it did not in the export",
                        eni->id, shown_id (rp, now[i]), GPOINTER_TO_UINT (g_hash_table_lookup (rp->moved, l->data)));
         }
     }
@@ -1052,7 +1106,12 @@ check_steps (Validation *v, const ChangeSet *cs, const Model *model, State *fina
   if (rp->n_eni_fail == 0)
     check_enis_end (rp);
 
-  if (rp->n_eni_fail > 0)
+  if (rp->n_eni_fail == 0 && rp->n_swap_loss > 0)
+    report (v, "connectivity", CHECK_WARN, "only while network interfaces at the groups-per-ENI quota are swapped "
+            "from a default group to its replacement, as the plan warns, %u network interface%s or group%s lose "
+            "access for a moment: %s%s", rp->n_swap_loss, rp->n_swap_loss == 1 ? "" : "s",
+            rp->n_swap_loss == 1 ? "" : "s", rp->swap_loss->str, rp->n_swap_loss > 3 ? "; ..." : "");
+  else if (rp->n_eni_fail > 0)
     report (v, "connectivity", CHECK_FAIL, "%u network interface%s lose%s access: %s%s", rp->n_eni_fail,
             rp->n_eni_fail == 1 ? "" : "s", rp->n_eni_fail == 1 ? "s" : "", rp->eni_fail->str,
             rp->n_eni_fail > 3 ? "; ..." : "");
@@ -1281,6 +1340,92 @@ check_replacements (Validation *v, const ChangeSet *cs, const Model *model)
 
 /* ---- The change set against its export ----------------------------------- */
 
+/* preflight.default_groups: every user of each planned default group, as
+ * exported (the script stops on any live difference from it). */
+static gboolean
+check_default_users (Validation *v, const ChangeSet *cs, const Model *model)
+{
+  g_autoptr (GHashTable) listed = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = 0; i < cs->expected_defaults->len; i++)
+    {
+      const ChangeSetDefaultUsers *u = cs->expected_defaults->pdata[i];
+      const Group *d = model_group (model, u->group_id);
+      GPtrArray *enis, *refs;
+      guint n_refs = 0;
+      gboolean same;
+
+      g_hash_table_add (listed, (gpointer) u->group_id);
+      if (d == NULL || g_strcmp0 (u->account, d->owner_id) != 0 || g_strcmp0 (u->region, d->region) != 0
+          || g_strcmp0 (u->vpc_id, d->vpc_id) != 0)
+        {
+          report (v, "preflight", CHECK_FAIL, "preflight default group %s (%s, %s, %s) is not so in the export",
+                  u->group_id, u->vpc_id, u->account, u->region);
+          return FALSE;
+        }
+      enis = model_enis_of_group (model, d->id);
+      same = enis->len == u->n_enis;
+      for (guint e = 0; same && e < u->n_enis; e++)
+        same = strcmp (((const Eni *) enis->pdata[e])->id, u->enis[e]) == 0;
+      if (!same)
+        {
+          report (v, "preflight", CHECK_FAIL, "preflight lists %u network interfaces on %s; the export has %u "
+                  "(the script would not notice a difference)", u->n_enis, d->id, enis->len);
+          return FALSE;
+        }
+      refs = model_refs_to_group (model, d->id);
+      same = refs->len == u->n_referencing_rules;
+      for (guint r = 0; same && r < refs->len; r++)
+        {
+          const RuleRef *ref = refs->pdata[r];
+
+          same = strcmp (ref->group->id, u->referencing_rules[r].group_id) == 0
+                 && rule_same_identity (ref->rule, &u->referencing_rules[r].rule)
+                 && g_strcmp0 (ref->rule->description, u->referencing_rules[r].rule.description) == 0;
+        }
+      if (!same)
+        {
+          report (v, "preflight", CHECK_FAIL, "preflight lists %u rules referencing %s; they are not the export's %u",
+                  u->n_referencing_rules, d->id, refs->len);
+          return FALSE;
+        }
+      for (guint r = 0; r < model->references->len; r++)
+        {
+          const GroupReference *ref = model->references->pdata[r];
+
+          if (strcmp (ref->group_id, d->id) != 0)
+            continue;
+          same = u->has_references && n_refs < u->n_references
+                 && g_strcmp0 (ref->referencing_vpc, u->references[n_refs].referencing_vpc) == 0
+                 && g_strcmp0 (ref->peering_id, u->references[n_refs].peering_id) == 0;
+          n_refs++;
+          if (!same)
+            break;
+        }
+      if (u->has_references && n_refs != u->n_references)
+        same = FALSE;
+      if (!same)
+        {
+          report (v, "preflight", CHECK_FAIL, "preflight lists %u references to %s from other VPCs; the export has %u",
+                  u->n_references, d->id, n_refs);
+          return FALSE;
+        }
+    }
+  for (guint i = 0; i < cs->groups->len; i++)
+    {
+      const ChangeSetGroup *cg = cs->groups->pdata[i];
+
+      if ((cg->decision == DECISION_REVOKE || cg->decision == DECISION_MIGRATE)
+          && !g_hash_table_contains (listed, cg->group_id))
+        {
+          report (v, "preflight", CHECK_FAIL, "the preflight does not list the users of %s, which the plan %s",
+                  cg->group_id, cg->decision == DECISION_REVOKE ? "revokes" : "migrates");
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
 /* The preflight section is what the script compares the live account with:
  * it must be the export, for everything the steps touch. */
 static void
@@ -1351,8 +1496,11 @@ check_preflight (Validation *v, const ChangeSet *cs, const Model *model)
           return;
         }
     }
-  report (v, "preflight", CHECK_PASS, "the preflight's %u groups and %u network interfaces are the export's, and "
-          "cover every group and network interface a step changes", cs->expected_groups->len, cs->expected_enis->len);
+  if (!check_default_users (v, cs, model))
+    return;
+  report (v, "preflight", CHECK_PASS, "the preflight's %u groups, %u network interfaces and the users of %u default "
+          "groups are the export's, and cover every group and network interface a step changes",
+          cs->expected_groups->len, cs->expected_enis->len, cs->expected_defaults->len);
 }
 
 /* Each default group's place and findings, as counted in the export. */
@@ -1554,6 +1702,8 @@ verify_verdict (const Validation *v)
     return "not valid";
   if (v->blocked->len > 0 || v->expired->len > 0)
     return "valid with blocked groups";
+  if (v->warned)
+    return "valid with warnings";
   return v->structure_only ? "structure valid" : "valid";
 }
 
@@ -1562,7 +1712,7 @@ verify_exit_status (const Validation *v)
 {
   if (!v->valid)
     return SGPLAN_EXIT_NOT_OK;
-  if (v->blocked->len > 0 || v->expired->len > 0)
+  if (v->warned)
     return VERIFY_EXIT_BLOCKED;
   return SGPLAN_EXIT_OK;
 }

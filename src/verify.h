@@ -20,6 +20,7 @@ typedef struct {
 typedef struct {
   GPtrArray *results;     /* (element-type CheckResult) in the order run */
   gboolean valid;         /* no check failed */
+  gboolean warned;        /* a check warned: blocked groups, expired exceptions, quota swaps */
   gboolean structure_only;/* no export: only the change set itself was checked */
   GPtrArray *blocked;     /* (element-type utf8) default groups the plan leaves blocked */
   GPtrArray *expired;     /* (element-type utf8) excepted groups whose exception has expired */
@@ -44,7 +45,8 @@ typedef struct {
 Validation *verify_changeset (const char *plan_path, const Model *export, const Model *after,
                               const VerifyOptions *options, GError **error);
 
-/* "valid", "structure valid", "valid with blocked groups" or "not valid". */
+/* "valid", "structure valid", "valid with blocked groups" (blocked groups or
+ * expired exceptions), "valid with warnings" (another check warned) or "not valid". */
 const char *verify_verdict (const Validation *v);
 /* 0 valid, 1 not valid, VERIFY_EXIT_BLOCKED valid with blocked groups. */
 int verify_exit_status (const Validation *v);
