@@ -130,6 +130,20 @@ test_expect 'quota swaps that cannot avoid a moment without access are a warning
   tail -n 1 "$TMP/stdout" | grep -qx "valid with warnings"
 '
 
+if $py -c 'import jsonschema' 2>/dev/null; then
+  test_expect 'every validate --format json verdict is valid against schemas/validation.schema.json' '
+    sgplan plan "$fixtures/example" >cs.yaml
+    sgplan plan "$fixtures/service-enis" >blocked.yaml
+    sgplan validate --format json cs.yaml "$fixtures/example" >valid.json
+    sgplan validate --format json --structure-only cs.yaml >structure.json
+    sgplan validate --format json blocked.yaml "$fixtures/service-enis" >blocked.json || test $? = 4
+    sgplan validate --format json cs.yaml "$fixtures/instances" >invalid.json || test $? = 1
+    $py "$srcdir/tests/validate-json.py" "$srcdir/schemas/validation.schema.json" valid.json structure.json blocked.json invalid.json
+  '
+else
+  test_skip 'every validate --format json verdict is valid against schemas/validation.schema.json' 'python3-jsonschema is not installed'
+fi
+
 # expect_check EDIT FIXTURE CHECKS PATTERN: the edited plan fails exactly
 # CHECKS (space-separated), the first of them with PATTERN.
 expect_check () {
