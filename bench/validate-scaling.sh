@@ -103,10 +103,13 @@ for scenario in enis rules; do
   for size in "$N" $((4 * N)); do
     generate "$scenario" "$size" "$work/$scenario-$size"
   done
-  set -- $(measure "$scenario-$N")
-  c1=$1 w1=$2 r1=$3
-  set -- $(measure "$scenario-$((4 * N))")
-  c4=$1 w4=$2 r4=$3
+  read -r c1 w1 r1 <<MEASURED
+$(measure "$scenario-$N")
+MEASURED
+  read -r c4 w4 r4 <<MEASURED
+$(measure "$scenario-$((4 * N))")
+MEASURED
+  [ -n "$r1" ] && [ -n "$r4" ] || exit 1
   what=$([ "$scenario" = enis ] && echo "ENIs on one default group" || echo "rules referencing a default group")
   printf "%-34s %9s %9s %8s KB\n" "$N $what" "$c1" "$w1" "$r1"
   printf "%-34s %9s %9s %8s KB\n" "$((4 * N)) $what" "$c4" "$w4" "$r4"
