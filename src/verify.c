@@ -914,7 +914,7 @@ step_that (const Replay *rp, const char *group_id, const Rule *r, GString *buf)
 
   g_string_truncate (buf, 0);
   if (k == 0)
-    g_string_append (buf, "no step changes it");
+    g_string_append (buf, "no step");
   else
     g_string_append_printf (buf, "step %u (%s)", k, step_action_name (((const Step *) rp->cs->steps->pdata[k - 1])->action));
   return buf->str;
@@ -952,7 +952,8 @@ compare_group_end (Replay *rp, const char *group_id, GHashTable *want, const cha
     {
       g_autofree char *text = shown_rule (rp, missing);
       const char *by = step_that (rp, group_id, missing, buf);
-      fail_once (rp, FALSE, group_id, FALSE, "after the plan %s lacks %s (%s)", shown_id (rp, group_id), text, by);
+      fail_once (rp, FALSE, group_id, FALSE, "after the plan %s lacks %s (%s %s)", shown_id (rp, group_id), text, by,
+                 strcmp (by, "no step") == 0 ? "gives it" : "takes it away");
     }
 }
 
