@@ -16,6 +16,25 @@ state_group_free (gpointer data)
   g_free (group);
 }
 
+/* RULE of GROUP_ID adds DELTA to the count of rules referencing its peer. */
+static void
+count_reference (State *state, const char *group_id, const Rule *rule, int delta)
+{
+  guint now;
+
+  if (rule->peer_kind != PEER_GROUP || strcmp (rule->peer, group_id) == 0)
+    return;
+  now = GPOINTER_TO_UINT (g_hash_table_lookup (state->referenced, rule->peer));
+  now = delta > 0 ? now + 1 : now > 0 ? now - 1 : 0;
+  g_hash_table_insert (state->referenced, (gpointer) state_str (state, rule->peer), GUINT_TO_POINTER (now));
+}
+
+guint
+state_reference_count (const State *state, const char *group_id)
+{
+  return GPOINTER_TO_UINT (g_hash_table_lookup (state->referenced, group_id));
+}
+
 State *
 state_new (const Model *model)
 {
@@ -28,6 +47,7 @@ state_new (const Model *model)
                                              (GDestroyNotify) g_ptr_array_unref);
   state->carriers = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                            (GDestroyNotify) g_hash_table_unref);
+  state->referenced = g_hash_table_new (g_str_hash, g_str_equal);
   for (guint i = 0; i < model->group_list->len; i++)
     {
       const Group *g = model->group_list->pdata[i];
@@ -44,6 +64,8 @@ state_new (const Model *model)
       copy->tags = g_array_sized_new (FALSE, FALSE, sizeof (Tag), g->n_tags);
       g_array_append_vals (copy->tags, g->tags, g->n_tags);
       g_hash_table_insert (state->groups, (gpointer) copy->id, copy);
+      for (guint r = 0; r < g->n_rules; r++)
+        count_reference (state, g->id, &g->rules[r], +1);
     }
   return state;
 }
@@ -56,6 +78,7 @@ state_free (State *state)
   g_hash_table_unref (state->groups);
   g_hash_table_unref (state->eni_groups);
   g_hash_table_unref (state->carriers);
+  g_hash_table_unref (state->referenced);
   g_string_chunk_free (state->strings);
   g_free (state);
 }
@@ -278,6 +301,7 @@ apply_rules (State *state, const Step *step, GError **error)
 
         copy.rule_id = NULL;
         g_array_append_val (group->rules, copy);
+        count_reference (state, group->id, &copy, +1);
       }
   else
     {
@@ -292,6 +316,8 @@ apply_rules (State *state, const Step *step, GError **error)
 
           if (!g_hash_table_contains (gone, rule))
             g_array_index (group->rules, Rule, kept++) = *rule;
+          else
+            count_reference (state, group->id, rule, -1);
         }
       g_array_set_size (group->rules, kept);
     }
@@ -334,8 +360,7 @@ static gboolean
 apply_delete (State *state, const Step *step, GError **error)
 {
   StateGroup *group = state_group (state, step->group_id);
-  g_autoptr (GPtrArray) refs = NULL;
-  guint attached;
+  guint attached, refs;
 
   if (group == NULL)
     return mismatch (error, "expected group '%s' to exist; it does not", step->group_id);
@@ -346,10 +371,12 @@ apply_delete (State *state, const Step *step, GError **error)
   if (attached > 0)
     return mismatch (error, "expected no network interface to carry group '%s'; %u do",
                      group->id, attached);
-  refs = state_references (state, group->id);
-  if (refs->len > 0)
+  refs = state_reference_count (state, group->id);
+  if (refs > 0)
     return mismatch (error, "expected no rule of another group to reference '%s'; %u do",
-                     group->id, refs->len);
+                     group->id, refs);
+  for (guint r = 0; r < group->rules->len; r++)
+    count_reference (state, group->id, &g_array_index (group->rules, Rule, r), -1);
   g_hash_table_remove (state->groups, group->id);
   return TRUE;
 }

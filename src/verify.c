@@ -281,26 +281,8 @@ static void
 check_compliant (Validation *v, const ChangeSet *cs, State *state)
 {
   GString *bad = g_string_new (NULL);
-  g_autoptr (GHashTable) referenced = g_hash_table_new (g_str_hash, g_str_equal);
-  GHashTableIter iter;
-  gpointer value;
   guint planned = 0;
 
-  /* how many rules of other groups reference each group: one pass, not one per group */
-  g_hash_table_iter_init (&iter, state->groups);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    {
-      const StateGroup *g = value;
-
-      for (guint r = 0; r < g->rules->len; r++)
-        {
-          const Rule *rule = &g_array_index (g->rules, Rule, r);
-
-          if (rule->peer_kind == PEER_GROUP && strcmp (rule->peer, g->id) != 0)
-            g_hash_table_insert (referenced, (gpointer) rule->peer,
-                                 GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (referenced, rule->peer)) + 1));
-        }
-    }
   for (guint i = 0; i < cs->groups->len; i++)
     {
       const ChangeSetGroup *cg = cs->groups->pdata[i];
@@ -316,7 +298,7 @@ check_compliant (Validation *v, const ChangeSet *cs, State *state)
         g_string_append_printf (bad, "%s%s still has %u rules", bad->len > 0 ? "; " : "", g->id, g->rules->len);
       if (cg->decision == DECISION_MIGRATE)
         {
-          guint refs = GPOINTER_TO_UINT (g_hash_table_lookup (referenced, g->id));
+          guint refs = state_reference_count (state, g->id);
           guint attached = state_group_attachments (state, g->id);
 
           if (attached > 0)
