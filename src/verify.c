@@ -1,13 +1,18 @@
 /* verify.c - proving a change set safe, offline.
  *
  * The change set alone: its structure, that each step's inverse is its exact
- * inverse, that the rollback is the inverses in reverse order.  With the
- * export it was made from: no drift; every step applies; every planned
- * default group allows no traffic and nothing uses a migrated one any more;
- * every ENI keeps exactly its effective permissions (group references
- * resolved to the ENIs in the group, so the replacement stands for the
- * default group); and the rollback restores the export.  With the export
- * taken after the real change: the account is what the plan predicted. */
+ * inverse, that the rollback is the inverses in reverse order, that no step
+ * repeats another, that each decision label matches its steps, that each
+ * replacement is made in its default group's place, tagged and validly
+ * named; blocked groups and expired exceptions are reported.  With the
+ * export it was made from: no drift; the findings and the preflight section
+ * are the export's; every step applies; every planned default group allows
+ * no traffic and nothing uses a migrated one; after every step no ENI and no
+ * group has lost access, and at the end every group's rules and every ENI's
+ * groups are exactly the export's but for the planned changes (reasoned
+ * symbolically, see "Safety at every step"); the rollback started after any
+ * step restores the export.  With the export taken after the real change:
+ * the account is what the plan predicted. */
 #include "config.h"
 
 #include "verify.h"
