@@ -405,7 +405,7 @@ read_group (Reader *r, ChangeSet *cs, const cJSON *obj)
 {
   ChangeSetGroup *g = g_new0 (ChangeSetGroup, 1);
   const char *decision;
-  const cJSON *findings, *replacement;
+  const cJSON *findings, *replacement, *exception;
   gboolean ok;
 
   g->warnings = g_ptr_array_new ();
@@ -440,6 +440,15 @@ read_group (Reader *r, ChangeSet *cs, const cJSON *obj)
           || !get_string (r, replacement, "group_name", TRUE, &g->replacement_name))
         return FALSE;
       sgplan_json_path_pop (&r->path);
+    }
+  /* validate reports an exception that has expired since */
+  exception = cJSON_GetObjectItemCaseSensitive (obj, "exception");
+  if (cJSON_IsObject (exception))
+    {
+      const cJSON *expires = cJSON_GetObjectItemCaseSensitive (exception, "expires");
+
+      if (cJSON_IsString (expires))
+        g->exception_expires = plan_str (r->store, expires->valuestring);
     }
   findings = member (r, obj, "findings", T_OBJECT, TRUE, &ok);
   if (findings == NULL)
@@ -724,6 +733,13 @@ read_root (Reader *r, ChangeSet *cs, const cJSON *root)
     }
   if (!read_inputs (r, cs, root) || !read_warnings (r, root, cs->warnings))
     return FALSE;
+  {
+    const cJSON *options = cJSON_GetObjectItemCaseSensitive (root, "options");
+    const cJSON *date = cJSON_IsObject (options) ? cJSON_GetObjectItemCaseSensitive (options, "date") : NULL;
+
+    if (cJSON_IsString (date))
+      cs->date = plan_str (r->store, date->valuestring);
+  }
   groups = member (r, root, "default_groups", T_ARRAY, TRUE, &ok);
   if (groups == NULL)
     return FALSE;

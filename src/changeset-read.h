@@ -16,6 +16,7 @@ typedef struct {
   const char *unblock;
   const char *replacement_id;
   const char *replacement_name;
+  const char *exception_expires; /* excepted: the exception's expiry (YYYY-MM-DD), or NULL */
   guint n_rules, n_attached, n_references, n_outside;
   guint first_step;  /* index into steps */
   guint n_steps;
@@ -59,6 +60,7 @@ typedef struct {
   char *path;
   Plan *store;           /* owns the strings and the steps */
   const char *fingerprint;
+  const char *date;      /* options.date: the day exceptions were judged on, or NULL */
   GPtrArray *inputs;     /* (element-type SourceFile) */
   GPtrArray *warnings;   /* (element-type utf8) every warning, as listed */
   GPtrArray *groups;     /* (element-type ChangeSetGroup) */

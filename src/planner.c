@@ -381,9 +381,13 @@ modify_eni (Planner *p, const char *eni_id, const char *account, const char *reg
   return add_step (p, step);
 }
 
-/* Step 3 (add N, or swap D for N at the quota) for each ENI; fills SWAPPED. */
+/* Step 3 (add N) for each ENI with room for it; or, with SWAPS, swap D for
+ * N on each ENI at the groups-per-ENI quota, filling SWAPPED.  The swaps come
+ * after every other ENI carries N and every reference to D has its twin
+ * referencing N: a swapped ENI leaves D at once, and only then do the rules
+ * that allow D (D's own, and others' references) still reach it through N. */
 static gboolean
-plan_add_to_enis (Planner *p, const Finding *f, const char *n_id, GHashTable *swapped)
+plan_add_to_enis (Planner *p, const Finding *f, const char *n_id, gboolean swaps, GHashTable *swapped)
 {
   const Group *d = f->group;
 
@@ -393,14 +397,19 @@ plan_add_to_enis (Planner *p, const Finding *f, const char *n_id, GHashTable *sw
       guint n;
       const char *const *now = state_eni_groups (p->state, eni->id, &n);
       g_autoptr (GPtrArray) after = g_ptr_array_new ();
-      gboolean swap = n >= p->options->max_groups_per_eni;
+      gboolean swap;
       g_autofree char *purpose = NULL;
 
+      /* decided on the first pass, before N is on any ENI */
+      if (!swaps && n >= p->options->max_groups_per_eni)
+        g_hash_table_add (swapped, (gpointer) eni->id);
+      swap = g_hash_table_contains (swapped, eni->id);
+      if (swap != swaps)
+        continue;
       for (guint g = 0; g < n; g++)
         g_ptr_array_add (after, (gpointer) (swap && strcmp (now[g], d->id) == 0 ? n_id : now[g]));
       if (swap)
         {
-          g_hash_table_add (swapped, (gpointer) eni->id);
           warn (p->plan, p->gp->warnings,
                 "%s already has %u security groups (the quota is %u): %s is swapped for the "
                 "replacement in one call instead of adding the replacement first",
@@ -547,8 +556,8 @@ plan_migrate (Planner *p, const StateGroup *d)
   if (!plan_copy_rules (p, d, p->gp->replacement_id))
     return FALSE;
 
-  /* 3. N on every ENI that carries D */
-  if (!plan_add_to_enis (p, f, p->gp->replacement_id, swapped))
+  /* 3. N on every ENI that carries D and has room for it */
+  if (!plan_add_to_enis (p, f, p->gp->replacement_id, FALSE, swapped))
     return FALSE;
 
   /* 4. every rule referencing D gets a twin referencing N */
@@ -572,7 +581,9 @@ plan_migrate (Planner *p, const StateGroup *d)
         return FALSE;
     }
 
-  /* 5. D off every ENI */
+  /* 3b. N for D in one call on the ENIs at the quota; 5. D off every other ENI */
+  if (!plan_add_to_enis (p, f, p->gp->replacement_id, TRUE, swapped))
+    return FALSE;
   if (!plan_remove_from_enis (p, f, swapped))
     return FALSE;
 

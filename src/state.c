@@ -16,6 +16,25 @@ state_group_free (gpointer data)
   g_free (group);
 }
 
+/* RULE of GROUP_ID adds DELTA to the count of rules referencing its peer. */
+static void
+count_reference (State *state, const char *group_id, const Rule *rule, int delta)
+{
+  guint now;
+
+  if (rule->peer_kind != PEER_GROUP || strcmp (rule->peer, group_id) == 0)
+    return;
+  now = GPOINTER_TO_UINT (g_hash_table_lookup (state->referenced, rule->peer));
+  now = delta > 0 ? now + 1 : now > 0 ? now - 1 : 0;
+  g_hash_table_insert (state->referenced, (gpointer) state_str (state, rule->peer), GUINT_TO_POINTER (now));
+}
+
+guint
+state_reference_count (const State *state, const char *group_id)
+{
+  return GPOINTER_TO_UINT (g_hash_table_lookup (state->referenced, group_id));
+}
+
 State *
 state_new (const Model *model)
 {
@@ -28,6 +47,7 @@ state_new (const Model *model)
                                              (GDestroyNotify) g_ptr_array_unref);
   state->carriers = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                            (GDestroyNotify) g_hash_table_unref);
+  state->referenced = g_hash_table_new (g_str_hash, g_str_equal);
   for (guint i = 0; i < model->group_list->len; i++)
     {
       const Group *g = model->group_list->pdata[i];
@@ -44,6 +64,8 @@ state_new (const Model *model)
       copy->tags = g_array_sized_new (FALSE, FALSE, sizeof (Tag), g->n_tags);
       g_array_append_vals (copy->tags, g->tags, g->n_tags);
       g_hash_table_insert (state->groups, (gpointer) copy->id, copy);
+      for (guint r = 0; r < g->n_rules; r++)
+        count_reference (state, g->id, &g->rules[r], +1);
     }
   return state;
 }
@@ -56,6 +78,7 @@ state_free (State *state)
   g_hash_table_unref (state->groups);
   g_hash_table_unref (state->eni_groups);
   g_hash_table_unref (state->carriers);
+  g_hash_table_unref (state->referenced);
   g_string_chunk_free (state->strings);
   g_free (state);
 }
@@ -213,64 +236,90 @@ rule_qsort (const void *a, const void *b)
   return rule_compare (a, b);
 }
 
+/* AWS's identity of a rule (rule_same_identity) as a hash key. */
+static guint
+rule_identity_hash (gconstpointer data)
+{
+  const Rule *r = data;
+  guint h = (guint) r->direction * 31u + (guint) r->peer_kind;
+
+  h = h * 31u + (guint) r->from_port;
+  h = h * 31u + (guint) r->to_port;
+  h = h * 31u + g_str_hash (r->protocol);
+  h = h * 31u + (r->peer != NULL ? g_str_hash (r->peer) : 0);
+  h = h * 31u + (r->peer_owner != NULL ? g_str_hash (r->peer_owner) : 0);
+  return h * 31u + (r->peering_id != NULL ? g_str_hash (r->peering_id) : 0);
+}
+
+static gboolean
+rule_identity_equal (gconstpointer a, gconstpointer b)
+{
+  return rule_same_identity (a, b);
+}
+
 static gboolean
 apply_rules (State *state, const Step *step, GError **error)
 {
   StateGroup *group = state_group (state, step->group_id);
   gboolean authorize = step_action_is_authorize (step->action);
+  g_autoptr (GHashTable) have = NULL; /* (element-type Rule) the group's rules, by identity */
+  g_autoptr (GHashTable) gone = NULL; /* (element-type Rule) revoked by this step */
 
   if (group == NULL)
     return mismatch (error, "expected group '%s' to exist; it does not", step->group_id);
+  /* a hash of the group's rules keeps a step linear in the group's size */
+  have = g_hash_table_new (rule_identity_hash, rule_identity_equal);
+  for (guint r = 0; r < group->rules->len; r++)
+    g_hash_table_add (have, &g_array_index (group->rules, Rule, r));
   /* check every rule first: a failed step changes nothing */
   for (guint i = 0; i < step->n_rules; i++)
     {
       const Rule *want = &step->rules[i];
-      gboolean found_same = FALSE, found_exact = FALSE;
+      const Rule *found;
 
       if (want->direction != step_action_direction (step->action))
         return mismatch (error, "rule %u is not %s", i + 1,
                          step_action_direction (step->action) == RULE_EGRESS ? "outbound" : "inbound");
-      for (guint r = 0; r < group->rules->len; r++)
-        {
-          const Rule *have = &g_array_index (group->rules, Rule, r);
-
-          if (rule_same_identity (have, want))
-            {
-              found_same = TRUE;
-              found_exact |= g_strcmp0 (have->description, want->description) == 0;
-            }
-        }
-      if (authorize && found_same)
+      found = g_hash_table_lookup (have, want);
+      if (authorize && found != NULL)
         {
           g_autofree char *text = rule_describe (want);
           return mismatch (error, "expected group '%s' not to have the rule %s; it has it",
                            group->id, text);
         }
-      if (!authorize && !found_exact)
+      if (!authorize && (found == NULL || g_strcmp0 (found->description, want->description) != 0))
         {
           g_autofree char *text = rule_describe (want);
           return mismatch (error, "expected group '%s' to have the rule %s; it does not",
                            group->id, text);
         }
     }
-  for (guint i = 0; i < step->n_rules; i++)
+  if (authorize)
+    for (guint i = 0; i < step->n_rules; i++)
+      {
+        Rule copy = step->rules[i];
+
+        copy.rule_id = NULL;
+        g_array_append_val (group->rules, copy);
+        count_reference (state, group->id, &copy, +1);
+      }
+  else
     {
-      const Rule *want = &step->rules[i];
+      guint kept = 0;
 
-      if (authorize)
-        {
-          Rule copy = *want;
-
-          copy.rule_id = NULL;
-          g_array_append_val (group->rules, copy);
-          continue;
-        }
+      gone = g_hash_table_new (rule_identity_hash, rule_identity_equal);
+      for (guint i = 0; i < step->n_rules; i++)
+        g_hash_table_add (gone, &step->rules[i]);
       for (guint r = 0; r < group->rules->len; r++)
-        if (rule_same_identity (&g_array_index (group->rules, Rule, r), want))
-          {
-            g_array_remove_index (group->rules, r);
-            break;
-          }
+        {
+          const Rule *rule = &g_array_index (group->rules, Rule, r);
+
+          if (!g_hash_table_contains (gone, rule))
+            g_array_index (group->rules, Rule, kept++) = *rule;
+          else
+            count_reference (state, group->id, rule, -1);
+        }
+      g_array_set_size (group->rules, kept);
     }
   qsort (group->rules->data, group->rules->len, sizeof (Rule), rule_qsort);
   return TRUE;
@@ -311,8 +360,7 @@ static gboolean
 apply_delete (State *state, const Step *step, GError **error)
 {
   StateGroup *group = state_group (state, step->group_id);
-  g_autoptr (GPtrArray) refs = NULL;
-  guint attached;
+  guint attached, refs;
 
   if (group == NULL)
     return mismatch (error, "expected group '%s' to exist; it does not", step->group_id);
@@ -323,10 +371,12 @@ apply_delete (State *state, const Step *step, GError **error)
   if (attached > 0)
     return mismatch (error, "expected no network interface to carry group '%s'; %u do",
                      group->id, attached);
-  refs = state_references (state, group->id);
-  if (refs->len > 0)
+  refs = state_reference_count (state, group->id);
+  if (refs > 0)
     return mismatch (error, "expected no rule of another group to reference '%s'; %u do",
-                     group->id, refs->len);
+                     group->id, refs);
+  for (guint r = 0; r < group->rules->len; r++)
+    count_reference (state, group->id, &g_array_index (group->rules, Rule, r), -1);
   g_hash_table_remove (state->groups, group->id);
   return TRUE;
 }

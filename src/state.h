@@ -34,6 +34,7 @@ typedef struct {
   GHashTable *groups;      /* (element-type utf8 StateGroup) */
   GHashTable *eni_groups;  /* (element-type utf8 GPtrArray<utf8>) current groups of ENIs looked at */
   GHashTable *carriers;    /* (element-type utf8 GHashTable<utf8>) group -> ENIs changed to carry it */
+  GHashTable *referenced;  /* (element-type utf8 guint) group -> rules of other groups that reference it */
 } State;
 
 State *state_new (const Model *model);
@@ -52,6 +53,9 @@ guint state_group_attachments (const State *state, const char *group_id);
  * and rule: (element-type StateRef), pointing into the state (valid until
  * the next state_apply). */
 GPtrArray *state_references (const State *state, const char *group_id);
+/* How many rules of groups other than GROUP_ID reference it (kept up to date
+ * by every step, so a delete is checked without scanning every group). */
+guint state_reference_count (const State *state, const char *group_id);
 
 /* Check STEP's precondition against the state and apply it.  On a mismatch
  * returns FALSE with an error saying what was expected and what was found;

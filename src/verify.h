@@ -8,6 +8,7 @@ typedef enum {
   CHECK_PASS,
   CHECK_FAIL,
   CHECK_SKIP,
+  CHECK_WARN, /* not a fault of the change set, but it leaves work undone (blocked) */
 } CheckStatus;
 
 typedef struct {
@@ -17,19 +18,37 @@ typedef struct {
 } CheckResult;
 
 typedef struct {
-  GPtrArray *results; /* (element-type CheckResult) in the order run */
-  gboolean valid;     /* no check failed */
+  GPtrArray *results;     /* (element-type CheckResult) in the order run */
+  gboolean valid;         /* no check failed */
+  gboolean warned;        /* a check warned: blocked groups, expired exceptions, quota swaps */
+  gboolean structure_only;/* no export: only the change set itself was checked */
+  GPtrArray *blocked;     /* (element-type utf8) default groups the plan leaves blocked */
+  GPtrArray *expired;     /* (element-type utf8) excepted groups whose exception has expired */
 } Validation;
 
 void validation_free (Validation *v);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Validation, validation_free)
 
-/* Run every check on the change set at PLAN_PATH; EXPORT (the state it was
- * made from) and AFTER (the real export taken after the change) may be NULL,
- * and the checks that need them are then skipped.  Errors (I/O) only when
- * the change set cannot be read at all. */
-Validation *verify_changeset (const char *plan_path, const Model *export, const Model *after,
-                              GError **error);
+typedef struct {
+  const char *date; /* YYYY-MM-DD to judge exception expiry on; NULL: today (UTC) */
+} VerifyOptions;
 
+/* validate's exit status for a sound change set that leaves default groups
+ * blocked or has expired exceptions (sgplan(1), EXIT STATUS). */
+#define VERIFY_EXIT_BLOCKED 4
+
+/* Run every check on the change set at PLAN_PATH.  EXPORT (the state it was
+ * made from) may be NULL only for a structural check (--structure-only): the
+ * checks that need it are then skipped.  AFTER (the real export taken after
+ * the change) may be NULL.  Errors (I/O) only when the change set cannot be
+ * read at all. */
+Validation *verify_changeset (const char *plan_path, const Model *export, const Model *after,
+                              const VerifyOptions *options, GError **error);
+
+/* "valid", "structure valid", "valid with blocked groups" (blocked groups or
+ * expired exceptions), "valid with warnings" (another check warned) or "not valid". */
+const char *verify_verdict (const Validation *v);
+/* 0 valid, 1 not valid, VERIFY_EXIT_BLOCKED valid with blocked groups. */
+int verify_exit_status (const Validation *v);
 char *verify_render_text (const char *plan_path, const Validation *v);
 char *verify_render_json (const char *plan_path, const Validation *v);

@@ -318,7 +318,7 @@ test_seed (gconstpointer data)
   g_assert_true (g_file_set_contents (plan_path, yaml, -1, NULL));
 
   /* plan, then validate: every check passes */
-  v = verify_changeset (plan_path, model, NULL, &error);
+  v = verify_changeset (plan_path, model, NULL, NULL, &error);
   g_assert_no_error (error);
   for (guint i = 0; i < v->results->len; i++)
     {

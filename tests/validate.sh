@@ -72,48 +72,174 @@ test_expect 'apply --rollback on the original export fails at the first undo' '
   expect_status 1
   grep -q "the rollback of step 11 (authorize-security-group-egress) does not apply" "$TMP/stderr"
 '
-test_expect 'validate without an export checks the change set alone and skips the rest' '
+test_expect 'validate without an export is a usage error (exit 2) that names --structure-only' '
   sgplan plan "$fixtures/example" >cs.yaml
   run_sgplan validate cs.yaml
+  expect_status 2
+  grep -q "^sgplan: error: validate needs the export the plan was made from; --structure-only checks the change set alone$" "$TMP/stderr"
+  test ! -s "$TMP/stdout"
+'
+test_expect 'validate --structure-only checks the change set alone and says what it did not check' '
+  sgplan plan "$fixtures/example" >cs.yaml
+  run_sgplan validate --structure-only cs.yaml
   expect_status 0
   grep -q "^  pass  inverses " "$TMP/stdout"
   grep -q "^  pass  rollback " "$TMP/stdout"
-  grep -q "^  skip  connectivity   no export given$" "$TMP/stdout"
+  grep -q "^  skip  connectivity    not checked: --structure-only, no export$" "$TMP/stdout"
+  tail -n 1 "$TMP/stdout" | grep -q "^structure valid (structure only: not compared with an export, so drift, the preflight, the findings, the replay of every step, compliance, connectivity, groups and the rollback were not checked)$"
+  sgplan validate --structure-only --format json cs.yaml >v.json
+  $py -c "import json; d=json.load(open(\"v.json\")); assert d[\"structure_only\"] is True and d[\"verdict\"] == \"structure valid\", d"
+  run_sgplan validate --structure-only cs.yaml "$fixtures/example"
+  expect_status 2
 '
-test_expect 'validate --format json reports every check by name' '
+test_expect 'validate --format json reports every check by name, and the verdict' '
   sgplan plan "$fixtures/example" >cs.yaml
   sgplan validate --format json cs.yaml "$fixtures/example" >v.json
-  $py -c "import json; d=json.load(open(\"v.json\")); assert d[\"valid\"] is True
+  $py -c "import json; d=json.load(open(\"v.json\")); assert d[\"valid\"] is True and d[\"verdict\"] == \"valid\"
+assert d[\"blocked\"] == [] and d[\"expired_exceptions\"] == [] and d[\"structure_only\"] is False
 names = [c[\"name\"] for c in d[\"checks\"]]
-assert names == [\"schema\", \"inverses\", \"rollback\", \"fingerprint\", \"apply\", \"compliant\", \"connectivity\", \"rollback-exact\", \"after\"], names"
+assert names == [\"schema\", \"inverses\", \"rollback\", \"duplicates\", \"decisions\", \"replacements\", \"blocked\", \"fingerprint\", \"findings\", \"preflight\", \"apply\", \"compliant\", \"connectivity\", \"groups\", \"rollback-prefix\", \"rollback-exact\", \"after\"], names"
+'
+test_expect 'a plan with a blocked group is "valid with blocked groups" (exit 4), in text and JSON' '
+  sgplan plan "$fixtures/service-enis" >cs.yaml
+  run_sgplan validate cs.yaml "$fixtures/service-enis"
+  expect_status 4
+  grep -q "^  WARN  blocked         sg-068fde4344f1a595a is blocked: " "$TMP/stdout"
+  tail -n 1 "$TMP/stdout" | grep -qx "valid with blocked groups"
+  run_sgplan validate --format json cs.yaml "$fixtures/service-enis"
+  expect_status 4
+  $py -c "import json,sys; d=json.load(open(sys.argv[1])); assert d[\"valid\"] is False and d[\"verdict\"] == \"valid with blocked groups\" and d[\"blocked\"] == [\"sg-068fde4344f1a595a\"], d" "$TMP/stdout"
+'
+test_expect 'an exception that has expired since the plan is reported (exit 4); before it expires, valid' '
+  sgplan plan --exceptions "$srcdir/tests/plan/exceptions.yaml" --date 2026-11-30 "$fixtures/example" >cs.yaml
+  run_sgplan validate --date 2026-12-01 cs.yaml "$fixtures/example"
+  expect_status 0
+  run_sgplan validate --date 2027-02-01 cs.yaml "$fixtures/example"
+  expect_status 4
+  grep -q "^  WARN  blocked         the exception for sg-03a574ae284eed2d5 expired on 2027-01-31$" "$TMP/stdout"
+  run_sgplan validate --date 2027-02-01 --format json cs.yaml "$fixtures/example"
+  $py -c "import json,sys; d=json.load(open(sys.argv[1])); assert d[\"expired_exceptions\"] == [\"sg-03a574ae284eed2d5\"], d" "$TMP/stdout"
+  run_sgplan validate --date 2027-13-01 cs.yaml "$fixtures/example"
+  expect_status 2
+'
+test_expect 'quota swaps that cannot avoid a moment without access are a warning, not valid (exit 4)' '
+  sgplan plan --max-groups-per-eni 1 "$fixtures/instances" >cs.yaml
+  run_sgplan validate cs.yaml "$fixtures/instances"
+  expect_status 4
+  grep -q "^  WARN  connectivity    only while network interfaces at the groups-per-ENI quota are swapped" "$TMP/stdout"
+  tail -n 1 "$TMP/stdout" | grep -qx "valid with warnings"
 '
 
-# expect_check EDIT FIXTURE CHECK PATTERN: the edited plan fails CHECK.
+if $py -c 'import jsonschema' 2>/dev/null; then
+  test_expect 'every validate --format json verdict is valid against schemas/validation.schema.json' '
+    sgplan plan "$fixtures/example" >cs.yaml
+    sgplan plan "$fixtures/service-enis" >blocked.yaml
+    sgplan validate --format json cs.yaml "$fixtures/example" >valid.json
+    sgplan validate --format json --structure-only cs.yaml >structure.json
+    sgplan validate --format json blocked.yaml "$fixtures/service-enis" >blocked.json || test $? = 4
+    sgplan validate --format json cs.yaml "$fixtures/instances" >invalid.json || test $? = 1
+    $py "$srcdir/tests/validate-json.py" "$srcdir/schemas/validation.schema.json" valid.json structure.json blocked.json invalid.json
+  '
+else
+  test_skip 'every validate --format json verdict is valid against schemas/validation.schema.json' 'python3-jsonschema is not installed'
+fi
+
+# expect_check EDIT FIXTURE CHECKS PATTERN: the edited plan fails exactly
+# CHECKS (space-separated), the first of them with PATTERN.
 expect_check () {
   sgplan plan "$fixtures/$2" >cs.yaml
   $py "$srcdir/tests/edit-changeset.py" cs.yaml edited.yaml "$1"
   run_sgplan validate edited.yaml "$fixtures/$2"
   expect_status 1
-  grep -q "^  FAIL  $3 " "$TMP/stdout" || { cat "$TMP/stdout"; return 1; }
-  grep -q "$4" "$TMP/stdout" || { cat "$TMP/stdout"; return 1; }
-  test "$(grep -c "^  FAIL" "$TMP/stdout")" = 1 || { cat "$TMP/stdout"; return 1; }
+  first=${3%% *}
+  grep -q "^  FAIL  $first .*$4" "$TMP/stdout" || { cat "$TMP/stdout"; return 1; }
+  test "$(sed -n "s/^  FAIL  \([a-z-]*\) .*/\1/p" "$TMP/stdout" | sort | tr "\n" " ")" = "$(echo $3 | tr " " "\n" | sort | tr "\n" " ")" || { cat "$TMP/stdout"; return 1; }
 }
 
 if [ $have_yaml = yes ]; then
-  test_expect 'a step removed from the plan fails connectivity' '
-    expect_check drop-step:7 example connectivity "eni-0654ebf9d0f4052ce loses in tcp 5432 eni eni-0d3652191bb282d5b"
+  test_expect 'a re-pointed reference dropped from the plan fails groups, naming the step' '
+    expect_check drop-step:7 example groups "after step 7 (modify-network-interface-attribute), sg-048e6432506062cce no longer allows inbound tcp 5432 from sg-0f952ef42c1d0286c"
   '
   test_expect 'a wrong inverse fails inverses' '
     expect_check wrong-inverse:6 example inverses "the inverse of step 6 is not its exact inverse"
   '
-  test_expect 'a rule dropped from the copy fails connectivity' '
-    expect_check drop-copied-rule plan-rule-kinds connectivity "loses out udp 123"
+  test_expect 'a rule dropped from the copy fails groups, naming what the replacement lacks' '
+    expect_check drop-copied-rule plan-rule-kinds groups "after the plan new:sg-0d1e2f3a4b5c6d7e8 lacks outbound udp 123"
   '
   test_expect 'an ENI left on the default group fails compliant' '
     expect_check keep-on-default:8 example compliant "sg-0f952ef42c1d0286c is still on 1 network interface"
   '
   test_expect 'a rollback out of order fails rollback' '
     expect_check swap-rollback example rollback "rollback entry 1 undoes step 10"
+  '
+  test_expect 'the default group revoked before its ENIs move fails connectivity at that step' '
+    expect_check revoke-before-moves example connectivity "after step 6 (revoke-security-group-ingress), eni-0d3652191bb282d5b loses inbound all traffic from sg-0f952ef42c1d0286c"
+  '
+  test_expect 'old references revoked before their copies exist fail groups at that step' '
+    expect_check refs-before-copies example groups "after step 7 (revoke-security-group-ingress), sg-048e6432506062cce no longer allows inbound tcp 5432 from sg-0f952ef42c1d0286c"
+  '
+  test_expect 'an ENI taken off the default group before the replacement is ready fails connectivity' '
+    expect_check swap-before-copies instances connectivity "after step 2 (modify-network-interface-attribute), eni-0a929432dcae8b49b loses inbound all traffic from sg-036be720ae6065a01"
+  '
+  test_expect 'a dropped ENI move fails connectivity (and compliant: the ENI stays on the default group)' '
+    expect_check drop-eni-move instances "connectivity compliant" "eni-0a929432dcae8b49b loses inbound all traffic from sg-036be720ae6065a01"
+  '
+  test_expect 'a changed port in a copied rule fails groups, naming the step' '
+    expect_check copied-port:2222 plan-rule-kinds groups "step 2 (authorize-security-group-ingress) gives new:sg-0d1e2f3a4b5c6d7e8 inbound tcp 2222 from 203.0.113.0/24 \"bastion ssh\", which sg-0d1e2f3a4b5c6d7e8 does not have"
+  '
+  test_expect 'a dropped re-pointed reference fails groups' '
+    expect_check drop-repointed example groups "after step 7 (modify-network-interface-attribute), sg-048e6432506062cce no longer allows inbound tcp 5432"
+  '
+  test_expect 'an altered re-pointed reference fails groups' '
+    expect_check alter-repointed example groups "after step 8 (modify-network-interface-attribute), sg-048e6432506062cce no longer allows inbound tcp 5432"
+  '
+  test_expect 'a changed peer owner in a re-pointed reference fails groups' '
+    expect_check repointed-owner example groups "sg-048e6432506062cce no longer allows inbound tcp 5432 from sg-0f952ef42c1d0286c"
+  '
+  test_expect 'an extra step opening tcp 22 on a group without ENIs fails groups, naming the step' '
+    expect_check open-ssh:sg-0d7d7d7d7d7d7d7d7 plan-quotas groups "step 10 (authorize-security-group-ingress) gives sg-0d7d7d7d7d7d7d7d7 inbound tcp 22 from 0.0.0.0/0, which the export does not have"
+  '
+  test_expect 'a deleted rollback step fails rollback' '
+    expect_check drop-rollback-entry example rollback "the rollback has 10 entries for 11 steps"
+  '
+  test_expect 'an altered rollback step fails rollback' '
+    expect_check alter-rollback-entry example rollback "rollback entry 1 is not the inverse of step 11"
+  '
+  test_expect 'an altered precondition fails schema' '
+    expect_check alter-precondition example schema "this precondition does not match the step"
+  '
+  test_expect 'a network interface dropped from the preflight fails preflight' '
+    expect_check preflight-drop-eni example preflight "step 6 changes eni-0d3652191bb282d5b, which the preflight does not compare"
+  '
+  test_expect 'a group dropped from the preflight fails preflight' '
+    expect_check preflight-drop-group example preflight "step 1 changes sg-03a574ae284eed2d5, which the preflight does not compare"
+  '
+  test_expect 'a rule dropped from the preflight fails preflight' '
+    expect_check preflight-drop-rule example preflight "the preflight.s rules of group sg-03a574ae284eed2d5 (1) are not its rules in the export (2)"
+  '
+  test_expect 'a replacement in another VPC fails replacements' '
+    expect_check replacement-vpc_id:vpc-0c36d134b5bd994ee example replacements "step 3 creates new:sg-0f952ef42c1d0286c in vpc-0c36d134b5bd994ee"
+  '
+  test_expect 'a replacement in another region fails replacements' '
+    expect_check replacement-region:us-west-2 example replacements "(account 111122223333, us-west-2); sg-0f952ef42c1d0286c is in vpc-08de18849c7977a5a (account 111122223333, us-east-1)"
+  '
+  test_expect 'a replacement in another account fails replacements' '
+    expect_check replacement-account:444455556666 example replacements "(account 444455556666, us-east-1); sg-0f952ef42c1d0286c is in"
+  '
+  test_expect 'a replacement without the sgplan:replaces tag fails replacements' '
+    expect_check drop-tag example replacements "without the tag sgplan:replaces=sg-0f952ef42c1d0286c"
+  '
+  test_expect 'a replacement name AWS refuses fails replacements' '
+    expect_check name:sg-evil example replacements "names new:sg-0f952ef42c1d0286c .sg-evil., which AWS refuses: it starts with .sg-."
+  '
+  test_expect 'a decision label that contradicts the steps fails decisions' '
+    expect_check label:sg-0f952ef42c1d0286c:revoke example decisions "sg-0f952ef42c1d0286c is labelled revoke, which only revokes its own rules, but step 3 is create-security-group"
+  '
+  test_expect 'a blocked label on a group with steps fails decisions' '
+    expect_check label:sg-03a574ae284eed2d5:blocked example decisions "sg-03a574ae284eed2d5 is labelled blocked, which changes nothing, but has step 1"
+  '
+  test_expect 'a duplicated step fails duplicates' '
+    expect_check duplicate-step:6 example duplicates "step 7 (modify-network-interface-attribute) repeats step 6"
   '
 else
   test_skip 'hand-edited change sets fail the right check' 'python3-yaml is not installed'
@@ -125,7 +251,7 @@ test_expect 'an export changed after planning fails fingerprint, naming the grou
   sed "s/\"TEMP migration host - remove after cutover\"/\"edited by hand\"/" "$fixtures/example/security-groups.json" >changed/security-groups.json
   run_sgplan validate cs.yaml changed
   expect_status 1
-  grep -q "^  FAIL  fingerprint    drift: .*; sg-048e6432506062cce$" "$TMP/stdout"
+  grep -q "^  FAIL  fingerprint     drift: .*; sg-048e6432506062cce$" "$TMP/stdout"
 '
 test_expect '--after with the predicted state passes, replacements matched by tag' '
   sgplan plan "$fixtures/example" >cs.yaml
@@ -137,7 +263,7 @@ test_expect '--after with the predicted state passes, replacements matched by ta
   sed "s/$fake/sg-0aaaabbbbccccdddd/g" applied/111122223333/us-east-1/network-interfaces.json >real/network-interfaces.json
   run_sgplan validate cs.yaml "$fixtures/example" --after real
   expect_status 0
-  grep -q "^  pass  after          the after export is the state the plan predicted (1 replacement group matched by tag)$" "$TMP/stdout"
+  grep -q "^  pass  after           the after export is the state the plan predicted (1 replacement group matched by tag)$" "$TMP/stdout"
 '
 test_expect '--after that differs from the prediction fails after' '
   sgplan plan "$fixtures/example" >cs.yaml
@@ -149,7 +275,7 @@ e[\"Groups\"].append({\"GroupId\": \"sg-0f952ef42c1d0286c\", \"GroupName\": \"de
 json.dump(d, open(p, \"w\"))"
   run_sgplan validate cs.yaml "$fixtures/example" --after real
   expect_status 1
-  grep -q "^  FAIL  after          the account is not as the plan predicted: missing: eni eni-0d3652191bb282d5b groups" "$TMP/stdout"
+  grep -q "^  FAIL  after           the account is not as the plan predicted: missing: eni eni-0d3652191bb282d5b groups" "$TMP/stdout"
 '
 test_expect '--after without the tagged replacement fails after' '
   sgplan plan "$fixtures/example" >cs.yaml
