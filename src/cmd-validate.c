@@ -2,7 +2,7 @@
  *
  * Reports every check by name with pass, FAIL, WARN or skip (verify.c says
  * what each proves).  Exit 0 when the change set is valid; 1 when it is not;
- * 4 when it is sound but leaves default groups blocked or relies on an
+ * 5 when it is sound but leaves default groups blocked or relies on an
  * exception that has expired, so CI cannot take it for done.  Without an
  * export most of the proof is impossible, so that is a usage error (2)
  * unless --structure-only asks for the change set's own checks alone.  An

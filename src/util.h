@@ -11,6 +11,7 @@ typedef enum {
   SGPLAN_EXIT_USAGE = 2,     /* usage or I/O error */
   SGPLAN_EXIT_INPUT = 3,     /* invalid input */
   SGPLAN_EXIT_CHANGES = 4,   /* plan --detailed-exitcode: changes planned, nothing blocked */
+  SGPLAN_EXIT_RESERVED = 5,  /* validate: sound, but blocked groups, expired exceptions or warnings */
 } SgplanExit;
 
 #define SGPLAN_ERROR (sgplan_error_quark ())

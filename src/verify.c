@@ -1704,7 +1704,7 @@ verify_exit_status (const Validation *v)
   if (!v->valid)
     return SGPLAN_EXIT_NOT_OK;
   if (v->warned)
-    return VERIFY_EXIT_BLOCKED;
+    return SGPLAN_EXIT_RESERVED;
   return SGPLAN_EXIT_OK;
 }
 

@@ -33,10 +33,6 @@ typedef struct {
   const char *date; /* YYYY-MM-DD to judge exception expiry on; NULL: today (UTC) */
 } VerifyOptions;
 
-/* validate's exit status for a sound change set that leaves default groups
- * blocked or has expired exceptions (sgplan(1), EXIT STATUS). */
-#define VERIFY_EXIT_BLOCKED 4
-
 /* Run every check on the change set at PLAN_PATH.  EXPORT (the state it was
  * made from) may be NULL only for a structural check (--structure-only): the
  * checks that need it are then skipped.  AFTER (the real export taken after
@@ -48,7 +44,8 @@ Validation *verify_changeset (const char *plan_path, const Model *export, const 
 /* "valid", "structure valid", "valid with blocked groups" (blocked groups or
  * expired exceptions), "valid with warnings" (another check warned) or "not valid". */
 const char *verify_verdict (const Validation *v);
-/* 0 valid, 1 not valid, VERIFY_EXIT_BLOCKED valid with blocked groups. */
+/* 0 valid, 1 not valid, SGPLAN_EXIT_RESERVED valid with blocked groups or
+ * warnings (sgplan(1), EXIT STATUS). */
 int verify_exit_status (const Validation *v);
 char *verify_render_text (const char *plan_path, const Validation *v);
 char *verify_render_json (const char *plan_path, const Validation *v);

@@ -16,11 +16,14 @@ fingerprint () { # the fingerprint check reports for an export
 
 for dir in "$fixtures"/*/; do
   name=$(basename "$dir")
-  test_expect "the plan of fixtures/$name is valid, and apply then rollback restores it" "
+  # a blocked group leaves EC2.2 undone: sound, but not plainly valid
+  verdict=valid status=0
+  case $name in peering|service-enis) verdict='valid with blocked groups' status=5 ;; esac
+  test_expect "the plan of fixtures/$name is $verdict, and apply then rollback restores it" "
     sgplan plan '$fixtures/$name' >cs.yaml
     run_sgplan validate cs.yaml '$fixtures/$name'
-    expect_status 0
-    tail -n 1 \"\$TMP/stdout\" | grep -qx valid
+    expect_status $status
+    tail -n 1 \"\$TMP/stdout\" | grep -qx '$verdict'
     sgplan apply cs.yaml '$fixtures/$name' -o applied
     sgplan apply --rollback cs.yaml applied -o restored
     test \"\$(fingerprint restored)\" = \"\$(fingerprint '$fixtures/$name')\"
@@ -100,32 +103,32 @@ assert d[\"blocked\"] == [] and d[\"expired_exceptions\"] == [] and d[\"structur
 names = [c[\"name\"] for c in d[\"checks\"]]
 assert names == [\"schema\", \"inverses\", \"rollback\", \"duplicates\", \"decisions\", \"replacements\", \"blocked\", \"fingerprint\", \"findings\", \"preflight\", \"apply\", \"compliant\", \"connectivity\", \"groups\", \"rollback-prefix\", \"rollback-exact\", \"after\"], names"
 '
-test_expect 'a plan with a blocked group is "valid with blocked groups" (exit 4), in text and JSON' '
+test_expect 'a plan with a blocked group is "valid with blocked groups" (exit 5), in text and JSON' '
   sgplan plan "$fixtures/service-enis" >cs.yaml
   run_sgplan validate cs.yaml "$fixtures/service-enis"
-  expect_status 4
+  expect_status 5
   grep -q "^  WARN  blocked         sg-068fde4344f1a595a is blocked: " "$TMP/stdout"
   tail -n 1 "$TMP/stdout" | grep -qx "valid with blocked groups"
   run_sgplan validate --format json cs.yaml "$fixtures/service-enis"
-  expect_status 4
+  expect_status 5
   $py -c "import json,sys; d=json.load(open(sys.argv[1])); assert d[\"valid\"] is False and d[\"verdict\"] == \"valid with blocked groups\" and d[\"blocked\"] == [\"sg-068fde4344f1a595a\"], d" "$TMP/stdout"
 '
-test_expect 'an exception that has expired since the plan is reported (exit 4); before it expires, valid' '
+test_expect 'an exception that has expired since the plan is reported (exit 5); before it expires, valid' '
   sgplan plan --exceptions "$srcdir/tests/plan/exceptions.yaml" --date 2026-11-30 "$fixtures/example" >cs.yaml
   run_sgplan validate --date 2026-12-01 cs.yaml "$fixtures/example"
   expect_status 0
   run_sgplan validate --date 2027-02-01 cs.yaml "$fixtures/example"
-  expect_status 4
+  expect_status 5
   grep -q "^  WARN  blocked         the exception for sg-03a574ae284eed2d5 expired on 2027-01-31$" "$TMP/stdout"
   run_sgplan validate --date 2027-02-01 --format json cs.yaml "$fixtures/example"
   $py -c "import json,sys; d=json.load(open(sys.argv[1])); assert d[\"expired_exceptions\"] == [\"sg-03a574ae284eed2d5\"], d" "$TMP/stdout"
   run_sgplan validate --date 2027-13-01 cs.yaml "$fixtures/example"
   expect_status 2
 '
-test_expect 'quota swaps that cannot avoid a moment without access are a warning, not valid (exit 4)' '
+test_expect 'quota swaps that cannot avoid a moment without access are a warning, not valid (exit 5)' '
   sgplan plan --max-groups-per-eni 1 "$fixtures/instances" >cs.yaml
   run_sgplan validate cs.yaml "$fixtures/instances"
-  expect_status 4
+  expect_status 5
   grep -q "^  WARN  connectivity    only while network interfaces at the groups-per-ENI quota are swapped" "$TMP/stdout"
   tail -n 1 "$TMP/stdout" | grep -qx "valid with warnings"
 '
@@ -136,7 +139,7 @@ if $py -c 'import jsonschema' 2>/dev/null; then
     sgplan plan "$fixtures/service-enis" >blocked.yaml
     sgplan validate --format json cs.yaml "$fixtures/example" >valid.json
     sgplan validate --format json --structure-only cs.yaml >structure.json
-    sgplan validate --format json blocked.yaml "$fixtures/service-enis" >blocked.json || test $? = 4
+    sgplan validate --format json blocked.yaml "$fixtures/service-enis" >blocked.json || test $? = 5
     sgplan validate --format json cs.yaml "$fixtures/instances" >invalid.json || test $? = 1
     $py "$srcdir/tests/validate-json.py" "$srcdir/schemas/validation.schema.json" valid.json structure.json blocked.json invalid.json
   '
@@ -284,11 +287,12 @@ test_expect '--after without the tagged replacement fails after' '
   grep -q "no group in the after export is tagged sgplan:replaces=sg-0f952ef42c1d0286c" "$TMP/stdout"
 '
 test_expect 'validate of a damaged change set fails schema; of a missing one is an I/O error' '
-  run_sgplan validate "$srcdir/tests/bad-changeset/unknown-action.yaml"
+  run_sgplan validate --structure-only "$srcdir/tests/bad-changeset/unknown-action.yaml"
   expect_status 1
   grep -q "^  FAIL  schema " "$TMP/stdout"
-  run_sgplan validate no-such.yaml
+  run_sgplan validate --structure-only no-such.yaml
   expect_status 2
+  grep -q "no-such.yaml" "$TMP/stderr"
 '
 test_expect 'validate with an invalid export is invalid input (exit 3)' '
   sgplan plan "$fixtures/example" >cs.yaml
