@@ -31,8 +31,14 @@ test_expect 'a rule referencing a default group added after the export stops the
   test "$(changes)" = 0
 '
 test_expect 'a VPC that references a default group after the export stops the run before any change' '
-  scripts peering
-  mkdir drifted && cp "$fixtures/peering"/*.json drifted/
+  # describe-security-group-references answered for the migrated group (in
+  # account 444455556666): none then; the plan records that, the script checks it
+  mkdir -p planned/444455556666/us-east-1 && cp "$fixtures/peering"/*.json planned/
+  echo "{\"SecurityGroupReferenceSet\": []}" >planned/444455556666/us-east-1/security-group-references.json
+  sgplan plan planned >cs.yaml
+  grep -q "^    references: \[\]$" cs.yaml
+  sgplan script -o remediate.sh cs.yaml
+  cp -r planned drifted
   $py -c "import json; p = \"drifted/security-group-references.json\"; d = json.load(open(p))
 d[\"SecurityGroupReferenceSet\"].append({\"GroupId\": \"sg-05d941ca4684d377b\",
   \"ReferencingVpcId\": \"vpc-0123456789abcdef0\", \"VpcPeeringConnectionId\": \"pcx-0123456789abcdef0\"})
