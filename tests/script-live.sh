@@ -127,4 +127,31 @@ test_expect 'a second rollback finds every undo in place and changes nothing' '
   grep -q "^sgplan: undo of step 1: already done: $D has its rules$" stderr
 '
 
+# egress_rules GROUP: its live outbound rules, one line each, sorted:
+# "PROTOCOL CIDR4 CIDR6 DESCRIPTION" with null for what is absent.
+egress_rules () {
+  /usr/bin/aws --endpoint-url "$SGPLAN_ENDPOINT_URL" --region us-east-1 ec2 describe-security-group-rules \
+    --filters "Name=group-id,Values=$1" --output json \
+    --query 'SecurityGroupRules[?IsEgress].[IpProtocol, CidrIpv4, CidrIpv6, Description]' |
+    $py -c 'import json, sys; print("\n".join(sorted(" ".join(str(v) for v in r) for r in json.load(sys.stdin))))'
+}
+
+test_expect 'a described allow-all egress rule is copied exactly by the real CLI, and rolled back' '
+  scripts egress-description
+  start_fake "$fixtures/egress-description"
+  ./remediate.sh 2>stderr
+  grep -q "all steps done" stderr
+  calls $(steps_of)
+  N=$(sed -n "s/^group new:sg-[0-9a-f]* //p" sgplan-*.journal)
+  test -n "$N"
+  printf "%s\n" "-1 0.0.0.0/0 None office egress" "-1 None ::/0 office egress v6" >want
+  egress_rules "$N" >found
+  compare want found
+  : >log.jsonl
+  ./rollback.sh 2>stderr
+  grep -q "rollback complete" stderr
+  calls --rollback $(steps_of -r)
+  egress_rules sg-002f2be7dd2566981 >found
+  compare want found
+'
 test_done
