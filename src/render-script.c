@@ -559,6 +559,24 @@ render_create (GString *out, const Step *step, const char *what)
   cJSON_free (tags_text);
 }
 
+/* "local g1 g2" and "g1=$(gid 'new:sg-...')" for the placeholders NEEDED:
+ * the real IDs of the groups this plan created, from the journal. */
+static void
+render_group_locals (GString *out, GPtrArray *needed)
+{
+  if (needed->len == 0)
+    return;
+  g_string_append (out, "  local");
+  for (guint i = 0; i < needed->len; i++)
+    g_string_append_printf (out, " g%u", i + 1);
+  g_string_append_c (out, '\n');
+  for (guint i = 0; i < needed->len; i++)
+    {
+      g_autofree char *p = quoted (needed->pdata[i]);
+      g_string_append_printf (out, "  g%u=$(gid %s)\n", i + 1, p);
+    }
+}
+
 /* The body of a function that makes STEP (the Nth of the change set; with
  * ROLLBACK, its inverse), checking its precondition live before the call
  * and its effect after. */
@@ -584,18 +602,7 @@ render_step_body (GString *out, const ChangeSet *cs, const Step *step, guint n, 
       g_autofree char *p = quoted (needed->pdata[i]);
       g_string_append_printf (out, "  needs_group %s || return 0\n", p);
     }
-  if (needed->len > 0)
-    {
-      g_string_append (out, "  local");
-      for (guint i = 0; i < needed->len; i++)
-        g_string_append_printf (out, " g%u", i + 1);
-      g_string_append_c (out, '\n');
-      for (guint i = 0; i < needed->len; i++)
-        {
-          g_autofree char *p = quoted (needed->pdata[i]);
-          g_string_append_printf (out, "  g%u=$(gid %s)\n", i + 1, p);
-        }
-    }
+  render_group_locals (out, needed);
   if (step_action_is_rules (step->action))
     {
       g_autofree char *json = ip_permissions_json (step->rules, step->n_rules);
@@ -933,18 +940,7 @@ render_verify (GString *out, const ChangeSet *cs)
                         "  note 'checking the end state live'\n"
                         "  seen_rules=() seen_eni=()\n"
                         "  local bad=0\n");
-  if (needed->len > 0)
-    {
-      g_string_append (out, "  local");
-      for (guint i = 0; i < needed->len; i++)
-        g_string_append_printf (out, " g%u", i + 1);
-      g_string_append_c (out, '\n');
-      for (guint i = 0; i < needed->len; i++)
-        {
-          g_autofree char *p = quoted (needed->pdata[i]);
-          g_string_append_printf (out, "  g%u=$(gid %s)\n", i + 1, p);
-        }
-    }
+  render_group_locals (out, needed);
   for (guint i = 0; i < cs->expected_defaults->len; i++)
     {
       const ChangeSetDefaultUsers *u = cs->expected_defaults->pdata[i];
