@@ -1360,8 +1360,17 @@ check_default_users (Validation *v, const ChangeSet *cs, const Model *model)
         same = strcmp (((const Eni *) enis->pdata[e])->id, u->enis[e]) == 0;
       if (!same)
         {
-          report (v, "preflight", CHECK_FAIL, "preflight lists %u network interfaces on %s; the export has %u "
-                  "(the script would not notice a difference)", u->n_enis, d->id, enis->len);
+          g_autoptr (GHashTable) in_preflight = g_hash_table_new (g_str_hash, g_str_equal);
+          const char *missing = NULL;
+
+          for (guint e = 0; e < u->n_enis; e++)
+            g_hash_table_add (in_preflight, (gpointer) u->enis[e]);
+          for (guint e = 0; e < enis->len && missing == NULL; e++)
+            if (!g_hash_table_contains (in_preflight, ((const Eni *) enis->pdata[e])->id))
+              missing = ((const Eni *) enis->pdata[e])->id;
+          report (v, "preflight", CHECK_FAIL, "preflight lists %u network interfaces on %s; the export has %u%s%s "
+                  "(the script would not notice a difference)", u->n_enis, d->id, enis->len,
+                  missing != NULL ? ", among them " : "", missing != NULL ? missing : "");
           return FALSE;
         }
       refs = model_refs_to_group (model, d->id);
@@ -1376,8 +1385,37 @@ check_default_users (Validation *v, const ChangeSet *cs, const Model *model)
         }
       if (!same)
         {
-          report (v, "preflight", CHECK_FAIL, "preflight lists %u rules referencing %s; they are not the export's %u",
-                  u->n_referencing_rules, d->id, refs->len);
+          const RuleRef *missing = NULL;
+
+          for (guint r = 0; r < refs->len && missing == NULL; r++)
+            {
+              const RuleRef *ref = refs->pdata[r];
+              gboolean listed_rule = FALSE;
+
+              for (guint k = 0; k < u->n_referencing_rules && !listed_rule; k++)
+                listed_rule = strcmp (ref->group->id, u->referencing_rules[k].group_id) == 0
+                              && rule_same_identity (ref->rule, &u->referencing_rules[k].rule)
+                              && g_strcmp0 (ref->rule->description, u->referencing_rules[k].rule.description) == 0;
+              if (!listed_rule)
+                missing = ref;
+            }
+          if (missing != NULL)
+            {
+              g_autofree char *text = rule_describe (missing->rule);
+              report (v, "preflight", CHECK_FAIL, "preflight lists %u rules referencing %s; the export has %u, "
+                      "among them %s of %s", u->n_referencing_rules, d->id, refs->len, text, missing->group->id);
+            }
+          else
+            report (v, "preflight", CHECK_FAIL, "preflight lists %u rules referencing %s; they are not the export's %u",
+                    u->n_referencing_rules, d->id, refs->len);
+          return FALSE;
+        }
+      if (u->has_references
+          != ((model_coverage (model, d->owner_id, d->region) & MODEL_DOC_REFERENCES) != 0))
+        {
+          report (v, "preflight", CHECK_FAIL, "preflight %s describe-security-group-references for %s, but the "
+                  "export %s them", u->has_references ? "has" : "lacks", d->id,
+                  u->has_references ? "does not have" : "has");
           return FALSE;
         }
       for (guint r = 0; r < model->references->len; r++)

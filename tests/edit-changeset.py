@@ -28,6 +28,10 @@ EDITS
   preflight-drop-eni  the first network interface dropped from the preflight
   preflight-drop-group the first group dropped from the preflight
   preflight-drop-rule the last rule of the first preflight group with rules dropped
+  users-drop-eni      the first attached interface dropped from preflight.default_groups
+  users-drop-ref      the first referencing rule dropped from preflight.default_groups
+  users-add-references the first entry of preflight.default_groups claims an empty
+                      describe-security-group-references answer the export does not have
   replacement-FIELD:VALUE the replacement's create (and its undo) gets vpc_id, region or account VALUE
   drop-tag            the replacement's create (and its undo) lose the sgplan:replaces tag
   name:NAME           the replacement is named NAME
@@ -206,6 +210,12 @@ def main():
         cs["preflight"]["groups"].pop(0)
     elif name == "preflight-drop-rule":
         next(e for e in cs["preflight"]["groups"] if e["rules"])["rules"].pop()
+    elif name == "users-drop-eni":
+        next(u for u in cs["preflight"]["default_groups"] if u["attached_interfaces"])["attached_interfaces"].pop(0)
+    elif name == "users-add-references":
+        cs["preflight"]["default_groups"][0]["references"] = []
+    elif name == "users-drop-ref":
+        next(u for u in cs["preflight"]["default_groups"] if u["referencing_rules"])["referencing_rules"].pop(0)
     elif name.startswith("replacement-"):
         field = name[len("replacement-"):]
 

@@ -220,6 +220,15 @@ if [ $have_yaml = yes ]; then
   test_expect 'a rule dropped from the preflight fails preflight' '
     expect_check preflight-drop-rule example preflight "the preflight.s rules of group sg-03a574ae284eed2d5 (1) are not its rules in the export (2)"
   '
+  test_expect 'an interface dropped from the users of a default group in the preflight fails preflight' '
+    expect_check users-drop-eni referenced preflight "preflight lists 0 network interfaces on sg-002f2be7dd2566981; the export has 1, among them eni-0a9d6baa95474c46a"
+  '
+  test_expect 'a referencing rule dropped from the users of a default group in the preflight fails preflight' '
+    expect_check users-drop-ref referenced preflight "preflight lists 2 rules referencing sg-002f2be7dd2566981; the export has 3, among them inbound tcp 8080 from sg-002f2be7dd2566981 .legacy cron hosts still in default SG. of sg-034ccefc34f475444"
+  '
+  test_expect 'references claimed in the preflight that the export lacks fail preflight' '
+    expect_check users-add-references referenced preflight "preflight has describe-security-group-references for sg-002f2be7dd2566981, but the export does not have them"
+  '
   test_expect 'a replacement in another VPC fails replacements' '
     expect_check replacement-vpc_id:vpc-0c36d134b5bd994ee example replacements "step 3 creates new:sg-0f952ef42c1d0286c in vpc-0c36d134b5bd994ee"
   '
