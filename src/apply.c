@@ -78,6 +78,8 @@ apply_changeset (State *state, const ChangeSet *cs, gboolean rollback, GError **
 
 /* Files being built, by "ACCOUNT/REGION". */
 typedef struct {
+  const char *account;
+  const char *region;
   cJSON *groups;     /* {"SecurityGroups": [...]} */
   cJSON *enis;       /* {"NetworkInterfaces": [...]} */
   cJSON *references; /* {"SecurityGroupReferenceSet": [...]} or NULL */
@@ -106,6 +108,8 @@ folder_for (GHashTable *folders, const char *account, const char *region)
       return f;
     }
   f = g_new0 (Folder, 1);
+  f->account = account;
+  f->region = region;
   f->groups = cJSON_CreateObject ();
   cJSON_AddArrayToObject (f->groups, "SecurityGroups");
   f->enis = cJSON_CreateObject ();
@@ -267,7 +271,7 @@ remove_tree (const char *path)
 }
 
 static gboolean
-write_folders (GHashTable *folders, const char *tmp, GError **error)
+write_folders (GHashTable *folders, const Model *model, const char *tmp, GError **error)
 {
   g_autoptr (GList) keys = g_list_sort (g_hash_table_get_keys (folders), (GCompareFunc) strcmp);
 
@@ -283,8 +287,21 @@ write_folders (GHashTable *folders, const char *tmp, GError **error)
                        g_strerror (saved));
           return FALSE;
         }
-      if (!write_json (dir, "security-groups.json", f->groups, error)
-          || !write_json (dir, "network-interfaces.json", f->enis, error)
+      /* an empty list says "exported, none here": write one only where the
+       * input said so too, so that the output covers what the input did */
+      guint coverage = model_coverage (model, f->account, f->region);
+      gboolean any_groups = cJSON_GetArraySize (cJSON_GetObjectItemCaseSensitive (f->groups, "SecurityGroups")) > 0;
+      gboolean any_enis = cJSON_GetArraySize (cJSON_GetObjectItemCaseSensitive (f->enis, "NetworkInterfaces")) > 0;
+
+      if (f->references == NULL && (coverage & MODEL_DOC_REFERENCES) != 0)
+        {
+          f->references = cJSON_CreateObject ();
+          cJSON_AddArrayToObject (f->references, "SecurityGroupReferenceSet");
+        }
+      if (((any_groups || (coverage & MODEL_DOC_GROUPS) != 0)
+           && !write_json (dir, "security-groups.json", f->groups, error))
+          || ((any_enis || (coverage & MODEL_DOC_ENIS) != 0)
+              && !write_json (dir, "network-interfaces.json", f->enis, error))
           || (f->references != NULL
               && !write_json (dir, "security-group-references.json", f->references, error)))
         return FALSE;
@@ -364,7 +381,7 @@ apply_write_export (State *state, const char *dir, GError **error)
       return FALSE;
     }
   g_chmod (tmp, 0755);
-  if (!write_folders (folders, tmp, error))
+  if (!write_folders (folders, model, tmp, error))
     {
       remove_tree (tmp);
       return FALSE;

@@ -190,4 +190,26 @@ assert d[\"result\"] == \"compliant\", d[\"result\"]"
 assert a[\"fingerprint\"] == b[\"fingerprint\"], (a[\"fingerprint\"], b[\"fingerprint\"])"
 '
 
+test_expect 'apply writes network interfaces only where the export had them, so its output is as complete as its input' '
+  groups_only
+  sgplan plan --except 111122223333 exp >cs.yaml
+  sgplan apply cs.yaml exp -o out
+  test -f out/111122223333/us-east-1/security-groups.json
+  test ! -e out/111122223333/us-east-1/network-interfaces.json
+  run_sgplan check out
+  expect_status 1
+  grep -q "^export incomplete: 1 gap" "$TMP/stdout"
+'
+test_expect 'apply keeps an empty NetworkInterfaces list and an empty references answer' '
+  groups_only
+  echo "{\"NetworkInterfaces\": []}" >exp/111122223333/us-east-1/network-interfaces.json
+  echo "{\"SecurityGroupReferenceSet\": []}" >exp/111122223333/us-east-1/security-group-references.json
+  sgplan plan exp >cs.yaml
+  sgplan apply cs.yaml exp -o out
+  test "$(cat out/111122223333/us-east-1/network-interfaces.json | tr -d " \n")" = "{\"NetworkInterfaces\":[]}"
+  test "$(cat out/111122223333/us-east-1/security-group-references.json | tr -d " \n")" = "{\"SecurityGroupReferenceSet\":[]}"
+  sgplan check --format json out >c.json
+  grep -q "\"result\": \"compliant\"" c.json
+  grep -q "\"references_known\": true" c.json
+'
 test_done
