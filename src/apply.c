@@ -9,6 +9,7 @@
 
 #include "apply.h"
 #include "json-model.h"
+#include "files.h"
 #include "util.h"
 
 #include <errno.h>
@@ -249,25 +250,7 @@ write_json (const char *dir, const char *name, const cJSON *doc, GError **error)
   g_autofree char *path = g_build_filename (dir, name, NULL);
   g_autofree char *text = sgplan_json_print_indent (doc, 4);
 
-  return sgplan_write_atomic (path, text, strlen (text), error);
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
+  return sgplan_write_output (path, text, strlen (text), 0644, FALSE, error);
 }
 
 static gboolean
@@ -315,11 +298,8 @@ apply_write_export (State *state, const char *dir, GError **error)
   g_autoptr (GHashTable) folders = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, folder_free);
   g_autoptr (GList) ids = g_list_sort (g_hash_table_get_keys (state->groups), (GCompareFunc) strcmp);
   const Model *model = state->model;
-  g_autofree char *parent = g_path_get_dirname (dir);
-  g_autofree char *base = g_path_get_basename (dir);
-  g_autofree char *template = g_strdup_printf (".%s.XXXXXX", base);
+  g_autofree char *target = sgplan_resolve_output (dir);
   g_autofree char *tmp = NULL;
-  g_autofree char *tmp_template = g_build_filename (parent, template, NULL);
 
   for (GList *l = ids; l != NULL; l = l->next)
     {
@@ -360,10 +340,11 @@ apply_write_export (State *state, const char *dir, GError **error)
       cJSON_AddItemToArray (cJSON_GetObjectItemCaseSensitive (f->references, "SecurityGroupReferenceSet"), item);
     }
 
-  /* DIR must be new or empty; build beside it, then rename into place */
-  if (g_file_test (dir, G_FILE_TEST_EXISTS))
+  /* DIR must be new or empty; build beside it (beside where a symlink
+   * leads), then rename into place */
+  if (g_file_test (target, G_FILE_TEST_EXISTS))
     {
-      g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+      g_autoptr (GDir) d = g_dir_open (target, 0, NULL);
 
       if (d == NULL || g_dir_read_name (d) != NULL)
         {
@@ -372,26 +353,20 @@ apply_write_export (State *state, const char *dir, GError **error)
           return FALSE;
         }
     }
-  tmp = g_steal_pointer (&tmp_template);
-  if (g_mkdtemp (tmp) == NULL)
-    {
-      int saved = errno;
-      g_set_error (error, SGPLAN_ERROR, SGPLAN_ERROR_IO, "cannot create a folder in '%s': %s", parent,
-                   g_strerror (saved));
-      return FALSE;
-    }
-  g_chmod (tmp, 0755);
+  tmp = sgplan_make_staging_dir (target, error);
+  if (tmp == NULL)
+    return FALSE;
   if (!write_folders (folders, model, tmp, error))
     {
-      remove_tree (tmp);
+      sgplan_remove_tree (tmp);
       return FALSE;
     }
-  if (g_file_test (dir, G_FILE_TEST_IS_DIR))
-    g_rmdir (dir);
-  if (g_rename (tmp, dir) != 0)
+  if (g_file_test (target, G_FILE_TEST_IS_DIR))
+    g_rmdir (target);
+  if (g_rename (tmp, target) != 0)
     {
       int saved = errno;
-      remove_tree (tmp);
+      sgplan_remove_tree (tmp);
       g_set_error (error, SGPLAN_ERROR, SGPLAN_ERROR_IO, "cannot create '%s': %s", dir, g_strerror (saved));
       return FALSE;
     }

@@ -10,6 +10,8 @@
 
 #include "changeset-read.h"
 #include "changeset.h"
+#include "files.h"
+#include "json-parse.h"
 #include "json-pos.h"
 #include "util.h"
 #include "yaml-cjson.h"
@@ -75,10 +77,22 @@ member (Reader *r, const cJSON *obj, const char *key, Type type, gboolean requir
   switch (type)
     {
     case T_STRING: good = cJSON_IsString (item); break;
-    case T_INT: good = cJSON_IsNumber (item) && item->valuedouble == (double) (gint64) item->valuedouble; break;
+    case T_INT:
+      /* Within +-2^53, where a double holds every integer exactly. */
+      good = sgplan_json_is_plain_integer (item) && item->valuedouble >= -9007199254740992.0
+             && item->valuedouble <= 9007199254740992.0;
+      break;
     case T_BOOL: good = cJSON_IsBool (item); break;
     case T_ARRAY: good = cJSON_IsArray (item); break;
     default: good = cJSON_IsObject (item); break;
+    }
+  if (!good && type == T_INT && cJSON_IsNumber (item) && item->valuestring != NULL)
+    {
+      g_autofree char *found = sgplan_cut (item->valuestring, SGPLAN_QUOTE_MAX);
+
+      *ok = reader_fail (r, item, "\"%s\" must be a plain integer: found %s (no fraction, "
+                                  "exponent or -0)", key, found);
+      return NULL;
     }
   if (!good)
     {
@@ -266,7 +280,8 @@ check_precondition (Reader *r, const cJSON *obj, const Step *step)
   expected = cJSON_DetachItemFromObjectCaseSensitive (fields, "precondition");
   if (!cJSON_Compare (stated, expected, TRUE))
     {
-      g_autofree char *want = cJSON_PrintUnformatted (expected);
+      g_autofree char *text = cJSON_PrintUnformatted (expected);
+      g_autofree char *want = sgplan_cut (text, 4 * SGPLAN_QUOTE_MAX);
       sgplan_json_path_push_key (&r->path, "precondition");
       return reader_fail (r, stated, "this precondition does not match the step: expected %s", want);
     }
@@ -286,9 +301,10 @@ read_step_fields (Reader *r, const cJSON *obj, Step *step)
   step->action = step_action_from_name (action);
   if (step->action == ACTION_COUNT)
     {
+      g_autofree char *quoted = sgplan_quote (action);
       sgplan_json_path_push_key (&r->path, "action");
       return reader_fail (r, cJSON_GetObjectItemCaseSensitive (obj, "action"),
-                          "unknown action '%s'", action);
+                          "unknown action %s", quoted);
     }
   if (!get_string (r, obj, "account", TRUE, &step->account)
       || !get_string (r, obj, "region", TRUE, &step->region))
@@ -424,10 +440,11 @@ read_group (Reader *r, ChangeSet *cs, const cJSON *obj)
   g->decision = decision_from_name (decision);
   if (g->decision == DECISION_COUNT)
     {
+      g_autofree char *quoted = sgplan_quote (decision);
       sgplan_json_path_push_key (&r->path, "decision");
       return reader_fail (r, cJSON_GetObjectItemCaseSensitive (obj, "decision"),
-                          "unknown decision '%s' (expected compliant, revoke, migrate, blocked or excepted)",
-                          decision);
+                          "unknown decision %s (expected compliant, revoke, migrate, blocked or excepted)",
+                          quoted);
     }
   cs->counts[g->decision]++;
   replacement = member (r, obj, "replacement", T_OBJECT, g->decision == DECISION_MIGRATE, &ok);
@@ -710,9 +727,10 @@ read_root (Reader *r, ChangeSet *cs, const cJSON *root)
     return FALSE;
   if (strcmp (format, CHANGESET_FORMAT) != 0)
     {
+      g_autofree char *quoted = sgplan_quote (format);
       sgplan_json_path_push_key (&r->path, "format");
       return reader_fail (r, cJSON_GetObjectItemCaseSensitive (root, "format"),
-                          "\"format\" is '%s': expected '%s'", format, CHANGESET_FORMAT);
+                          "\"format\" is %s: expected \"%s\"", quoted, CHANGESET_FORMAT);
     }
   if (!get_int (r, root, "version", TRUE, 0, G_MAXINT32, &version))
     return FALSE;
@@ -833,6 +851,18 @@ changeset_from_tree (const cJSON *root, const char *path, const char *text, gsiz
   return g_steal_pointer (&cs);
 }
 
+static ChangeSet *
+changeset_fail_at (const char *path, const char *text, gsize len, gsize offset,
+                   const char *message, GError **error)
+{
+  guint line, col;
+
+  sgplan_json_line_col (text, len, offset, &line, &col);
+  g_set_error (error, SGPLAN_ERROR, SGPLAN_ERROR_INPUT, "'%s':%u:%u: %s", path, line, col,
+               message);
+  return NULL;
+}
+
 ChangeSet *
 changeset_read (const char *path, GError **error)
 {
@@ -841,46 +871,31 @@ changeset_read (const char *path, GError **error)
   g_autoptr (cJSON) root = NULL;
   g_autoptr (GHashTable) marks = NULL;
   gsize start;
+  const char *encoding;
 
   if (!sgplan_read_file (path, &text, &len, error))
     return NULL;
-  start = sgplan_json_skip_ws (text, len, 0);
+  path = sgplan_display_path (path);
+  encoding = sgplan_text_encoding (text, len, &start);
+  if (encoding != NULL)
+    return changeset_fail_at (path, text, len, 0, encoding, error);
+  start = sgplan_json_skip_ws (text, len, start);
   if (start < len && text[start] == '{')
     {
       /* JSON */
-      const char *end = NULL;
       const char *invalid;
+      gsize end = 0, error_at = 0;
+      g_autofree char *message = NULL;
 
       if (!g_utf8_validate_len (text, len, &invalid))
-        {
-          guint line, col;
-          sgplan_json_line_col (text, len, (gsize) (invalid - text), &line, &col);
-          g_set_error (error, SGPLAN_ERROR, SGPLAN_ERROR_INPUT,
-                       "'%s':%u:%u: invalid UTF-8: expected a change set", path, line, col);
-          return NULL;
-        }
-      root = cJSON_ParseWithLengthOpts (text, len, &end, FALSE);
-      if (root != NULL && sgplan_json_skip_ws (text, len, (gsize) (end - text)) < len)
-        {
-          guint line, col;
-
-          sgplan_json_line_col (text, len, sgplan_json_skip_ws (text, len, (gsize) (end - text)),
-                                &line, &col);
-          g_set_error (error, SGPLAN_ERROR, SGPLAN_ERROR_INPUT,
-                       "'%s':%u:%u: expected the end of the file after the change set", path, line, col);
-          return NULL;
-        }
+        return changeset_fail_at (path, text, len, (gsize) (invalid - text),
+                                  "invalid UTF-8: expected a change set", error);
+      root = sgplan_json_parse (text, len, start, &end, &error_at, &message);
       if (root == NULL)
-        {
-          gsize offset = end != NULL ? (gsize) (end - text) : 0;
-          g_autofree char *message = sgplan_json_diagnose (text, len, 0, &offset);
-          guint line, col;
-
-          sgplan_json_line_col (text, len, offset, &line, &col);
-          g_set_error (error, SGPLAN_ERROR, SGPLAN_ERROR_INPUT, "'%s':%u:%u: %s", path, line, col,
-                       message != NULL ? message : "invalid JSON");
-          return NULL;
-        }
+        return changeset_fail_at (path, text, len, error_at, message, error);
+      if (sgplan_json_skip_ws (text, len, end) < len)
+        return changeset_fail_at (path, text, len, sgplan_json_skip_ws (text, len, end),
+                                  "expected the end of the file after the change set", error);
     }
   else
     {

@@ -11,7 +11,10 @@
 #include "changeset-read.h"
 #include "commands.h"
 #include "export.h"
+#include "files.h"
 #include "util.h"
+
+#include <string.h>
 
 int
 cmd_apply (int argc, char **argv, GError **error)
@@ -40,6 +43,15 @@ cmd_apply (int argc, char **argv, GError **error)
                    "apply needs a change set, an export and -o DIR (see 'sgplan apply --help')");
       return -1;
     }
+  if (strcmp (output, SGPLAN_STDIO) == 0)
+    {
+      g_set_error (error, SGPLAN_ERROR, SGPLAN_ERROR_USAGE,
+                   "apply writes an export folder: -o needs a folder, not '-'");
+      return -1;
+    }
+  if (!sgplan_stdin_once ((const char *const *) argv + 1, (guint) argc - 1, error)
+      || !sgplan_check_output (output, (const char *const *) argv + 1, (guint) argc - 1, error))
+    return -1;
   cs = changeset_read (argv[1], error);
   if (cs == NULL)
     return -1;

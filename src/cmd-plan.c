@@ -9,6 +9,7 @@
 #include "changeset.h"
 #include "commands.h"
 #include "export.h"
+#include "files.h"
 #include "changeset-read.h"
 #include "planner.h"
 #include "render-script.h"
@@ -84,6 +85,7 @@ read_exceptions (Plan *strings, const char *path, GPtrArray *out, GError **error
 
   if (!sgplan_read_file (path, &text, &len, error))
     return FALSE;
+  path = sgplan_display_path (path);
   root = yaml_to_cjson (text, len, path, &marks, error);
   if (root == NULL)
     return FALSE;
@@ -110,30 +112,6 @@ read_exceptions (Plan *strings, const char *path, GPtrArray *out, GError **error
       e->expires = expires != NULL ? plan_str (strings, expires->valuestring) : NULL;
       e->source = plan_str (strings, path);
       g_ptr_array_add (out, e);
-    }
-  return TRUE;
-}
-
-/* -o must not name an input: compare device and inode. */
-static gboolean
-check_output_path (const char *output, const Model *model, GError **error)
-{
-  struct stat out_st;
-
-  if (stat (output, &out_st) != 0)
-    return TRUE; /* does not exist yet */
-  for (guint i = 0; i < model->sources->len; i++)
-    {
-      const SourceFile *src = model->sources->pdata[i];
-      struct stat in_st;
-
-      if (stat (src->path, &in_st) == 0 && in_st.st_dev == out_st.st_dev
-          && in_st.st_ino == out_st.st_ino)
-        {
-          g_set_error (error, SGPLAN_ERROR, SGPLAN_ERROR_USAGE,
-                       "refusing to write '%s': it is an input file", output);
-          return FALSE;
-        }
     }
   return TRUE;
 }
@@ -237,6 +215,15 @@ cmd_plan (int argc, char **argv, GError **error)
       e->source = plan_str (option_strings, "command line");
       g_ptr_array_add (exceptions, e);
     }
+  {
+    g_autoptr (GPtrArray) inputs = g_ptr_array_new ();
+
+    g_ptr_array_add (inputs, exceptions_file);
+    for (int i = 1; i < argc; i++)
+      g_ptr_array_add (inputs, argv[i]);
+    if (!sgplan_stdin_once ((const char *const *) inputs->pdata, inputs->len, error))
+      return -1;
+  }
   if (exceptions_file != NULL && !read_exceptions (option_strings, exceptions_file, exceptions, error))
     return -1;
   if (argc < 2)
@@ -245,10 +232,19 @@ cmd_plan (int argc, char **argv, GError **error)
                    "plan needs at least one export file or folder (see 'sgplan plan --help')");
       return -1;
     }
+  if (output != NULL)
+    {
+      g_autoptr (GPtrArray) inputs = g_ptr_array_new ();
+
+      for (int i = 1; i < argc; i++)
+        g_ptr_array_add (inputs, argv[i]);
+      if (exceptions_file != NULL)
+        g_ptr_array_add (inputs, exceptions_file);
+      if (!sgplan_check_output (output, (const char *const *) inputs->pdata, inputs->len, error))
+        return -1;
+    }
   model = export_load ((const char *const *) argv + 1, (guint) argc - 1, region, error);
   if (model == NULL)
-    return -1;
-  if (output != NULL && !check_output_path (output, model, error))
     return -1;
   options.replacement_name = replacement != NULL ? replacement : PLAN_DEFAULT_REPLACEMENT_NAME;
   options.max_groups_per_eni = (guint) max_groups;
@@ -273,8 +269,8 @@ cmd_plan (int argc, char **argv, GError **error)
   text = json ? sgplan_json_print (tree) : yaml_from_cjson (tree, error);
   if (text == NULL)
     return -1;
-  if (output != NULL ? !sgplan_write_atomic (output, text, strlen (text), error)
-                     : !sgplan_write_stdout (text, strlen (text), error))
+  if (!sgplan_write_output (output != NULL ? output : SGPLAN_STDIO, text, strlen (text), 0644,
+                            FALSE, error))
     return -1;
   return plan_exit_status (plan, detailed);
 }

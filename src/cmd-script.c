@@ -7,6 +7,7 @@
 
 #include "changeset-read.h"
 #include "commands.h"
+#include "files.h"
 #include "render-script.h"
 #include "util.h"
 
@@ -16,16 +17,9 @@
 gboolean
 sgplan_write_script (const char *output, const char *text, GError **error)
 {
-  if (output == NULL)
-    return sgplan_write_stdout (text, strlen (text), error);
-  if (!sgplan_write_atomic (output, text, strlen (text), error))
-    return FALSE;
-  if (chmod (output, 0755) != 0)
-    {
-      g_set_error (error, SGPLAN_ERROR, SGPLAN_ERROR_IO, "cannot make '%s' executable", output);
-      return FALSE;
-    }
-  return TRUE;
+  /* A script file is executable whatever mode the file it replaces had. */
+  return sgplan_write_output (output != NULL ? output : SGPLAN_STDIO, text, strlen (text), 0755,
+                              TRUE, error);
 }
 
 int
@@ -52,12 +46,8 @@ cmd_script (int argc, char **argv, GError **error)
                    "script needs exactly one change set (see 'sgplan script --help')");
       return -1;
     }
-  if (output != NULL && strcmp (output, argv[1]) == 0)
-    {
-      g_set_error (error, SGPLAN_ERROR, SGPLAN_ERROR_USAGE,
-                   "refusing to write '%s': it is the change set", output);
-      return -1;
-    }
+  if (output != NULL && !sgplan_check_output (output, (const char *const *) argv + 1, 1, error))
+    return -1;
   cs = changeset_read (argv[1], error);
   if (cs == NULL)
     return -1;

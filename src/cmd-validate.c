@@ -11,6 +11,7 @@
 
 #include "commands.h"
 #include "export.h"
+#include "files.h"
 #include "util.h"
 #include "verify.h"
 
@@ -88,6 +89,16 @@ cmd_validate (int argc, char **argv, GError **error)
                    "--after needs the export the plan was made from too");
       return -1;
     }
+  {
+    g_autoptr (GPtrArray) all = g_ptr_array_new ();
+
+    for (int i = 1; i < argc; i++)
+      g_ptr_array_add (all, argv[i]);
+    for (guint i = 0; after_paths != NULL && after_paths[i] != NULL; i++)
+      g_ptr_array_add (all, after_paths[i]);
+    if (!sgplan_stdin_once ((const char *const *) all->pdata, all->len, error))
+      return -1;
+  }
   if (argc > 2)
     {
       export = export_load ((const char *const *) argv + 2, (guint) argc - 2, region, error);

@@ -10,6 +10,8 @@
 #include "config.h"
 
 #include "export.h"
+#include "files.h"
+#include "json-parse.h"
 #include "json-pos.h"
 #include "util.h"
 
@@ -55,8 +57,8 @@ loader_fail (Loader *l, const char *format, ...)
   va_end (args);
   sgplan_json_line_col (l->buf, l->len, sgplan_json_locate (l->buf, l->len, l->doc_start, &l->path),
                         &line, &col);
-  g_set_error (l->error, SGPLAN_ERROR, SGPLAN_ERROR_INPUT, "'%s':%u:%u: %s", l->file, line, col,
-               message);
+  g_set_error (l->error, SGPLAN_ERROR, SGPLAN_ERROR_INPUT, "'%s':%u:%u: %s",
+               sgplan_display_path (l->file), line, col, message);
   return FALSE;
 }
 
@@ -129,8 +131,14 @@ read_int (Loader *l, const cJSON *obj, const char *key, gint32 *out)
   if (item == NULL || cJSON_IsNull (item))
     return TRUE;
   sgplan_json_path_push_key (&l->path, key);
-  if (!cJSON_IsNumber (item) || item->valuedouble != floor (item->valuedouble)
-      || item->valuedouble < -1 || item->valuedouble > 65535)
+  if (cJSON_IsNumber (item) && !sgplan_json_is_plain_integer (item))
+    {
+      g_autofree char *found = sgplan_cut (item->valuestring, SGPLAN_QUOTE_MAX);
+      ok = loader_fail (l, "\"%s\" must be a plain integer from -1 to 65535, as the AWS CLI "
+                           "writes it: found %s (no fraction, exponent or -0)", key, found);
+    }
+  else if (!cJSON_IsNumber (item) || item->valuedouble != floor (item->valuedouble)
+           || item->valuedouble < -1 || item->valuedouble > 65535)
     ok = loader_fail (l, "\"%s\" must be an integer from -1 to 65535", key);
   else
     *out = (gint32) item->valuedouble;
@@ -774,8 +782,8 @@ fail_at (Loader *l, gsize offset, const char *message)
   guint line, col;
 
   sgplan_json_line_col (l->buf, l->len, offset, &line, &col);
-  g_set_error (l->error, SGPLAN_ERROR, SGPLAN_ERROR_INPUT, "'%s':%u:%u: %s", l->file, line, col,
-               message);
+  g_set_error (l->error, SGPLAN_ERROR, SGPLAN_ERROR_INPUT, "'%s':%u:%u: %s",
+               sgplan_display_path (l->file), line, col, message);
   return FALSE;
 }
 
@@ -785,9 +793,10 @@ read_documents (Loader *l)
   gsize at = 0;
   const char *invalid;
   guint documents = 0;
+  const char *encoding = sgplan_text_encoding (l->buf, l->len, &at);
 
-  if (l->len >= 3 && memcmp (l->buf, "\xef\xbb\xbf", 3) == 0)
-    at = 3; /* a byte order mark, as some editors write */
+  if (encoding != NULL)
+    return fail_at (l, 0, encoding);
   if (!g_utf8_validate_len (l->buf + at, l->len - at, &invalid))
     return fail_at (l, (gsize) (invalid - l->buf),
                     *invalid == '\0' ? "binary data (a NUL byte): expected JSON text (an AWS CLI export)"
@@ -800,14 +809,15 @@ read_documents (Loader *l)
       at = sgplan_json_skip_ws (l->buf, l->len, at);
       if (at >= l->len)
         break;
-      doc = cJSON_ParseWithLengthOpts (l->buf + at, l->len - at, &end, FALSE);
-      if (doc == NULL)
-        {
-          gsize offset = end != NULL ? (gsize) (end - l->buf) : at;
-          g_autofree char *message = sgplan_json_diagnose (l->buf, l->len, at, &offset);
+      {
+        gsize end_at = 0, error_at = 0;
+        g_autofree char *message = NULL;
 
-          return fail_at (l, offset, message != NULL ? message : "invalid JSON");
-        }
+        doc = sgplan_json_parse (l->buf, l->len, at, &end_at, &error_at, &message);
+        if (doc == NULL)
+          return fail_at (l, error_at, message);
+        end = l->buf + end_at;
+      }
       l->doc_start = at;
       l->path.depth = 0;
       if (!read_document (l, doc))
@@ -853,33 +863,30 @@ read_file (Model *model, const char *path, GArray *pending, GError **error)
   g_autoptr (GMappedFile) mapped = NULL;
   g_autoptr (GError) local = NULL;
   g_autoptr (GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_autofree char *stdin_text = NULL;
+  gsize stdin_len = 0;
   SourceFile *source;
   Loader l = { 0 };
-  struct stat st;
   int fd;
 
-  fd = open (path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0 || fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
+  if (strcmp (path, SGPLAN_STDIO) == 0)
     {
-      int saved = fd < 0 || errno != 0 ? errno : EINVAL;
-
-      if (fd >= 0 && S_ISDIR (st.st_mode))
-        saved = EISDIR;
-      else if (fd >= 0 && !S_ISREG (st.st_mode))
-        saved = EINVAL;
-      if (fd >= 0)
-        close (fd);
-      g_set_error (error, SGPLAN_ERROR, SGPLAN_ERROR_IO, "cannot read '%s': %s", path,
-                   saved == EINVAL ? "not a regular file" : g_strerror (saved));
-      return FALSE;
+      if (!sgplan_read_file (path, &stdin_text, &stdin_len, error))
+        return FALSE;
     }
-  mapped = g_mapped_file_new_from_fd (fd, FALSE, &local);
-  close (fd);
-  if (mapped == NULL)
+  else
     {
-      g_set_error (error, SGPLAN_ERROR, SGPLAN_ERROR_IO, "cannot read '%s': %s", path,
-                   local->message);
-      return FALSE;
+      fd = sgplan_open_input (path, error);
+      if (fd < 0)
+        return FALSE;
+      mapped = g_mapped_file_new_from_fd (fd, FALSE, &local);
+      close (fd);
+      if (mapped == NULL)
+        {
+          g_set_error (error, SGPLAN_ERROR, SGPLAN_ERROR_IO, "cannot read '%s': %s", path,
+                       local->message);
+          return FALSE;
+        }
     }
   l.model = model;
   l.file = model_str (model, path);
@@ -890,8 +897,8 @@ read_file (Model *model, const char *path, GArray *pending, GError **error)
     if (account != NULL)
       g_hash_table_insert (model->path_accounts, (gpointer) l.file, (gpointer) account);
   }
-  l.buf = g_mapped_file_get_contents (mapped);
-  l.len = g_mapped_file_get_length (mapped);
+  l.buf = mapped != NULL ? g_mapped_file_get_contents (mapped) : stdin_text;
+  l.len = mapped != NULL ? g_mapped_file_get_length (mapped) : stdin_len;
   l.pending = pending;
   l.error = error;
   if (l.buf == NULL)
@@ -938,7 +945,16 @@ collect_folder (const char *dir, GPtrArray *files, GHashTable *seen, GError **er
       struct stat st;
 
       if (stat (child, &st) != 0)
-        continue; /* a dangling link */
+        {
+          int saved = errno;
+
+          if (!g_str_has_suffix (names->pdata[i], ".json"))
+            continue;
+          /* a dangling link where a document should be: an incomplete export */
+          g_set_error (error, SGPLAN_ERROR, SGPLAN_ERROR_IO, "cannot read '%s': %s", child,
+                       g_strerror (saved));
+          return FALSE;
+        }
       if (S_ISDIR (st.st_mode))
         {
           g_autofree char *key = g_strdup_printf ("%ju:%ju", (uintmax_t) st.st_dev,
@@ -949,8 +965,8 @@ collect_folder (const char *dir, GPtrArray *files, GHashTable *seen, GError **er
           if (!collect_folder (child, files, seen, error))
             return FALSE;
         }
-      else if (S_ISREG (st.st_mode) && g_str_has_suffix (names->pdata[i], ".json"))
-        g_ptr_array_add (files, g_steal_pointer (&child));
+      else if (g_str_has_suffix (names->pdata[i], ".json"))
+        g_ptr_array_add (files, g_steal_pointer (&child)); /* read_file refuses all but files */
     }
   return TRUE;
 }
@@ -962,12 +978,24 @@ export_expand_paths (const char *const *paths, guint n_paths, GError **error)
   g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr (GHashTable) unique = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr (GPtrArray) result = g_ptr_array_new_with_free_func (g_free);
+  guint stdin_seen = 0;
 
   for (guint i = 0; i < n_paths; i++)
     {
       struct stat st;
       guint before = files->len;
 
+      if (strcmp (paths[i], SGPLAN_STDIO) == 0)
+        {
+          if (stdin_seen++ > 0)
+            {
+              g_set_error (error, SGPLAN_ERROR, SGPLAN_ERROR_USAGE,
+                           "standard input ('-') can be read only once");
+              return NULL;
+            }
+          g_ptr_array_add (files, g_strdup (paths[i]));
+          continue;
+        }
       if (stat (paths[i], &st) != 0)
         {
           int saved = errno;

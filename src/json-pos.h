@@ -8,7 +8,7 @@
 
 #include <glib.h>
 
-#define SGPLAN_JSON_MAX_DEPTH 1000 /* as cJSON's CJSON_NESTING_LIMIT */
+#define SGPLAN_JSON_MAX_DEPTH 1000 /* levels of arrays and objects, as cJSON's limit */
 #define SGPLAN_JSON_PATH_MAX 16
 
 typedef struct {
@@ -53,11 +53,6 @@ void sgplan_json_line_col (const char *buf, gsize len, gsize offset, guint *line
  * text must be valid JSON there (cJSON parsed it).  When a step cannot be
  * followed, the offset of the deepest value found is returned. */
 gsize sgplan_json_locate (const char *buf, gsize len, gsize start, const SgplanJsonPath *path);
-
-/* After cJSON rejected the document at START, find the first syntax error:
- * returns a message (what was expected) and sets *OFFSET; returns NULL when
- * the text looks valid to this scanner. */
-char *sgplan_json_diagnose (const char *buf, gsize len, gsize start, gsize *offset);
 
 /* Offset just past the whitespace at OFFSET. */
 gsize sgplan_json_skip_ws (const char *buf, gsize len, gsize offset);

@@ -107,8 +107,9 @@ main (int argc, char **argv)
   status = command->run (argc - 1, argv + 1, &error);
   if (status < 0)
     {
-      /* messages quote export values: keep them from driving the terminal */
-      g_autofree char *message = sgplan_printable (error->message);
+      /* messages quote export values: keep them from driving the terminal,
+       * and (should a value slip through unquoted) from flooding it */
+      g_autofree char *message = sgplan_cut (error->message, 4096);
       fflush (stdout);
       fprintf (stderr, "sgplan: error: %s\n", message);
       return sgplan_exit_for_error (error);

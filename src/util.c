@@ -29,13 +29,17 @@ sgplan_compare_strings (gconstpointer a, gconstpointer b)
   return strcmp (*(const char *const *) a, *(const char *const *) b);
 }
 
-void
-sgplan_append_printable (GString *out, const char *s)
+/* Append at most MAX characters of S (G_MAXSIZE: all); TRUE if S was cut. */
+static gboolean
+append_printable_max (GString *out, const char *s, gsize max)
 {
   const char *p = s;
+  gsize n = 0;
 
-  while (*p != '\0')
+  for (; *p != '\0'; n++)
     {
+      if (n == max)
+        return TRUE;
       gunichar c = g_utf8_get_char_validated (p, -1);
 
       if (c == (gunichar) -1 || c == (gunichar) -2)
@@ -59,6 +63,49 @@ sgplan_append_printable (GString *out, const char *s)
         g_string_append_len (out, p, g_utf8_next_char (p) - p);
       p = g_utf8_next_char (p);
     }
+  return FALSE;
+}
+
+void
+sgplan_append_printable (GString *out, const char *s)
+{
+  append_printable_max (out, s, G_MAXSIZE);
+}
+
+char *
+sgplan_quote (const char *s)
+{
+  GString *out = g_string_new ("\"");
+
+  if (append_printable_max (out, s, SGPLAN_QUOTE_MAX))
+    g_string_append_printf (out, "\"... (%" G_GSIZE_FORMAT " bytes)", strlen (s));
+  else
+    g_string_append_c (out, '"');
+  return g_string_free (out, FALSE);
+}
+
+char *
+sgplan_cut (const char *s, gsize max)
+{
+  GString *out = g_string_new (NULL);
+
+  if (append_printable_max (out, s, max))
+    g_string_append_printf (out, "... (%" G_GSIZE_FORMAT " bytes)", strlen (s));
+  return g_string_free (out, FALSE);
+}
+
+char *
+sgplan_quote_len (const char *s, gsize len)
+{
+  /* A prefix long enough for SGPLAN_QUOTE_MAX characters of any kind. */
+  g_autofree char *prefix = g_strndup (s, MIN (len, 4 * SGPLAN_QUOTE_MAX + 4));
+  GString *out = g_string_new ("\"");
+
+  if (append_printable_max (out, prefix, SGPLAN_QUOTE_MAX) || len > strlen (prefix))
+    g_string_append_printf (out, "\"... (%" G_GSIZE_FORMAT " bytes)", len);
+  else
+    g_string_append_c (out, '"');
+  return g_string_free (out, FALSE);
 }
 
 char *
@@ -103,58 +150,6 @@ sgplan_json_print_indent (const cJSON *item, guint indent)
   g_string_append_c (out, '\n');
   cJSON_free (printed);
   return g_string_free (out, FALSE);
-}
-
-gboolean
-sgplan_read_file (const char *path, char **contents, gsize *len, GError **error)
-{
-  int fd = open (path, O_RDONLY | O_CLOEXEC);
-  struct stat st;
-  GString *buf;
-
-  if (fd < 0 || fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
-    {
-      int saved = fd < 0 ? errno : S_ISDIR (st.st_mode) ? EISDIR : EINVAL;
-
-      if (fd >= 0)
-        close (fd);
-      g_set_error (error, SGPLAN_ERROR, SGPLAN_ERROR_IO, "cannot read '%s': %s", path,
-                   saved == EINVAL ? "not a regular file" : g_strerror (saved));
-      return FALSE;
-    }
-  buf = g_string_sized_new ((gsize) st.st_size + 1);
-  for (;;)
-    {
-      char chunk[65536];
-      ssize_t n = read (fd, chunk, sizeof chunk);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        {
-          int saved = errno;
-          close (fd);
-          g_string_free (buf, TRUE);
-          g_set_error (error, SGPLAN_ERROR, SGPLAN_ERROR_IO, "cannot read '%s': %s", path,
-                       g_strerror (saved));
-          return FALSE;
-        }
-      if (n == 0)
-        break;
-      g_string_append_len (buf, chunk, n);
-    }
-  close (fd);
-  *len = buf->len;
-  *contents = g_string_free (buf, FALSE);
-  return TRUE;
-}
-
-gboolean
-sgplan_write_atomic (const char *path, const char *contents, gsize len, GError **error)
-{
-  /* g_file_set_contents writes a temporary file next to PATH and renames it. */
-  return g_file_set_contents_full (path, contents, (gssize) len,
-                                   G_FILE_SET_CONTENTS_CONSISTENT, 0644, error);
 }
 
 gboolean
@@ -213,4 +208,28 @@ sgplan_region_prefix (const char *name, gsize *prefix_len)
       return TRUE;
     }
   return *p == '\0';
+}
+
+const char *
+sgplan_text_encoding (const char *buf, gsize len, gsize *start)
+{
+  const guchar *b = (const guchar *) buf;
+
+  *start = 0;
+  if (len >= 3 && b[0] == 0xef && b[1] == 0xbb && b[2] == 0xbf)
+    {
+      *start = 3; /* a UTF-8 byte-order mark, as some editors and PowerShell 7 write */
+      return NULL;
+    }
+  if (len >= 2 && ((b[0] == 0xff && b[1] == 0xfe) || (b[0] == 0xfe && b[1] == 0xff)))
+    return "UTF-16 text (it starts with a UTF-16 byte-order mark); sgplan reads UTF-8. "
+           "Windows PowerShell 5.1 writes UTF-16 when output is redirected with '>': "
+           "write the file with 'aws ... --output json | Out-File -Encoding utf8 FILE' instead, "
+           "or convert it with 'Get-Content FILE | Set-Content -Encoding utf8 NEWFILE'";
+  /* UTF-16LE without a mark: ASCII text with a NUL after every character. */
+  if (len >= 4 && b[0] != 0 && b[0] < 0x80 && b[1] == 0 && b[2] != 0 && b[3] == 0)
+    return "UTF-16 text (a NUL byte after every character); sgplan reads UTF-8. "
+           "In PowerShell write the file with 'aws ... --output json | Out-File -Encoding utf8 "
+           "FILE'; elsewhere convert it with 'iconv -f UTF-16LE -t UTF-8'";
+  return NULL;
 }

@@ -37,21 +37,28 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (cJSON, cJSON_Delete)
 void sgplan_append_printable (GString *out, const char *s);
 char *sgplan_printable (const char *s);
 
+/* Messages quote input values with these: the printable form of S (as above)
+ * in double quotes, cut after SGPLAN_QUOTE_MAX characters and then followed
+ * by '... (N bytes)', so that no value can flood a terminal or a log.
+ * sgplan_quote_len quotes the first LEN bytes of S. */
+#define SGPLAN_QUOTE_MAX 64
+char *sgplan_quote (const char *s);
+char *sgplan_quote_len (const char *s, gsize len);
+/* The printable form of S without quotes, cut after MAX characters. */
+char *sgplan_cut (const char *s, gsize max);
+
 /* JSON text of ITEM, indented by two spaces, ending in a newline (g_free). */
 char *sgplan_json_print (const cJSON *item);
 /* The same with INDENT spaces per level (the AWS CLI uses 4). */
 char *sgplan_json_print_indent (const cJSON *item, guint indent);
 
-/* Read all of PATH (a regular file); errors are SGPLAN_ERROR_IO and say
- * "cannot read 'PATH': <reason>". */
-gboolean sgplan_read_file (const char *path, char **contents, gsize *len, GError **error);
-
-/* Write CONTENTS to PATH atomically (temp file in the same folder + rename). */
-gboolean sgplan_write_atomic (const char *path, const char *contents, gsize len,
-                              GError **error);
-
 /* Write all of CONTENTS to stdout and flush; a short write is an I/O error. */
 gboolean sgplan_write_stdout (const char *contents, gsize len, GError **error);
+
+/* How the text in BUF starts: *START is past a UTF-8 byte-order mark if
+ * there is one.  Returns NULL for UTF-8 text, or a message saying the text
+ * is UTF-16 (as Windows PowerShell 5.1 writes) and how to fix it. */
+const char *sgplan_text_encoding (const char *buf, gsize len, gsize *start);
 
 /* True when NAME is an AWS region name such as "us-east-1", "us-gov-west-1",
  * "ap-southeast-4".  When PREFIX_LEN is not NULL, NAME may continue after the

@@ -44,6 +44,8 @@ validation_free (Validation *v)
   g_free (v);
 }
 
+#define REPORT_DETAIL_MAX 4096
+
 static void G_GNUC_PRINTF (4, 5)
 report (Validation *v, const char *name, CheckStatus status, const char *format, ...)
 {
@@ -55,6 +57,20 @@ report (Validation *v, const char *name, CheckStatus status, const char *format,
   r->status = status;
   r->detail = g_strdup_vprintf (format, args);
   va_end (args);
+  /* Details quote rules and names from the change set; bound them all. */
+  if (strlen (r->detail) > REPORT_DETAIL_MAX)
+    {
+      gsize len = strlen (r->detail);
+      const char *end = r->detail + REPORT_DETAIL_MAX;
+      char *cut;
+
+      while (end > r->detail && (*end & 0xc0) == 0x80)
+        end--; /* not inside a UTF-8 sequence */
+      cut = g_strdup_printf ("%.*s... (%" G_GSIZE_FORMAT " bytes)", (int) (end - r->detail),
+                             r->detail, len);
+      g_free (r->detail);
+      r->detail = cut;
+    }
   if (status == CHECK_FAIL)
     v->valid = FALSE;
   if (status == CHECK_WARN)
@@ -658,12 +674,19 @@ touched_text (const Replay *rp, const Step *step)
         g_string_append_printf (out, "no group %s", shown_id (rp, step->group_id));
       else
         {
-          g_string_append_printf (out, "%s named '%s' in %s (%s, %s), description '%s'; tags", shown_id (rp, g->id),
-                                  g->name, g->vpc_id ? g->vpc_id : "-", g->owner_id, g->region ? g->region : "-",
-                                  g->description ? g->description : "");
+          g_autofree char *name = sgplan_quote (g->name);
+          g_autofree char *description = sgplan_quote (g->description ? g->description : "");
+
+          g_string_append_printf (out, "%s named %s in %s (%s, %s), description %s; tags", shown_id (rp, g->id),
+                                  name, g->vpc_id ? g->vpc_id : "-", g->owner_id, g->region ? g->region : "-",
+                                  description);
           for (guint t = 0; t < g->tags->len; t++)
-            g_string_append_printf (out, " %s=%s", g_array_index (g->tags, Tag, t).key,
-                                    g_array_index (g->tags, Tag, t).value);
+            {
+              g_autofree char *key = sgplan_quote (g_array_index (g->tags, Tag, t).key);
+              g_autofree char *value = sgplan_quote (g_array_index (g->tags, Tag, t).value);
+
+              g_string_append_printf (out, " %s=%s", key, value);
+            }
           g_string_append (out, "; rules");
           for (guint r = 0; r < g->rules->len; r++)
             {
@@ -1315,12 +1338,18 @@ check_replacements (Validation *v, const ChangeSet *cs, const Model *model)
         report (v, "replacements", CHECK_FAIL, "step %u creates %s without the tag sgplan:replaces=%s "
                 "(the script and validate --after find the replacement by it)", id, cg->replacement_id,
                 cg->group_id);
-      else if (problem != NULL)
-        report (v, "replacements", CHECK_FAIL, "step %u names %s '%s', which AWS refuses: %s", id,
-                cg->replacement_id, create->group_name, problem);
-      else if (g_strcmp0 (create->group_name, cg->replacement_name) != 0)
-        report (v, "replacements", CHECK_FAIL, "step %u names %s '%s'; the plan says '%s'", id,
-                cg->replacement_id, create->group_name, cg->replacement_name);
+      else if (problem != NULL || g_strcmp0 (create->group_name, cg->replacement_name) != 0)
+        {
+          g_autofree char *name = sgplan_quote (create->group_name);
+          g_autofree char *planned = sgplan_quote (cg->replacement_name ? cg->replacement_name : "");
+
+          if (problem != NULL)
+            report (v, "replacements", CHECK_FAIL, "step %u names %s %s, which AWS refuses: %s", id,
+                    cg->replacement_id, name, problem);
+          else
+            report (v, "replacements", CHECK_FAIL, "step %u names %s %s; the plan says %s", id,
+                    cg->replacement_id, name, planned);
+        }
       else
         continue;
       return;

@@ -478,11 +478,18 @@ reader_check_properties (Reader *r, const yaml_event_t *event, GError **error)
   return TRUE;
 }
 
+/* A plain integer as JSON writes it: -?(0|[1-9][0-9]*), but not -0.  Other
+ * numbers (007, 1e2, 80.0) stay strings, so a reader that wants an integer
+ * refuses them instead of guessing what YAML 1.1 or 1.2 would make of them. */
 static gboolean
 is_integer_text (const char *s)
 {
-  if (*s == '-')
+  gboolean negative = *s == '-';
+
+  if (negative)
     s++;
+  if (*s == '0')
+    return s[1] == '\0' && !negative;
   if (*s == '\0')
     return FALSE;
   for (; *s != '\0'; s++)
@@ -534,8 +541,9 @@ reader_scalar (Reader *r, const yaml_event_t *event, GError **error)
     {
       if (g_hash_table_contains (top->names, value))
         {
-          g_autofree char *printable = sgplan_printable (value);
-          return reader_refuse (r, event, error, "duplicate key '%s'", printable);
+          g_autofree char *quoted = sgplan_quote (value);
+          return reader_refuse (r, event, error, "duplicate key %s: each key may appear only "
+                                "once in a mapping", quoted);
         }
       top->key = g_strndup (value, length);
       return TRUE;
@@ -612,6 +620,8 @@ yaml_to_cjson (const char *buf, gsize len, const char *filename, GHashTable **ma
   yaml_parser_t parser;
   Reader r = { filename, NULL, NULL, NULL, 0 };
   gboolean ok = TRUE, done = FALSE;
+  const char *encoding;
+  gsize start;
 
   g_return_val_if_fail (buf != NULL || len == 0, NULL);
   g_return_val_if_fail (filename != NULL, NULL);
@@ -626,7 +636,16 @@ yaml_to_cjson (const char *buf, gsize len, const char *filename, GHashTable **ma
     }
   if (buf == NULL)
     buf = "";
-  yaml_parser_set_input_string (&parser, (const unsigned char *) buf, len);
+  encoding = sgplan_text_encoding (buf, len, &start);
+  if (encoding != NULL)
+    {
+      yaml_parser_delete (&parser);
+      g_set_error (error, SGPLAN_ERROR, SGPLAN_ERROR_INPUT, "'%s':1:1: %s", filename, encoding);
+      return NULL;
+    }
+  /* Past a UTF-8 byte-order mark: libyaml, told the text is UTF-8, would
+   * take the mark for content.  Marks then count from after it. */
+  yaml_parser_set_input_string (&parser, (const unsigned char *) buf + start, len - start);
   /* Change sets are UTF-8; without this libyaml would also take UTF-16. */
   yaml_parser_set_encoding (&parser, YAML_UTF8_ENCODING);
   r.frames = g_array_new (FALSE, TRUE, sizeof (Frame));
@@ -640,7 +659,7 @@ yaml_to_cjson (const char *buf, gsize len, const char *filename, GHashTable **ma
 
       if (!yaml_parser_parse (&parser, &event))
         {
-          reader_fail_parser (&r, &parser, buf, len, error);
+          reader_fail_parser (&r, &parser, buf + start, len - start, error);
           ok = FALSE;
           break;
         }

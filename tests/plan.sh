@@ -28,7 +28,7 @@ test_expect 'plan -o refuses to overwrite an input file, which stays as it was' 
   cp ex/security-groups.json before.json
   run_sgplan plan -o ex/security-groups.json ex
   expect_status 2
-  test "$(cat "$TMP/stderr")" = "sgplan: error: refusing to write '\''ex/security-groups.json'\'': it is an input file"
+  test "$(cat "$TMP/stderr")" = "sgplan: error: refusing to write '\''ex/security-groups.json'\'': it is inside the export folder '\''ex'\'', which this command reads (a new file there would become part of the export)"
   cmp before.json ex/security-groups.json
 '
 test_expect 'plan -o leaves no file behind when the export is invalid' '

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "export.h"
+#include "json-parse.h"
 #include "json-pos.h"
 #include "util.h"
 
@@ -315,29 +316,94 @@ test_locate (void)
 }
 
 static void
-test_diagnose (void)
+test_parse_errors (void)
 {
   static const struct { const char *text; gsize offset; const char *message; } cases[] = {
     { "{\"a\" 1}", 5, "expected ':' after an object member's name" },
     { "[1 2]", 3, "expected ',' or ']' after an array element" },
     { "{\"a\": tru}", 6, "expected a value (object, array, string, number, true, false or null)" },
-    { "{\"a\": \"\\q\"}", 8, "invalid escape in a string: expected one of \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\u" },
+    { "{\"a\": \"\\q\"}", 7, "invalid escape in a string: after a backslash JSON allows only \" / b f n r t u or another backslash" },
     { "{1: 2}", 1, "expected a string (an object member's name)" },
     { "[1,", 3, "unexpected end of input: the JSON text is truncated" },
     { "\"abc", 4, "unexpected end of input: the JSON text is truncated" },
+    /* what cJSON accepted and other tools read differently */
+    { "{\"a\": 1, \"b\": 2, \"a\": 3}", 17,
+      "duplicate member \"a\": each name may appear only once in an object "
+      "(other tools would read the last one, sgplan the first)" },
+    { "[{\"x\": {\"a\": 1}, \"a\": 2}, {\"a\": 1, \"a\": 1}]", 35,
+      "duplicate member \"a\": each name may appear only once in an object "
+      "(other tools would read the last one, sgplan the first)" },
+    { "{\"d\": \"a\\u0000b\"}", 8,
+      "a NUL character (U+0000) in a string: AWS never returns one, and it would cut the value short" },
+    { "{\"a\\u0000\": 1}", 3,
+      "a NUL character (U+0000) in a string: AWS never returns one, and it would cut the value short" },
+    { "[\"a\tb\"]", 3, "a raw control character (U+0009) in a string: JSON needs it escaped" },
+    { "[01]", 1, "invalid number: JSON numbers have no leading zeros" },
+    { "[1.]", 3, "invalid number: expected a digit after '.'" },
+    { "[1e+]", 4, "invalid number: expected a digit in the exponent" },
+    { "[-]", 2, "invalid number: expected a digit" },
+    { "[\"\\udc00\"]", 2, "invalid unicode escape: a low surrogate (DC00-DFFF) without a high one before it" },
+    { "[\"\\ud800x\"]", 2, "invalid unicode escape: a high surrogate (D800-DBFF) must be followed by an escaped low surrogate" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      gsize offset = 0;
-      g_autofree char *message = sgplan_json_diagnose (cases[i].text, strlen (cases[i].text), 0, &offset);
+      gsize offset = 0, end = 0;
+      g_autofree char *message = NULL;
+      cJSON *root = sgplan_json_parse (cases[i].text, strlen (cases[i].text), 0, &end, &offset,
+                                       &message);
 
+      g_assert_null (root);
       g_assert_cmpstr (message, ==, cases[i].message);
       g_assert_cmpuint (offset, ==, cases[i].offset);
     }
+}
+
+/* Numbers keep their text unless they are plain integers; duplicate names
+ * in a large object (the hash-table path) are found too. */
+static void
+test_parse_values (void)
+{
+  static const char text[] = " {\"p\": [80, -1, 0, -0, 80.0, 1e2, 1E+2, 1e309, 9007199254740993],"
+                             " \"s\": \"\\u00e9\\ud83d\\ude00\\/\\\"\", \"t\": true, \"n\": null} x";
+  gsize end = 0, offset = 0;
+  g_autofree char *message = NULL;
+  g_autoptr (cJSON) root = sgplan_json_parse (text, sizeof text - 1, 0, &end, &offset, &message);
+  const cJSON *p, *item;
+  const char *expected[] = { NULL, NULL, NULL, "-0", "80.0", "1e2", "1E+2", "1e309", NULL };
+  guint i = 0;
+
+  g_assert_nonnull (root);
+  g_assert_cmpuint (end, ==, sizeof text - 3);
+  p = cJSON_GetObjectItemCaseSensitive (root, "p");
+  cJSON_ArrayForEach (item, p)
+    {
+      g_assert_true (cJSON_IsNumber (item));
+      g_assert_cmpstr (item->valuestring, ==, expected[i]);
+      g_assert_cmpint (sgplan_json_is_plain_integer (item), ==, expected[i] == NULL);
+      i++;
+    }
+  g_assert_cmpuint (i, ==, G_N_ELEMENTS (expected));
+  g_assert_cmpfloat (cJSON_GetArrayItem (p, 4)->valuedouble, ==, 80.0);
+  g_assert_cmpstr (cJSON_GetObjectItemCaseSensitive (root, "s")->valuestring, ==,
+                   "\xc3\xa9\xf0\x9f\x98\x80/\"");
+  g_assert_true (cJSON_IsTrue (cJSON_GetObjectItemCaseSensitive (root, "t")));
+  g_assert_true (cJSON_IsNull (cJSON_GetObjectItemCaseSensitive (root, "n")));
+  g_assert_true (cJSON_GetObjectItemCaseSensitive (root, "n") == p->next->next->next);
+  g_assert_true (root->child->prev == cJSON_GetObjectItemCaseSensitive (root, "n"));
+
   {
-    gsize offset = 0;
-    g_assert_null (sgplan_json_diagnose ("{\"ok\": [1, 2.5e3, null]}", 24, 0, &offset));
+    GString *big = g_string_new ("{");
+    g_autoptr (cJSON) none = NULL;
+
+    for (guint k = 0; k < 100; k++)
+      g_string_append_printf (big, "\"k%u\": %u, ", k, k);
+    g_string_append (big, "\"k57\": 0}");
+    g_clear_pointer (&message, g_free);
+    none = sgplan_json_parse (big->str, big->len, 0, &end, &offset, &message);
+    g_assert_null (none);
+    g_assert_cmpuint (offset, ==, (gsize) (strstr (big->str, "\"k57\": 0") - big->str));
+    g_string_free (big, TRUE);
   }
 }
 
@@ -355,6 +421,7 @@ main (int argc, char **argv)
   g_test_add_func ("/export/references", test_references);
   g_test_add_func ("/json-pos/line-col", test_line_col);
   g_test_add_func ("/json-pos/locate", test_locate);
-  g_test_add_func ("/json-pos/diagnose", test_diagnose);
+  g_test_add_func ("/json-parse/errors", test_parse_errors);
+  g_test_add_func ("/json-parse/values", test_parse_values);
   return g_test_run ();
 }

@@ -341,6 +341,21 @@ test_depth_limit_both_ways (void)
   }
 }
 
+/* A UTF-8 byte-order mark (as Windows editors write) and CRLF line ends
+ * read like plain UTF-8 with LF, and positions count from after the mark. */
+static void
+test_parse_bom_crlf (void)
+{
+  g_autoptr (GHashTable) marks = NULL;
+  g_autoptr (cJSON) tree = parse_ok ("\xef\xbb\xbf" "a: 1\r\nb: [x, \"y\"]\r\n", &marks);
+  g_autoptr (cJSON) expected = cJSON_Parse ("{\"a\": 1, \"b\": [\"x\", \"y\"]}");
+  gpointer mark = g_hash_table_lookup (marks, cJSON_GetObjectItemCaseSensitive (tree, "b"));
+
+  g_assert_true (cJSON_Compare (tree, expected, TRUE));
+  g_assert_cmpuint (SGPLAN_YAML_MARK_LINE (mark), ==, 2);
+  g_assert_cmpuint (SGPLAN_YAML_MARK_COLUMN (mark), ==, 4);
+}
+
 static void
 test_parse_scalar_resolution (void)
 {
@@ -360,7 +375,7 @@ test_parse_scalar_resolution (void)
       "~: null-looking key\n",
       NULL);
   g_autoptr (cJSON) expected = cJSON_Parse (
-      "{\"plain\": [123, 0, 42, -42, 9007199254740992, -9007199254740992, true, false, null,"
+      "{\"plain\": [\"0123\", \"-0\", 42, -42, 9007199254740992, -9007199254740992, true, false, null,"
       " null, \"True\", \"yes\", \"no\", \"on\", \"1.5\", \"0x10\", \"1e3\", \"+1\","
       " \"1_000\", \".inf\", \"x y\"],"
       " \"quoted\": [\"0123\", \"true\", \"null\", \"~\", \"\", \"\"],"
@@ -390,9 +405,14 @@ test_parse_errors (void)
     { "a: !!map {}\n", "'cs.yaml':1:4: tags are not accepted" },
     { "a: ! x\n", "'cs.yaml':1:4: tags are not accepted" },
     { "%TAG !e! tag:example.com,2000:\n---\na: 1\n", "'cs.yaml':1:1: tags are not accepted" },
-    { "name: a\nport: 1\nname: b\n", "'cs.yaml':3:1: duplicate key 'name'" },
-    { "x:\n  \"k\\x41\": 1\n  kA: 2\n", "'cs.yaml':3:3: duplicate key 'kA'" },
-    { "x:\n  \"k\\t\": 1\n  \"k\\t\": 2\n", "'cs.yaml':3:3: duplicate key 'k\\t'" },
+    { "name: a\nport: 1\nname: b\n", "'cs.yaml':3:1: duplicate key \"name\": each key may appear only once in a mapping" },
+    { "x:\n  \"k\\x41\": 1\n  kA: 2\n", "'cs.yaml':3:3: duplicate key \"kA\": each key may appear only once in a mapping" },
+    { "x:\n  \"k\\t\": 1\n  \"k\\t\": 2\n", "'cs.yaml':3:3: duplicate key \"k\\t\": each key may appear only once in a mapping" },
+    { "\xff\xfe" "a\0:\0 \0001\0", "'cs.yaml':1:1: UTF-16 text (it starts with a UTF-16 byte-order mark); "
+      "sgplan reads UTF-8. Windows PowerShell 5.1 writes UTF-16 when output is redirected with '>': "
+      "write the file with 'aws ... --output json | Out-File -Encoding utf8 FILE' instead, or convert "
+      "it with 'Get-Content FILE | Set-Content -Encoding utf8 NEWFILE'" },
+    { "\xef\xbb\xbf" "a: 1\na: 2\n", "'cs.yaml':2:1: duplicate key \"a\": each key may appear only once in a mapping" },
     { "a: 1\n---\nb: 2\n", "'cs.yaml':2:1: more than one document: expected one change set per file" },
     { "--- 1\n--- 2\n", "'cs.yaml':2:1: more than one document: expected one change set per file" },
     { "a:\n  b: 1\n c: 2\n",
@@ -521,6 +541,7 @@ main (int argc, char **argv)
   g_test_add_func ("/yaml/emit/refuses-what-would-not-read-back", test_emit_refuses);
   g_test_add_func ("/yaml/depth-limit-both-ways", test_depth_limit_both_ways);
   g_test_add_func ("/yaml/parse/scalar-resolution", test_parse_scalar_resolution);
+  g_test_add_func ("/yaml/parse/bom-and-crlf", test_parse_bom_crlf);
   g_test_add_func ("/yaml/parse/errors-with-positions", test_parse_errors);
   g_test_add_func ("/yaml/parse/marks", test_parse_marks);
   g_test_add_func ("/yaml/parse/marks-saturate", test_parse_marks_saturate);
