@@ -21,19 +21,82 @@
 
 #include <string.h>
 
-/* 'text' with every ' written as '\'' */
+/* The length of the character at P when it can stand as it is inside
+ * single quotes (printable, not ' or \\), else 0. */
+static gsize
+plain_length (const char *p)
+{
+  gunichar c = g_utf8_get_char_validated (p, -1);
+
+  if (c == (gunichar) -1 || c == (gunichar) -2 || c == '\'' || c == '\\' || !sgplan_unichar_printable (c))
+    return 0;
+  return (gsize) (g_utf8_next_char (p) - p);
+}
+
+/* S as one shell word that stands for exactly its bytes, in segments:
+ * printable text in single quotes; each ' as \'; each byte of a control or
+ * format character or of invalid UTF-8 as \xNN in $'...', so that the
+ * script shows no raw control sequence and no text that reorders itself
+ * (U+202E) to whoever reads it.  No single-quoted segment ends in a
+ * backslash: a run of backslashes that is not followed by printable text is
+ * written unquoted, each as \\ (the shell would not care, but shellcheck
+ * takes such a segment for a mistaken \' and reports SC1003). */
 static void
 sh_quote (GString *out, const char *s)
 {
-  g_string_append_c (out, '\'');
-  for (const char *p = s; *p != '\0'; p++)
+  enum { NONE, QUOTED, ESCAPED } open = NONE;
+
+  if (*s == '\0')
+    g_string_append (out, "''");
+  while (*s != '\0')
     {
-      if (*p == '\'')
-        g_string_append (out, "'\\''");
-      else
-        g_string_append_c (out, *p);
+      const char *end = s;
+      gsize n;
+
+      while (*end == '\\')
+        end++;
+      if (end > s && plain_length (end) == 0)
+        {
+          if (open != NONE)
+            g_string_append_c (out, '\'');
+          open = NONE;
+          for (; s < end; s++)
+            g_string_append (out, "\\\\");
+          continue;
+        }
+      if (end > s || (n = plain_length (s)) > 0)
+        {
+          if (end > s)
+            n = (gsize) (end - s);
+          if (open != QUOTED)
+            g_string_append (out, open == ESCAPED ? "''" : "'");
+          open = QUOTED;
+          g_string_append_len (out, s, (gssize) n);
+          s += n;
+          continue;
+        }
+      if (*s == '\'')
+        {
+          if (open != NONE)
+            g_string_append_c (out, '\'');
+          open = NONE;
+          g_string_append (out, "\\'");
+          s++;
+          continue;
+        }
+      {
+        gunichar c = g_utf8_get_char_validated (s, -1);
+
+        n = c == (gunichar) -1 || c == (gunichar) -2 ? 1 : (gsize) (g_utf8_next_char (s) - s);
+      }
+      if (open != ESCAPED)
+        g_string_append (out, open == QUOTED ? "'$'" : "$'");
+      open = ESCAPED;
+      for (; n > 0; n--, s++)
+        g_string_append_printf (out, "\\x%02x", (guchar) *s);
     }
-  g_string_append_c (out, '\'');
+  if (open != NONE)
+    g_string_append_c (out, '\'');
 }
 
 static char *
@@ -1020,8 +1083,75 @@ render_verify (GString *out, const ChangeSet *cs)
 
 /* Shell functions every script shares. */
 static const char script_library[] =
-  "note() { printf 'sgplan: %s\\n' \"$*\" >&2; }\n"
-  "die() { printf 'sgplan: error: %s\\n' \"$*\" >&2; exit 1; }\n"
+  "# printable VAR TEXT: TEXT as sgplan prints untrusted text, into VAR: a\n"
+  "# backslash, control characters (C0, DEL, C1), Unicode format characters\n"
+  "# (right-to-left overrides and co.) and bytes that are not UTF-8 become\n"
+  "# C-style escapes (\\\\ \\n \\t \\r \\u001b \\u202e \\xff), so that no value from the\n"
+  "# export or from AWS moves the cursor, retitles the terminal or hides text.\n"
+  "# Byte by byte in the C locale, whatever the terminal's locale.\n"
+  "printable() {\n"
+  "  local LC_ALL=C\n"
+  "  local s=$2 r='' c b i=0 n=${#2} k need cp min\n"
+  "  if [[ $s != *[![:print:]]* && $s != *\\\\* ]]; then printf -v \"$1\" '%s' \"$s\"; return 0; fi\n"
+  "  while (( i < n )); do\n"
+  "    c=${s:i:1}\n"
+  "    printf -v b '%d' \"'$c\"\n"
+  "    if (( b < 0x80 )); then\n"
+  "      case $c in\n"
+  "        \\\\) c=\"\\\\\\\\\" ;;\n"
+  "        $'\\n') c='\\n' ;;\n"
+  "        $'\\t') c='\\t' ;;\n"
+  "        $'\\r') c='\\r' ;;\n"
+  "        [[:cntrl:]]) printf -v c '\\\\u%04x' \"$b\" ;;\n"
+  "      esac\n"
+  "      r+=$c\n"
+  "      i=$((i + 1))\n"
+  "      continue\n"
+  "    fi\n"
+  "    need=0 cp=0 min=0\n"
+  "    if (( b >= 0xc2 && b <= 0xdf )); then need=1 cp=$((b & 0x1f)) min=0x80\n"
+  "    elif (( b >= 0xe0 && b <= 0xef )); then need=2 cp=$((b & 0x0f)) min=0x800\n"
+  "    elif (( b >= 0xf0 && b <= 0xf4 )); then need=3 cp=$((b & 0x07)) min=0x10000\n"
+  "    fi\n"
+  "    k=1\n"
+  "    while (( k <= need && i + k < n )); do\n"
+  "      printf -v c '%d' \"'${s:i+k:1}\"\n"
+  "      (( c >= 0x80 && c < 0xc0 )) || break\n"
+  "      cp=$((cp << 6 | (c & 0x3f)))\n"
+  "      k=$((k + 1))\n"
+  "    done\n"
+  "    if (( need == 0 || k <= need || cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp < 0xe000) )); then\n"
+  "      printf -v c '\\\\x%02x' \"$b\"\n"
+  "      r+=$c\n"
+  "      i=$((i + 1))\n"
+  "      continue\n"
+  "    fi\n"
+  "    if (( (cp >= 0x80 && cp < 0xa0) || cp == 0xad || (cp >= 0x600 && cp <= 0x605) || cp == 0x61c || cp == 0x6dd\n"
+  "          || cp == 0x70f || cp == 0x890 || cp == 0x891 || cp == 0x8e2 || cp == 0x180e || (cp >= 0x200b && cp <= 0x200f)\n"
+  "          || (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2060 && cp <= 0x2064) || (cp >= 0x2066 && cp <= 0x206f)\n"
+  "          || cp == 0xfeff || (cp >= 0xfff9 && cp <= 0xfffb) || cp == 0x110bd || cp == 0x110cd\n"
+  "          || (cp >= 0x13430 && cp <= 0x1343f) || (cp >= 0x1bca0 && cp <= 0x1bca3) || (cp >= 0x1d173 && cp <= 0x1d17a)\n"
+  "          || cp == 0xe0001 || (cp >= 0xe0020 && cp <= 0xe007f) )); then\n"
+  "      if (( cp < 0x10000 )); then printf -v c '\\\\u%04x' \"$cp\"; else printf -v c '\\\\U%08x' \"$cp\"; fi\n"
+  "    else\n"
+  "      c=${s:i:k}\n"
+  "    fi\n"
+  "    r+=$c\n"
+  "    i=$((i + k))\n"
+  "  done\n"
+  "  printf -v \"$1\" '%s' \"$r\"\n"
+  "}\n"
+  "# note/die MESSAGE...: one line on standard error, through printable (values\n"
+  "# from the export and from AWS may hold terminal escape sequences).\n"
+  "note() { local text; printable text \"$*\"; printf 'sgplan: %s\\n' \"$text\" >&2; }\n"
+  "die() { local text; printable text \"$*\"; printf 'sgplan: error: %s\\n' \"$text\" >&2; exit 1; }\n"
+  "# printable_lines: standard input to standard output, line by line, printable\n"
+  "# (read in the C locale, where a line ends at the first newline byte).\n"
+  "printable_lines() {\n"
+  "  local LC_ALL=C\n"
+  "  local line text\n"
+  "  while IFS= read -r line || [[ -n $line ]]; do printable text \"$line\"; printf '%s\\n' \"$text\"; done\n"
+  "}\n"
   "dry_run() { [[ ${DRY_RUN:-0} == 1 ]]; }\n"
   "\n"
   "# The AWS CLI for one account and region: SGPLAN_PROFILE_<ACCOUNT> names the\n"
@@ -1034,7 +1164,8 @@ static const char script_library[] =
   "  local -a extra=()\n"
   "  if [[ -n ${!profile_var:-} ]]; then extra+=(--profile \"${!profile_var}\"); fi\n"
   "  if [[ -n ${SGPLAN_ENDPOINT_URL:-} ]]; then extra+=(--endpoint-url \"$SGPLAN_ENDPOINT_URL\"); fi\n"
-  "  \"${SGPLAN_AWS:-aws}\" \"${extra[@]}\" --region \"$region\" \"$@\"\n"
+  "  # its messages may quote values: through printable, as they come\n"
+  "  { \"${SGPLAN_AWS:-aws}\" \"${extra[@]}\" --region \"$region\" \"$@\" 2>&1 >&3 3>&- | printable_lines >&2; } 3>&1\n"
   "}\n"
   "\n"
   "# An EC2 call that changes something.  With DRY_RUN=1 it gets --dry-run, and\n"
@@ -1052,7 +1183,7 @@ static const char script_library[] =
   "      note \"dry run: $command would succeed\"\n"
   "      return 0\n"
   "    fi\n"
-  "    printf '%s\\n' \"$err\" >&2\n"
+  "    printf '%s\\n' \"$err\" >&2 # printable already (aws_call)\n"
   "    return 1\n"
   "  fi\n"
   "  aws_call \"$account\" \"$region\" ec2 \"$command\" \"$@\"\n"
@@ -1133,11 +1264,13 @@ static const char script_library[] =
   "# A canonical rule line in words, for messages.\n"
   "rule_words() {\n"
   "  local egress proto from to c4 c6 pl group rest peer dir=inbound way=from ports=''\n"
-  "  read -r egress proto from to c4 c6 pl group _ rest <<<\"$1\" || :\n"
+  "  # the whole line: a description may hold newlines and tabs\n"
+  "  IFS=' ' read -r -d '' egress proto from to c4 c6 pl group _ rest <<<\"$1\" || :\n"
   "  for peer in \"$c4\" \"$c6\" \"$pl\" \"$group\"; do [[ $peer == null ]] || break; done\n"
   "  if [[ $egress == true ]]; then dir=outbound; way=to; fi\n"
   "  if [[ $from != -1 || $to != -1 ]]; then ports=\" $from-$to\"; fi\n"
   "  if [[ $proto == -1 ]]; then proto='all traffic'; fi\n"
+  "  rest=${rest%$'\\n'}\n"
   "  rest=${rest% end}\n"
   "  if [[ $rest == null ]]; then rest=''; else rest=\" \\\"$rest\\\"\"; fi\n"
   "  printf '%s %s%s %s %s%s' \"$dir\" \"$proto\" \"$ports\" \"$way\" \"$peer\" \"$rest\"\n"
@@ -1246,7 +1379,7 @@ static const char script_library[] =
   "      return 0\n"
   "    fi\n"
   "    if ! grep -q -e '--include-managed-resources' \"$errfile\"; then\n"
-  "      cat \"$errfile\" >&2\n"
+  "      cat \"$errfile\" >&2 # printable already (aws_call)\n"
   "      return 1\n"
   "    fi\n"
   "    managed=0\n"
@@ -1422,8 +1555,8 @@ static const char script_library[] =
   "  local status=$?\n"
   "  if [[ -n $errfile ]]; then rm -f -- \"$errfile\"; fi\n"
   "  if (( status != 0 )) && [[ -n $current ]]; then\n"
-  "    printf 'sgplan: error: %s failed (exit %s); the journal %s records what is done:\\n' \"$current\" \"$status\" \"$journal\" >&2\n"
-  "    printf 'sgplan: error: fix the cause and run this script again to go on, or run the rollback script to undo\\n' >&2\n"
+  "    note \"error: $current failed (exit $status); the journal $journal records what is done:\"\n"
+  "    note 'error: fix the cause and run this script again to go on, or run the rollback script to undo'\n"
   "  fi\n"
   "}\n"
   "trap on_exit EXIT\n"

@@ -29,6 +29,12 @@ sgplan_compare_strings (gconstpointer a, gconstpointer b)
   return strcmp (*(const char *const *) a, *(const char *const *) b);
 }
 
+gboolean
+sgplan_unichar_printable (gunichar c)
+{
+  return !(c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) || g_unichar_type (c) == G_UNICODE_FORMAT);
+}
+
 /* Append at most MAX characters of S (G_MAXSIZE: all); TRUE if S was cut. */
 static gboolean
 append_printable_max (GString *out, const char *s, gsize max)
@@ -38,9 +44,11 @@ append_printable_max (GString *out, const char *s, gsize max)
 
   for (; *p != '\0'; n++)
     {
+      gunichar c;
+
       if (n == max)
         return TRUE;
-      gunichar c = g_utf8_get_char_validated (p, -1);
+      c = g_utf8_get_char_validated (p, -1);
 
       if (c == (gunichar) -1 || c == (gunichar) -2)
         {
@@ -56,8 +64,7 @@ append_printable_max (GString *out, const char *s, gsize max)
         g_string_append (out, "\\t");
       else if (c == '\r')
         g_string_append (out, "\\r");
-      else if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0)
-               || g_unichar_type (c) == G_UNICODE_FORMAT)
+      else if (!sgplan_unichar_printable (c))
         g_string_append_printf (out, c < 0x10000 ? "\\u%04x" : "\\U%08x", c);
       else
         g_string_append_len (out, p, g_utf8_next_char (p) - p);

@@ -35,6 +35,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (cJSON, cJSON_Delete)
  * backslashes and invalid sequences become C-style escapes.  Export strings are
  * untrusted; this keeps them from moving the cursor or hiding text. */
 void sgplan_append_printable (GString *out, const char *s);
+/* False for the characters sgplan_append_printable escapes: C0 controls, DEL,
+ * C1 controls and Unicode format characters (such as U+202E). */
+gboolean sgplan_unichar_printable (gunichar c);
 char *sgplan_printable (const char *s);
 
 /* Messages quote input values with these: the printable form of S (as above)

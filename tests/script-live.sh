@@ -154,4 +154,60 @@ test_expect 'a described allow-all egress rule is copied exactly by the real CLI
   egress_rules sg-002f2be7dd2566981 >found
   compare want found
 '
+# Terminal control sequences in values: everything the scripts print is
+# escaped as sgplan's own output is, whether it comes from the export (the
+# values the script embeds), from AWS (the rules it reads live) or from the
+# AWS CLI (its messages).
+TD=sg-0e1e1e1e1e1e1e1e1    # terminal-escapes: the default group
+TW=sg-0e2e2e2e2e2e2e2e2    # its VPC's other group, whose rule references TD
+# no_raw_controls FILE: FILE (UTF-8) has no C0 control but newline, no DEL, no
+# C1 control and no Unicode format character such as U+202E.
+no_raw_controls () {
+  $py -c 'import sys, unicodedata
+text = open(sys.argv[1], "rb").read().decode("utf-8")
+bad = sorted({"U+%04X" % ord(c) for c in text
+              if (ord(c) < 32 and c != "\n") or 127 <= ord(c) < 160 or unicodedata.category(c) == "Cf"})
+assert not bad, "raw control or format characters: " + " ".join(bad)' "$1"
+}
+
+test_expect 'drift: the rules the export has and those AWS has are printed with control characters escaped' '
+  scripts terminal-escapes
+  # live, the rule has another description: CR, DEL, the C1 control CSI and
+  # U+202E, which EC2 XML carries (ESC and BEL it cannot: the fake, like any
+  # XML answer, turns them into U+FFFD)
+  drifted terminal-escapes "groups[\"$TD\"][\"IpPermissions\"][1][\"IpRanges\"][0][\"Description\"] = \"live\" + chr(13) + chr(127) + chr(0x9b) + \"2J\" + chr(0x202e) + \"evil\""
+  start_fake drifted
+  status=0; ./remediate.sh 2>stderr || status=$?
+  test $status = 1
+  test "$(changes)" = 0
+  no_raw_controls stderr
+  grep -qxF "sgplan:   $TD lacks inbound tcp 443-443 from 192.0.2.0/24 \"office \\u001b[31mred\\u001b[0m \\u001b]0;pwned title\\u0007 bell\\u0007 cr\\rover\"" stderr
+  grep -qxF "sgplan:   $TD has inbound tcp 443-443 from 192.0.2.0/24 \"live\\r\\u007f\\u009b2J\\u202eevil\", not expected" stderr
+  grep -qxF "sgplan:   $TD lacks outbound all traffic to 0.0.0.0/0 \"egress \\u001b]0;pwned title\\u0007\\u0007\\r\\u001b[2J\\nsecond line\"" stderr
+  grep -qxF "sgplan: drift: $TW no longer has its rule that references $TD: inbound tcp 80-80 from $TD \"ref \\u001b[5m\\u001b]0;pwned title\\u0007 \\u202eevil\\u202c \\u0007\\rend\"" stderr
+'
+test_expect 'a step whose effect AWS does not show prints the rules it lacks escaped' '
+  scripts terminal-escapes
+  start_fake "$fixtures/terminal-escapes"
+  # past the preflight: the copy of the rules is sent with ESC and BEL, read
+  # back with U+FFFD in their place
+  status=0; SGPLAN_SKIP_PREFLIGHT=1 ./remediate.sh 2>stderr || status=$?
+  test $status = 1
+  no_raw_controls stderr
+  grep -q "^sgplan: step 3: after the call sg-[0-9a-f]* lacks:$" stderr
+  grep -qxF "sgplan:   inbound tcp 443 from 192.0.2.0/24 \"office \\u001b[31mred\\u001b[0m \\u001b]0;pwned title\\u0007 bell\\u0007 cr\\rover\"" stderr
+'
+test_expect 'what the AWS CLI writes to standard error is printed escaped' '
+  scripts terminal-escapes
+  # an AWS CLI whose message quotes a hostile value
+  printf "#!/bin/sh\nprintf \"An error occurred: \\\\033]0;pwned\\\\007 bell\\\\007 cr\\\\r \\\\302\\\\233 \\\\342\\\\200\\\\256 done\\\\n\" >&2\nexit 254\n" >aws
+  chmod +x aws
+  ./aws 2>raw || :
+  ! no_raw_controls raw
+  status=0; SGPLAN_AWS=./aws ./remediate.sh 2>stderr || status=$?
+  test $status = 1
+  no_raw_controls stderr
+  grep -qxF "An error occurred: \\u001b]0;pwned\\u0007 bell\\u0007 cr\\r \\u009b \\u202e done" stderr
+  grep -q "^sgplan: drift: cannot read the rules of $TD$" stderr
+'
 test_done

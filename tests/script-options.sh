@@ -11,6 +11,21 @@ drift_db_rule () { # drifted/: the example, with a rule added to the db group
     {\"IpProtocol\": \"tcp\", \"FromPort\": 5433, \"ToPort\": 5433, \"IpRanges\": [{\"CidrIp\": \"10.9.0.0/16\"}]})"
 }
 
+# sent_descriptions EXPORT WHAT: the descriptions the changing calls in
+# log.jsonl sent are exactly the rule descriptions of the export, read from
+# its JSON (each is copied to the replacement or re-pointed, then revoked).
+sent_descriptions () {
+  $py -c 'import json, sys
+sg = json.load(open(sys.argv[1] + "/security-groups.json"))
+want = {peer["Description"] for g in sg["SecurityGroups"] for key in ("IpPermissions", "IpPermissionsEgress")
+        for perm in g[key] for kind in ("IpRanges", "Ipv6Ranges", "PrefixListIds", "UserIdGroupPairs")
+        for peer in perm[kind] if "Description" in peer}
+calls = [json.loads(line) for line in open("log.jsonl")]
+sent = {v for c in calls if not c["action"].startswith("Describe")
+        for k, v in c["params"].items() if k.endswith(".Description")}
+assert want and sent == want, (sys.argv[2], sorted(want - sent), sorted(sent - want))' "$1" "$2"
+}
+
 test_expect 'the journal path can be set, and a journal of another plan is refused' '
   scripts example
   start_fake "$fixtures/example"
@@ -66,6 +81,22 @@ test_expect 'hostile values reach AWS unchanged and nothing in them is executed'
   : >log.jsonl
   ./rollback.sh 2>/dev/null
   calls --rollback $(steps_of -r)
+  test ! -e /tmp/sgplan-pwned
+'
+test_expect 'backslashes before quotes, lone and trailing backslashes reach AWS byte for byte, forward and back' '
+  scripts shell-quoting
+  rm -f /tmp/sgplan-pwned
+  start_fake "$fixtures/shell-quoting"
+  ./remediate.sh 2>stderr
+  # the preflight compared what AWS answers with the script'\''s own words
+  grep -q "preflight: the account matches the export" stderr
+  grep -q "^sgplan: the account is in the planned end state$" stderr
+  calls $(steps_of)
+  sent_descriptions "$fixtures/shell-quoting" forward
+  : >log.jsonl
+  ./rollback.sh 2>/dev/null
+  calls --rollback $(steps_of -r)
+  sent_descriptions "$fixtures/shell-quoting" rollback
   test ! -e /tmp/sgplan-pwned
 '
 test_expect 'each account'\''s calls use the profile SGPLAN_PROFILE_<ACCOUNT> names' '
