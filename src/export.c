@@ -13,6 +13,7 @@
 #include "files.h"
 #include "json-parse.h"
 #include "json-pos.h"
+#include "sort.h"
 #include "util.h"
 
 #include <errno.h>
@@ -433,8 +434,8 @@ read_group (Loader *l, const cJSON *obj)
   group->region = l->path_region;
   group->n_rules = rules->len;
   group->rules = (Rule *) (void *) g_array_free (g_steal_pointer (&rules), FALSE);
-  qsort (group->rules, group->n_rules, sizeof (Rule), rule_qsort);
-  qsort (group->tags, group->n_tags, sizeof (Tag), tag_compare);
+  sgplan_qsort (group->rules, group->n_rules, sizeof (Rule), rule_qsort);
+  sgplan_qsort (group->tags, group->n_tags, sizeof (Tag), tag_compare);
   for (guint i = 1; i < group->n_rules; i++)
     if (rule_same_identity (&group->rules[i - 1], &group->rules[i])
         && !rule_equal (&group->rules[i - 1], &group->rules[i]))
@@ -574,7 +575,7 @@ read_eni (Loader *l, const cJSON *obj)
   eni->requester_id = model_intern (l->model, requester);
   eni->source = l->file;
   eni->region = l->path_region;
-  qsort (eni->tags, eni->n_tags, sizeof (Tag), tag_compare);
+  sgplan_qsort (eni->tags, eni->n_tags, sizeof (Tag), tag_compare);
   if (az != NULL)
     {
       gsize n;

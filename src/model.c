@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "model.h"
+#include "sort.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -196,7 +197,7 @@ sort_rules (Group *group)
 {
   guint out = 0;
 
-  qsort (group->rules, group->n_rules, sizeof (Rule), rule_qsort_compare);
+  sgplan_qsort (group->rules, group->n_rules, sizeof (Rule), rule_qsort_compare);
   for (guint i = 0; i < group->n_rules; i++)
     {
       if (out > 0 && rule_equal (&group->rules[out - 1], &group->rules[i]))
@@ -402,7 +403,7 @@ model_finish (Model *model)
       Group *group = model->group_list->pdata[i];
 
       sort_rules (group);
-      qsort (group->tags, group->n_tags, sizeof (Tag), tag_compare);
+      sgplan_qsort (group->tags, group->n_tags, sizeof (Tag), tag_compare);
       if (group->vpc_id != NULL)
         g_hash_table_insert (model->vpcs, (gpointer) group->vpc_id, (gpointer) group->owner_id);
     }
@@ -428,7 +429,7 @@ model_finish (Model *model)
     {
       Eni *eni = model->eni_list->pdata[i];
 
-      qsort (eni->tags, eni->n_tags, sizeof (Tag), tag_compare);
+      sgplan_qsort (eni->tags, eni->n_tags, sizeof (Tag), tag_compare);
       if (eni->vpc_id != NULL && !g_hash_table_contains (model->vpcs, eni->vpc_id))
         g_hash_table_insert (model->vpcs, (gpointer) eni->vpc_id, (gpointer) eni->owner_id);
       for (guint g = 0; g < eni->n_groups; g++)

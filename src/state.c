@@ -1,6 +1,7 @@
 /* state.c - applying steps to a working copy of the exported state. */
 #include "config.h"
 
+#include "sort.h"
 #include "state.h"
 #include "util.h"
 
@@ -321,7 +322,7 @@ apply_rules (State *state, const Step *step, GError **error)
         }
       g_array_set_size (group->rules, kept);
     }
-  qsort (group->rules->data, group->rules->len, sizeof (Rule), rule_qsort);
+  sgplan_qsort (group->rules->data, group->rules->len, sizeof (Rule), rule_qsort);
   return TRUE;
 }
 

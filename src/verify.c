@@ -19,6 +19,7 @@
 #include "analysis.h"
 #include "apply.h"
 #include "planner.h"
+#include "sort.h"
 #include "state.h"
 #include "util.h"
 
@@ -268,7 +269,7 @@ check_fingerprint (Validation *v, const ChangeSet *cs, const Model *model)
       const Group *g = model_group (model, e->id);
       g_autofree Rule *sorted = g_memdup2 (e->rules, sizeof (Rule) * e->n_rules);
 
-      qsort (sorted, e->n_rules, sizeof (Rule), rule_qsort);
+      sgplan_qsort (sorted, e->n_rules, sizeof (Rule), rule_qsort);
       if (g == NULL || !rules_match (g->rules, g->n_rules, sorted, e->n_rules))
         g_string_append_printf (names, "%s%s", names->len > 0 ? ", " : "", e->id);
     }
@@ -1498,7 +1499,7 @@ check_preflight (Validation *v, const ChangeSet *cs, const Model *model)
       const Group *g = model_group (model, e->id);
       g_autofree Rule *sorted = g_memdup2 (e->rules, sizeof (Rule) * e->n_rules);
 
-      qsort (sorted, e->n_rules, sizeof (Rule), rule_qsort);
+      sgplan_qsort (sorted, e->n_rules, sizeof (Rule), rule_qsort);
       g_hash_table_add (groups, (gpointer) e->id);
       if (g == NULL)
         {

@@ -1,0 +1,45 @@
+/* fuzz-changeset.c - fuzz target: the change-set reader, YAML and JSON.
+ *
+ * The input is one change set file; changeset_read tells JSON from YAML by
+ * its first character, as `sgplan show`, `script` and `apply` do.  What reads
+ * is rendered as `show` (text and markdown) and `script` (forward and
+ * rollback) render it: those trust what the reader checked. */
+#include "config.h"
+
+#include "fuzz.h"
+
+#include "changeset-read.h"
+#include "render-script.h"
+#include "render-show.h"
+#include "util.h"
+
+const char fuzz_target_name[] = "changeset";
+
+int
+LLVMFuzzerInitialize (int *argc, char ***argv)
+{
+  return 0;
+}
+
+int
+LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
+{
+  const char *path = fuzz_write_input ("plan", data, size);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ChangeSet) cs = changeset_read (path, &error);
+  g_autofree char *text = NULL, *markdown = NULL, *forward = NULL, *rollback = NULL;
+
+  if (cs == NULL)
+    {
+      if (error == NULL || error->domain != SGPLAN_ERROR || error->message[0] == '\0')
+        g_error ("changeset_read failed without an sgplan error");
+      g_debug ("not read: %s", error->message);
+      return 0;
+    }
+  text = render_show_text (cs);
+  markdown = render_show_markdown (cs);
+  forward = render_script (cs, FALSE);
+  rollback = render_script (cs, TRUE);
+  g_debug ("read, %u steps", cs->steps->len);
+  return 0;
+}
