@@ -2,10 +2,12 @@
 #include "config.h"
 
 #include "fuzz.h"
+#include "util.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 #include <glib/gstdio.h>
 
@@ -89,4 +91,14 @@ fuzz_source_path (const char *relative)
   const char *srcdir = g_getenv ("srcdir");
 
   return g_build_filename (srcdir != NULL ? srcdir : SGPLAN_FUZZ_SRCDIR, relative, NULL);
+}
+
+void
+fuzz_expect_reportable (const GError *error, const char *what)
+{
+  if (error == NULL || error->domain != SGPLAN_ERROR || error->message[0] == '\0')
+    g_error ("%s failed without an sgplan error", what);
+  if (strlen (error->message) > FUZZ_MESSAGE_MAX)
+    g_error ("%s failed with a message of %" G_GSIZE_FORMAT " bytes, more than %d", what,
+             strlen (error->message), FUZZ_MESSAGE_MAX);
 }

@@ -32,14 +32,6 @@ LLVMFuzzerInitialize (int *argc, char ***argv)
   return 0;
 }
 
-/* An error sgplan reports must be one of its own, with a message. */
-static void
-expect_reportable (const GError *error)
-{
-  if (error == NULL || error->domain != SGPLAN_ERROR || error->message[0] == '\0')
-    g_error ("failure without an sgplan error");
-}
-
 static void
 check_own_plan (const Model *model, const cJSON *tree, const PlanOptions *options)
 {
@@ -88,7 +80,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 
   if (model == NULL)
     {
-      expect_reportable (error);
+      fuzz_expect_reportable (error, "sgplan");
       g_debug ("not loaded: %s", error->message);
       return 0;
     }
@@ -98,7 +90,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   plan = plan_compute (model, analysis, &options, &error);
   if (plan == NULL)
     {
-      expect_reportable (error);
+      fuzz_expect_reportable (error, "sgplan");
       g_debug ("loaded, not planned: %s", error->message);
       return 0;
     }

@@ -25,5 +25,11 @@ const char *fuzz_write_input (const char *relative, const uint8_t *data, size_t 
  * the target was built from. */
 char *fuzz_source_path (const char *relative);
 
+/* A failure must come with one of sgplan's own errors, with a message no
+ * longer than FUZZ_MESSAGE_MAX bytes, however long the input's values: a
+ * message quotes at most a short prefix of any value.  WHAT names the step. */
+#define FUZZ_MESSAGE_MAX 2048
+void fuzz_expect_reportable (const GError *error, const char *what);
+
 /* The day exceptions are judged on, fixed so that a corpus replays alike any day. */
 #define FUZZ_DATE "2026-01-01"
