@@ -308,6 +308,39 @@ fail:
   return FALSE;
 }
 
+/* libyaml writes Unicode format characters (U+202E RIGHT-TO-LEFT OVERRIDE
+ * and the like) as they are, and `cat plan.yaml` would then show text in
+ * another order than it has.  Every string is double-quoted (keys that are
+ * not are plain ASCII), so each one can be written as a \u escape, which
+ * reads back as the same character. */
+static char *
+escape_format_characters (GString *text)
+{
+  GString *out = NULL;
+  const char *p = text->str, *done = text->str;
+
+  for (; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c;
+
+      if ((guchar) *p < 0x80)
+        continue;
+      c = g_utf8_get_char (p);
+      if (g_unichar_type (c) != G_UNICODE_FORMAT)
+        continue;
+      if (out == NULL)
+        out = g_string_sized_new (text->len + 16);
+      g_string_append_len (out, done, p - done);
+      g_string_append_printf (out, c < 0x10000 ? "\\u%04X" : "\\U%08X", c);
+      done = g_utf8_next_char (p);
+    }
+  if (out == NULL)
+    return g_string_free (text, FALSE);
+  g_string_append (out, done);
+  g_string_free (text, TRUE);
+  return g_string_free (out, FALSE);
+}
+
 char *
 yaml_from_cjson (const cJSON *root, GError **error)
 {
@@ -336,7 +369,7 @@ yaml_from_cjson (const cJSON *root, GError **error)
     return NULL;
   if (out->len == 0 || out->str[out->len - 1] != '\n')
     g_string_append_c (out, '\n');
-  return g_string_free (g_steal_pointer (&out), FALSE);
+  return escape_format_characters (g_steal_pointer (&out));
 }
 
 /* ---------------------------------------------------------------- reading */

@@ -341,6 +341,26 @@ test_depth_limit_both_ways (void)
   }
 }
 
+/* Format characters (U+202E reorders what a terminal shows, U+00AD and
+ * U+200B hide) are written as escapes, and read back as themselves. */
+static void
+test_emit_escapes_format_characters (void)
+{
+  static const char value[] = "a\xe2\x80\xae" "b\xc2\xad" "c\xe2\x80\x8b" "d\xf3\xa0\x80\x81" "e \xc3\xa9";
+  g_autoptr (cJSON) tree = cJSON_CreateObject ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *yaml = NULL;
+  g_autoptr (cJSON) back = NULL;
+
+  cJSON_AddStringToObject (tree, "description", value);
+  yaml = yaml_from_cjson (tree, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (yaml, ==, "---\ndescription: \"a\\u202Eb\\u00ADc\\u200Bd\\U000E0001e \xc3\xa9\"\n");
+  back = yaml_to_cjson (yaml, strlen (yaml), "cs.yaml", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (cJSON_GetObjectItemCaseSensitive (back, "description")->valuestring, ==, value);
+}
+
 /* A UTF-8 byte-order mark (as Windows editors write) and CRLF line ends
  * read like plain UTF-8 with LF, and positions count from after the mark. */
 static void
@@ -537,6 +557,7 @@ main (int argc, char **argv)
   g_test_add_func ("/yaml/round-trip/every-kind-of-value", test_round_trip_every_kind);
   g_test_add_func ("/yaml/round-trip/scalar-and-empty-roots", test_round_trip_scalar_roots);
   g_test_add_func ("/yaml/emit/exact-text", test_emit_exact_text);
+  g_test_add_func ("/yaml/emit/escapes-format-characters", test_emit_escapes_format_characters);
   g_test_add_func ("/yaml/emit/passes-yamllint", test_emit_passes_yamllint);
   g_test_add_func ("/yaml/emit/refuses-what-would-not-read-back", test_emit_refuses);
   g_test_add_func ("/yaml/depth-limit-both-ways", test_depth_limit_both_ways);
