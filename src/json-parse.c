@@ -395,16 +395,17 @@ parse_container (Parser *p, guint depth, gboolean object)
             }
           skip_ws (p);
           if (p->at >= p->len || p->buf[p->at] != ':')
+            fail_at (p, p->at, "expected ':' after an object member's name");
+          else
             {
-              fail_at (p, p->at, "expected ':' after an object member's name");
-              goto failed;
+              p->at++;
+              skip_ws (p);
             }
-          p->at++;
-          skip_ws (p);
         }
-      child = parse_value (p, depth + 1);
+      child = p->message == NULL ? parse_value (p, depth + 1) : NULL;
       if (child == NULL)
         {
+          /* the name is not a member's yet: it and its entry go */
           if (name != NULL)
             {
               cJSON_free (name);
