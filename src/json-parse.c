@@ -323,8 +323,9 @@ name_seen (Parser *p, guint first, GHashTable **table, const char *name)
       if (!g_hash_table_add (*table, (gpointer) name))
         return TRUE;
     }
-  else
+  else if (n > 0)
     {
+      /* (not taken for n == 0: the array's data may still be NULL) */
       const NameEntry *names = &g_array_index (p->names, NameEntry, first);
 
       for (guint i = 0; i < n; i++)
