@@ -979,8 +979,9 @@ export_expand_paths (const char *const *paths, guint n_paths, GError **error)
   g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr (GHashTable) unique = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr (GPtrArray) result = g_ptr_array_new_with_free_func (g_free);
-  guint stdin_seen = 0;
 
+  if (!sgplan_stdin_once (paths, n_paths, error))
+    return NULL;
   for (guint i = 0; i < n_paths; i++)
     {
       struct stat st;
@@ -988,12 +989,6 @@ export_expand_paths (const char *const *paths, guint n_paths, GError **error)
 
       if (strcmp (paths[i], SGPLAN_STDIO) == 0)
         {
-          if (stdin_seen++ > 0)
-            {
-              g_set_error (error, SGPLAN_ERROR, SGPLAN_ERROR_USAGE,
-                           "standard input ('-') can be read only once");
-              return NULL;
-            }
           g_ptr_array_add (files, g_strdup (paths[i]));
           continue;
         }

@@ -102,20 +102,6 @@ sgplan_cut (const char *s, gsize max)
 }
 
 char *
-sgplan_quote_len (const char *s, gsize len)
-{
-  /* A prefix long enough for SGPLAN_QUOTE_MAX characters of any kind. */
-  g_autofree char *prefix = g_strndup (s, MIN (len, 4 * SGPLAN_QUOTE_MAX + 4));
-  GString *out = g_string_new ("\"");
-
-  if (append_printable_max (out, prefix, SGPLAN_QUOTE_MAX) || len > strlen (prefix))
-    g_string_append_printf (out, "\"... (%" G_GSIZE_FORMAT " bytes)", len);
-  else
-    g_string_append_c (out, '"');
-  return g_string_free (out, FALSE);
-}
-
-char *
 sgplan_printable (const char *s)
 {
   GString *out = g_string_new (NULL);

@@ -42,11 +42,9 @@ char *sgplan_printable (const char *s);
 
 /* Messages quote input values with these: the printable form of S (as above)
  * in double quotes, cut after SGPLAN_QUOTE_MAX characters and then followed
- * by '... (N bytes)', so that no value can flood a terminal or a log.
- * sgplan_quote_len quotes the first LEN bytes of S. */
+ * by '... (N bytes)', so that no value can flood a terminal or a log. */
 #define SGPLAN_QUOTE_MAX 64
 char *sgplan_quote (const char *s);
-char *sgplan_quote_len (const char *s, gsize len);
 /* The printable form of S without quotes, cut after MAX characters. */
 char *sgplan_cut (const char *s, gsize max);
 
