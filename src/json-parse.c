@@ -11,10 +11,11 @@
 #include "json-pos.h"
 #include "util.h"
 
+#include <limits.h>
 #include <string.h>
 
 /* Objects with more members than this look up names in a hash table. */
-#define LINEAR_NAMES 16
+#define LINEAR_NAMES 64
 
 typedef struct {
   const char *buf;
@@ -23,12 +24,171 @@ typedef struct {
   gsize error_at;
   char *message;  /* NULL while no error */
   GArray *names;  /* (element-type NameEntry): member names of the open objects */
+  SgplanJsonArena *arena; /* NULL: nodes and strings from cJSON's allocator */
 } Parser;
+
+/* A bump allocator: a list of blocks, reused from the first after a reset. */
+#define ARENA_BLOCK (256 * 1024)
+
+typedef struct ArenaBlock ArenaBlock;
+struct ArenaBlock {
+  ArenaBlock *next;
+  gsize size;
+  gsize used;
+  char data[];
+};
+
+struct SgplanJsonArena {
+  ArenaBlock *first;
+  ArenaBlock *current;
+};
+
+SgplanJsonArena *
+sgplan_json_arena_new (void)
+{
+  return g_new0 (SgplanJsonArena, 1);
+}
+
+void
+sgplan_json_arena_reset (SgplanJsonArena *arena)
+{
+  for (ArenaBlock *b = arena->first; b != NULL; b = b->next)
+    b->used = 0;
+  arena->current = arena->first;
+}
+
+void
+sgplan_json_arena_free (SgplanJsonArena *arena)
+{
+  ArenaBlock *b, *next;
+
+  if (arena == NULL)
+    return;
+  for (b = arena->first; b != NULL; b = next)
+    {
+      next = b->next;
+      g_free (b);
+    }
+  g_free (arena);
+}
+
+static void *
+arena_alloc (SgplanJsonArena *arena, gsize n)
+{
+  ArenaBlock *b = arena->current;
+
+  n = (n + 15) & ~(gsize) 15;
+  while (b != NULL && b->size - b->used < n)
+    {
+      /* blocks after the current one are free since the last reset */
+      b = b->next;
+      if (b != NULL)
+        b->used = 0;
+    }
+  if (b == NULL)
+    {
+      gsize size = MAX (n, ARENA_BLOCK);
+
+      b = g_malloc (sizeof *b + size);
+      b->size = size;
+      b->used = 0;
+      b->next = NULL;
+      if (arena->current == NULL)
+        arena->first = b;
+      else
+        {
+          /* append at the end of the list */
+          ArenaBlock *last = arena->current;
+
+          while (last->next != NULL)
+            last = last->next;
+          last->next = b;
+        }
+    }
+  arena->current = b;
+  b->used += n;
+  return b->data + b->used - n;
+}
+
+static cJSON *
+new_node (Parser *p, int type)
+{
+  cJSON *item;
+
+  if (p->arena != NULL)
+    {
+      item = arena_alloc (p->arena, sizeof *item);
+      memset (item, 0, sizeof *item);
+    }
+  else
+    {
+      item = cJSON_CreateNull ();
+      if (item == NULL)
+        g_error ("out of memory");
+    }
+  item->type = type;
+  return item;
+}
+
+/* Frees what the parser allocated when it is not in an arena. */
+static void
+drop_node (Parser *p, cJSON *item)
+{
+  if (p->arena == NULL)
+    cJSON_Delete (item);
+}
+
+static void
+drop_string (Parser *p, char *s)
+{
+  if (p->arena == NULL)
+    cJSON_free (s);
+}
 
 typedef struct {
   guint hash;
   const char *name;
 } NameEntry;
+
+#define INVALID_UTF8 "invalid UTF-8: expected JSON text"
+#define NUL_BYTE "binary data (a NUL byte): expected JSON text"
+
+/* Length of the valid UTF-8 sequence of two to four bytes at I (RFC 3629:
+ * no overlong forms, no surrogates, nothing above U+10FFFF), or 0. */
+static gsize
+utf8_sequence (const char *buf, gsize len, gsize i)
+{
+  const guchar *s = (const guchar *) buf + i;
+  gsize n, avail = len - i;
+  guchar lo = 0x80, hi = 0xbf;
+
+  if (s[0] >= 0xc2 && s[0] <= 0xdf)
+    n = 2;
+  else if (s[0] >= 0xe0 && s[0] <= 0xef)
+    {
+      n = 3;
+      if (s[0] == 0xe0)
+        lo = 0xa0;
+      else if (s[0] == 0xed)
+        hi = 0x9f;
+    }
+  else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+    {
+      n = 4;
+      if (s[0] == 0xf0)
+        lo = 0x90;
+      else if (s[0] == 0xf4)
+        hi = 0x8f;
+    }
+  else
+    return 0;
+  if (avail < n || s[1] < lo || s[1] > hi)
+    return 0;
+  for (gsize k = 2; k < n; k++)
+    if (s[k] < 0x80 || s[k] > 0xbf)
+      return 0;
+  return n;
+}
 
 static gboolean G_GNUC_PRINTF (3, 4)
 fail_at (Parser *p, gsize at, const char *format, ...)
@@ -41,6 +201,17 @@ fail_at (Parser *p, gsize at, const char *format, ...)
   if (at >= p->len)
     {
       p->message = g_strdup ("unexpected end of input: the JSON text is truncated");
+      return FALSE;
+    }
+  /* What is not text at all is named as such, wherever it is met. */
+  if (p->buf[at] == '\0')
+    {
+      p->message = g_strdup (NUL_BYTE);
+      return FALSE;
+    }
+  if ((guchar) p->buf[at] >= 0x80 && utf8_sequence (p->buf, p->len, at) == 0)
+    {
+      p->message = g_strdup (INVALID_UTF8);
       return FALSE;
     }
   va_start (args, format);
@@ -71,11 +242,12 @@ hex4 (const char *s)
   return v;
 }
 
-/* A copy of the N bytes at S, NUL-terminated, from cJSON's allocator (cJSON_Delete frees it). */
+/* A copy of the N bytes at S, NUL-terminated, from the arena or cJSON's
+ * allocator (cJSON_Delete frees it). */
 static char *
-cjson_strndup (const char *s, gsize n)
+cjson_strndup (Parser *p, const char *s, gsize n)
 {
-  char *copy = cJSON_malloc (n + 1);
+  char *copy = p->arena != NULL ? arena_alloc (p->arena, n + 1) : cJSON_malloc (n + 1);
 
   if (copy == NULL)
     g_error ("out of memory");
@@ -99,11 +271,22 @@ parse_string (Parser *p)
 
       if (c == '"' || c == '\\' || c < 0x20)
         break;
+      if (c >= 0x80)
+        {
+          gsize n = utf8_sequence (p->buf, p->len, run);
+
+          if (n == 0)
+            {
+              fail_at (p, run, INVALID_UTF8);
+              return NULL;
+            }
+          run += n - 1;
+        }
     }
   if (run < p->len && p->buf[run] == '"')
     {
       p->at = run + 1;
-      return cjson_strndup (p->buf + start, run - start);
+      return cjson_strndup (p, p->buf + start, run - start);
     }
   out = g_string_sized_new (run - start + 16);
   g_string_append_len (out, p->buf + start, run - start);
@@ -115,7 +298,7 @@ parse_string (Parser *p)
 
       if (c == '"')
         {
-          char *copy = cjson_strndup (out->str, out->len);
+          char *copy = cjson_strndup (p, out->str, out->len);
 
           p->at++;
           g_string_free (out, TRUE);
@@ -126,6 +309,19 @@ parse_string (Parser *p)
           fail_at (p, p->at, "a raw control character (U+%04X) in a string: JSON needs it "
                    "escaped", c);
           break;
+        }
+      if (c >= 0x80)
+        {
+          gsize n = utf8_sequence (p->buf, p->len, p->at);
+
+          if (n == 0)
+            {
+              fail_at (p, p->at, INVALID_UTF8);
+              break;
+            }
+          g_string_append_len (out, p->buf + p->at, n);
+          p->at += n;
+          continue;
         }
       if (c != '\\')
         {
@@ -267,17 +463,23 @@ parse_number (Parser *p)
     }
   else
     digits = long_text = g_strndup (p->buf + start, i - start);
-  item = cJSON_CreateNumber (g_ascii_strtod (digits, NULL));
-  if (item == NULL)
-    g_error ("out of memory");
+  item = new_node (p, cJSON_Number);
+  item->valuedouble = g_ascii_strtod (digits, NULL);
+  /* as cJSON_SetNumberValue: valueint saturates */
+  if (item->valuedouble >= INT_MAX)
+    item->valueint = INT_MAX;
+  else if (item->valuedouble <= (double) INT_MIN)
+    item->valueint = INT_MIN;
+  else
+    item->valueint = (int) item->valuedouble;
   if (!plain)
-    item->valuestring = cjson_strndup (digits, i - start);
+    item->valuestring = cjson_strndup (p, digits, i - start);
   p->at = i;
   return item;
 }
 
 static cJSON *
-parse_literal (Parser *p, const char *word, cJSON *(*create) (void))
+parse_literal (Parser *p, const char *word, int type)
 {
   gsize n = strlen (word);
   cJSON *item;
@@ -288,9 +490,9 @@ parse_literal (Parser *p, const char *word, cJSON *(*create) (void))
       return NULL;
     }
   p->at += n;
-  item = create ();
-  if (item == NULL)
-    g_error ("out of memory");
+  item = new_node (p, type);
+  if (type == cJSON_True)
+    item->valueint = 1;
   return item;
 }
 
@@ -347,13 +549,11 @@ static cJSON *
 parse_container (Parser *p, guint depth, gboolean object)
 {
   char close = object ? '}' : ']';
-  cJSON *container = object ? cJSON_CreateObject () : cJSON_CreateArray ();
+  cJSON *container = new_node (p, object ? cJSON_Object : cJSON_Array);
   cJSON *last = NULL;
   guint first_name = p->names->len;
   GHashTable *table = NULL;
 
-  if (container == NULL)
-    g_error ("out of memory");
   if (depth >= SGPLAN_JSON_MAX_DEPTH)
     {
       fail_at (p, p->at, "nesting is too deep: at most %d levels of arrays and objects",
@@ -388,7 +588,7 @@ parse_container (Parser *p, guint depth, gboolean object)
             {
               g_autofree char *quoted = sgplan_quote (name);
 
-              cJSON_free (name);
+              drop_string (p, name);
               fail_at (p, name_at, "duplicate member %s: each name may appear only once in an "
                                    "object (other tools would read the last one, sgplan the first)",
                        quoted);
@@ -409,7 +609,7 @@ parse_container (Parser *p, guint depth, gboolean object)
           /* the name is not a member's yet: it and its entry go */
           if (name != NULL)
             {
-              cJSON_free (name);
+              drop_string (p, name);
               g_array_set_size (p->names, p->names->len - 1);
             }
           goto failed;
@@ -439,7 +639,7 @@ parse_container (Parser *p, guint depth, gboolean object)
 failed:
   g_array_set_size (p->names, first_name);
   g_clear_pointer (&table, g_hash_table_unref);
-  cJSON_Delete (container);
+  drop_node (p, container);
   return NULL;
 }
 
@@ -464,19 +664,16 @@ parse_value (Parser *p, guint depth)
 
         if (s == NULL)
           return NULL;
-        item = cJSON_CreateNull ();
-        if (item == NULL)
-          g_error ("out of memory");
-        item->type = cJSON_String;
+        item = new_node (p, cJSON_String);
         item->valuestring = s;
         return item;
       }
     case 't':
-      return parse_literal (p, "true", cJSON_CreateTrue);
+      return parse_literal (p, "true", cJSON_True);
     case 'f':
-      return parse_literal (p, "false", cJSON_CreateFalse);
+      return parse_literal (p, "false", cJSON_False);
     case 'n':
-      return parse_literal (p, "null", cJSON_CreateNull);
+      return parse_literal (p, "null", cJSON_NULL);
     default:
       if (p->buf[p->at] == '-' || g_ascii_isdigit (p->buf[p->at]))
         return parse_number (p);
@@ -489,7 +686,7 @@ cJSON *
 sgplan_json_parse (const char *buf, gsize len, gsize start, gsize *end, gsize *error_offset,
                    char **message)
 {
-  Parser p = { buf, len, start, 0, NULL, NULL };
+  Parser p = { buf, len, start, 0, NULL, NULL, NULL };
   cJSON *root;
 
   p.names = g_array_new (FALSE, FALSE, sizeof (NameEntry));
@@ -505,4 +702,176 @@ sgplan_json_parse (const char *buf, gsize len, gsize start, gsize *end, gsize *e
     }
   *end = p.at;
   return root;
+}
+
+/* The streaming reader: the outer levels of a document are walked one member
+ * or element at a time, and only the values inside are built as trees. */
+#define CURSOR_LEVELS 8
+
+typedef struct {
+  gboolean object;
+  gboolean started;
+  guint first_name;   /* this object's names start here in p.names */
+  GHashTable *table;  /* as in parse_container, for objects with many members */
+} CursorLevel;
+
+struct SgplanJsonCursor {
+  Parser p;
+  CursorLevel levels[CURSOR_LEVELS];
+  guint depth;
+  GPtrArray *names;   /* member names of the open levels (cJSON_free) */
+};
+
+SgplanJsonCursor *
+sgplan_json_cursor_new (const char *buf, gsize len, gsize start)
+{
+  SgplanJsonCursor *c = g_new0 (SgplanJsonCursor, 1);
+
+  c->p.buf = buf;
+  c->p.len = len;
+  c->p.at = start;
+  c->p.names = g_array_new (FALSE, FALSE, sizeof (NameEntry));
+  c->names = g_ptr_array_new_with_free_func (cJSON_free);
+  return c;
+}
+
+void
+sgplan_json_cursor_free (SgplanJsonCursor *c)
+{
+  if (c == NULL)
+    return;
+  for (guint i = 0; i < c->depth; i++)
+    g_clear_pointer (&c->levels[i].table, g_hash_table_unref);
+  g_array_unref (c->p.names);
+  g_ptr_array_unref (c->names);
+  g_free (c->p.message);
+  g_free (c);
+}
+
+char
+sgplan_json_cursor_peek (SgplanJsonCursor *c)
+{
+  skip_ws (&c->p);
+  return c->p.at < c->p.len ? c->p.buf[c->p.at] : '\0';
+}
+
+gsize
+sgplan_json_cursor_offset (SgplanJsonCursor *c)
+{
+  return c->p.at;
+}
+
+gboolean
+sgplan_json_cursor_enter (SgplanJsonCursor *c)
+{
+  Parser *p = &c->p;
+  CursorLevel *level;
+  char open = sgplan_json_cursor_peek (c);
+
+  g_return_val_if_fail (open == '{' || open == '[', FALSE);
+  g_return_val_if_fail (c->depth < CURSOR_LEVELS, FALSE);
+  if (p->message != NULL)
+    return FALSE;
+  level = &c->levels[c->depth++];
+  level->object = open == '{';
+  level->started = FALSE;
+  level->first_name = p->names->len;
+  level->table = NULL;
+  p->at++;
+  return TRUE;
+}
+
+static void
+cursor_leave (SgplanJsonCursor *c)
+{
+  CursorLevel *level = &c->levels[--c->depth];
+
+  g_array_set_size (c->p.names, level->first_name);
+  g_clear_pointer (&level->table, g_hash_table_unref);
+}
+
+gboolean
+sgplan_json_cursor_next (SgplanJsonCursor *c, const char **name)
+{
+  Parser *p = &c->p;
+  CursorLevel *level;
+  char close;
+
+  g_return_val_if_fail (c->depth > 0, FALSE);
+  if (p->message != NULL)
+    return FALSE;
+  level = &c->levels[c->depth - 1];
+  close = level->object ? '}' : ']';
+  skip_ws (p);
+  if (p->at < p->len && p->buf[p->at] == close)
+    {
+      p->at++;
+      cursor_leave (c);
+      return FALSE;
+    }
+  if (level->started)
+    {
+      if (p->at >= p->len || p->buf[p->at] != ',')
+        return fail_at (p, p->at, level->object ? "expected ',' or '}' after an object member"
+                                                : "expected ',' or ']' after an array element");
+      p->at++;
+      skip_ws (p);
+    }
+  level->started = TRUE;
+  if (level->object)
+    {
+      gsize name_at = p->at;
+      char *member;
+
+      if (p->at >= p->len || p->buf[p->at] != '"')
+        return fail_at (p, p->at, "expected a string (an object member's name)");
+      member = parse_string (p);
+      if (member == NULL)
+        return FALSE;
+      if (name_seen (p, level->first_name, &level->table, member))
+        {
+          g_autofree char *quoted = sgplan_quote (member);
+
+          cJSON_free (member);
+          return fail_at (p, name_at, "duplicate member %s: each name may appear only once in "
+                                      "an object (other tools would read the last one, sgplan "
+                                      "the first)", quoted);
+        }
+      g_ptr_array_add (c->names, member);
+      skip_ws (p);
+      if (p->at >= p->len || p->buf[p->at] != ':')
+        return fail_at (p, p->at, "expected ':' after an object member's name");
+      p->at++;
+      skip_ws (p);
+      if (name != NULL)
+        *name = member;
+    }
+  return TRUE;
+}
+
+cJSON *
+sgplan_json_cursor_value (SgplanJsonCursor *c, SgplanJsonArena *arena)
+{
+  Parser *p = &c->p;
+  cJSON *value;
+
+  if (p->message != NULL)
+    return NULL;
+  skip_ws (p);
+  p->arena = arena;
+  value = parse_value (p, c->depth);
+  p->arena = NULL;
+  return value;
+}
+
+gboolean
+sgplan_json_cursor_failed (SgplanJsonCursor *c, gsize *error_offset, const char **message)
+{
+  if (c->p.message == NULL)
+    return FALSE;
+  if (error_offset != NULL)
+    *error_offset = c->p.error_at;
+  if (message != NULL)
+    *message = c->p.message;
+  return TRUE;
 }

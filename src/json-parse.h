@@ -28,3 +28,44 @@ sgplan_json_is_plain_integer (const cJSON *item)
 {
   return cJSON_IsNumber (item) && item->valuestring == NULL;
 }
+
+/* An arena for trees that are read and dropped one after another: parsing
+ * into it costs no malloc per node, and a reset frees every tree at once
+ * while keeping the memory for the next ones.  Trees in an arena must not be
+ * given to cJSON_Delete. */
+typedef struct SgplanJsonArena SgplanJsonArena;
+
+SgplanJsonArena *sgplan_json_arena_new (void);
+void sgplan_json_arena_reset (SgplanJsonArena *arena);
+void sgplan_json_arena_free (SgplanJsonArena *arena);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SgplanJsonArena, sgplan_json_arena_free)
+
+/* A cursor walks the outer objects and arrays of a document one member or
+ * element at a time and parses only the values the caller asks for, so that
+ * a file of any size is read with the memory of its largest element.  It
+ * checks exactly what sgplan_json_parse checks, in the same order, with the
+ * same messages.
+ *
+ *   peek   the next character after white space ('\0' at the end)
+ *   enter  open the object or array at the cursor (peek says which)
+ *   next   move to the next member or element of the innermost open level:
+ *          TRUE with the cursor on its value (and *NAME its name, valid
+ *          until the cursor is freed); FALSE at the level's end (the level
+ *          is closed) or on an error.  Every value it stops on must then be
+ *          entered or read with _value.
+ *   value  parse the value at the cursor, into ARENA (or cJSON's allocator
+ *          when NULL); NULL on an error
+ *   failed whether an error occurred, and its offset and message (owned by
+ *          the cursor; either may be NULL). */
+typedef struct SgplanJsonCursor SgplanJsonCursor;
+
+SgplanJsonCursor *sgplan_json_cursor_new (const char *buf, gsize len, gsize start);
+void sgplan_json_cursor_free (SgplanJsonCursor *cursor);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SgplanJsonCursor, sgplan_json_cursor_free)
+char sgplan_json_cursor_peek (SgplanJsonCursor *cursor);
+gsize sgplan_json_cursor_offset (SgplanJsonCursor *cursor);
+gboolean sgplan_json_cursor_enter (SgplanJsonCursor *cursor);
+gboolean sgplan_json_cursor_next (SgplanJsonCursor *cursor, const char **name);
+cJSON *sgplan_json_cursor_value (SgplanJsonCursor *cursor, SgplanJsonArena *arena);
+gboolean sgplan_json_cursor_failed (SgplanJsonCursor *cursor, gsize *error_offset,
+                                    const char **message);

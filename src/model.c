@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "model.h"
+#include "sha256.h"
 #include "sort.h"
 
 #include <stdlib.h>
@@ -241,31 +242,47 @@ index_bucket (GHashTable *index, const char *key, GDestroyNotify free_func)
 /* Canonical serialisation for the fingerprint: every field length-prefixed,
  * so no value can imitate a separator. */
 static void
-hash_field (GChecksum *sum, const char *s)
+hash_decimal (SgplanSha256 *sum, const char *lead, guint64 v, gboolean negative, char trail)
 {
-  char prefix[24];
+  char buf[32];
+  gsize at = sizeof buf;
+
+  buf[--at] = trail;
+  do
+    buf[--at] = (char) ('0' + v % 10);
+  while ((v /= 10) != 0);
+  if (negative)
+    buf[--at] = '-';
+  if (*lead != '\0')
+    buf[--at] = *lead;
+  sgplan_sha256_update (sum, buf + at, sizeof buf - at);
+}
+
+/* "LEN:VALUE", or "~" for NULL. */
+static void
+hash_field (SgplanSha256 *sum, const char *s)
+{
+  gsize len;
 
   if (s == NULL)
     {
-      g_checksum_update (sum, (const guchar *) "~", 1);
+      sgplan_sha256_update (sum, "~", 1);
       return;
     }
-  g_snprintf (prefix, sizeof prefix, "%zu:", strlen (s));
-  g_checksum_update (sum, (const guchar *) prefix, -1);
-  g_checksum_update (sum, (const guchar *) s, -1);
+  len = strlen (s);
+  hash_decimal (sum, "", len, FALSE, ':');
+  sgplan_sha256_update (sum, s, len);
 }
 
+/* "iVALUE;" */
 static void
-hash_int (GChecksum *sum, gint64 v)
+hash_int (SgplanSha256 *sum, gint64 v)
 {
-  char buf[32];
-
-  g_snprintf (buf, sizeof buf, "i%" G_GINT64_FORMAT ";", v);
-  g_checksum_update (sum, (const guchar *) buf, -1);
+  hash_decimal (sum, "i", v < 0 ? -(guint64) v : (guint64) v, v < 0, ';');
 }
 
 static void
-hash_tags (GChecksum *sum, const Tag *tags, guint n)
+hash_tags (SgplanSha256 *sum, const Tag *tags, guint n)
 {
   hash_int (sum, n);
   for (guint i = 0; i < n; i++)
@@ -276,7 +293,7 @@ hash_tags (GChecksum *sum, const Tag *tags, guint n)
 }
 
 static void
-hash_group (GChecksum *sum, const Group *g)
+hash_group (SgplanSha256 *sum, const Group *g)
 {
   hash_field (sum, "group");
   hash_field (sum, g->id);
@@ -306,7 +323,7 @@ hash_group (GChecksum *sum, const Group *g)
 }
 
 static void
-hash_eni (GChecksum *sum, const Eni *e)
+hash_eni (SgplanSha256 *sum, const Eni *e)
 {
   hash_field (sum, "eni");
   hash_field (sum, e->id);
@@ -349,8 +366,9 @@ reference_compare (gconstpointer a, gconstpointer b)
 static void
 compute_fingerprint (Model *model)
 {
-  g_autoptr (GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  SgplanSha256 state, *sum = &state;
 
+  sgplan_sha256_init (sum);
   hash_field (sum, "sgplan-state-1");
   for (guint i = 0; i < model->group_list->len; i++)
     hash_group (sum, model->group_list->pdata[i]);
@@ -366,7 +384,7 @@ compute_fingerprint (Model *model)
       hash_field (sum, ref->peering_id);
       hash_field (sum, ref->transit_gateway_id);
     }
-  g_strlcpy (model->fingerprint, g_checksum_get_string (sum), sizeof model->fingerprint);
+  sgplan_sha256_hex (sum, model->fingerprint);
 }
 
 static void

@@ -226,3 +226,28 @@ sgplan_text_encoding (const char *buf, gsize len, gsize *start)
            "FILE'; elsewhere convert it with 'iconv -f UTF-16LE -t UTF-8'";
   return NULL;
 }
+
+guint
+sgplan_thread_count (void)
+{
+  static gsize once = 0;
+  static guint count;
+
+  if (g_once_init_enter (&once))
+    {
+      const char *env = g_getenv ("SGPLAN_THREADS");
+      guint64 n = 0;
+
+      if (env != NULL && g_ascii_string_to_unsigned (env, 10, 1, 64, &n, NULL))
+        count = (guint) n;
+      else
+        {
+          if (env != NULL)
+            g_printerr ("sgplan: warning: SGPLAN_THREADS='%s' is not a number from 1 to 64: "
+                        "using the number of processors\n", env);
+          count = CLAMP (g_get_num_processors (), 1, 64);
+        }
+      g_once_init_leave (&once, 1);
+    }
+  return count;
+}

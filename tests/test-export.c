@@ -344,6 +344,15 @@ test_parse_errors (void)
     { "[-]", 2, "invalid number: expected a digit" },
     { "[\"\\udc00\"]", 2, "invalid unicode escape: a low surrogate (DC00-DFFF) without a high one before it" },
     { "[\"\\ud800x\"]", 2, "invalid unicode escape: a high surrogate (D800-DBFF) must be followed by an escaped low surrogate" },
+    /* text that is not UTF-8, in a string and outside one */
+    { "[\"a\xff\"]", 3, "invalid UTF-8: expected JSON text" },
+    { "[\"\\n\xc3(\"]", 4, "invalid UTF-8: expected JSON text" },
+    { "[\"\xc0\xaf\"]", 2, "invalid UTF-8: expected JSON text" },          /* overlong '/' */
+    { "[\"\xed\xa0\x80\"]", 2, "invalid UTF-8: expected JSON text" },      /* a surrogate */
+    { "[\"\xf4\x90\x80\x80\"]", 2, "invalid UTF-8: expected JSON text" },  /* above U+10FFFF */
+    { "[\"\xe2\x82", 2, "invalid UTF-8: expected JSON text" },             /* cut short */
+    { "[\xff]", 1, "invalid UTF-8: expected JSON text" },
+    { "[\xc3\xa9]", 1, "expected a value (object, array, string, number, true, false or null)" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -357,6 +366,129 @@ test_parse_errors (void)
       g_assert_cmpstr (message, ==, cases[i].message);
       g_assert_cmpuint (offset, ==, cases[i].offset);
     }
+  /* a NUL byte is binary data, in a string or outside one */
+  {
+    static const char in_string[] = "[\"a\0\"]", outside[] = "[1,\0]";
+    gsize offset = 0, end = 0;
+    g_autofree char *m1 = NULL, *m2 = NULL;
+
+    g_assert_null (sgplan_json_parse (in_string, sizeof in_string - 1, 0, &end, &offset, &m1));
+    g_assert_cmpstr (m1, ==, "binary data (a NUL byte): expected JSON text");
+    g_assert_cmpuint (offset, ==, 3);
+    g_assert_null (sgplan_json_parse (outside, sizeof outside - 1, 0, &end, &offset, &m2));
+    g_assert_cmpstr (m2, ==, "binary data (a NUL byte): expected JSON text");
+    g_assert_cmpuint (offset, ==, 3);
+  }
+  /* objects too large for the linear check of names use a table */
+  for (guint n = 2; n <= 200; n += 66)
+    {
+      g_autoptr (GString) text = g_string_new ("{");
+      gsize offset = 0, end = 0, dup_at;
+      g_autofree char *message = NULL;
+
+      for (guint i = 0; i < n; i++)
+        g_string_append_printf (text, "\"k%u\": %u, ", i, i);
+      dup_at = text->len;
+      g_string_append_printf (text, "\"k%u\": 0}", n / 2);
+      g_assert_null (sgplan_json_parse (text->str, text->len, 0, &end, &offset, &message));
+      g_assert_cmpuint (offset, ==, dup_at);
+      g_assert_true (g_str_has_prefix (message, "duplicate member"));
+    }
+}
+
+/* Walks TEXT with a cursor, entering the outer LEVELS levels and parsing
+ * what is inside into an arena; the trees are appended to TREES (copies).
+ * Returns the error offset and message, or FALSE. */
+static gboolean
+cursor_walk_level (SgplanJsonCursor *c, SgplanJsonArena *arena, guint levels, cJSON *into)
+{
+  char first = sgplan_json_cursor_peek (c);
+
+  if (levels > 0 && (first == '{' || first == '['))
+    {
+      const char *name = NULL;
+      cJSON *container = first == '{' ? cJSON_CreateObject () : cJSON_CreateArray ();
+
+      sgplan_json_cursor_enter (c);
+      cJSON_AddItemToArray (into, container);
+      while (sgplan_json_cursor_next (c, &name))
+        {
+          cJSON *holder = cJSON_CreateArray ();
+
+          if (!cursor_walk_level (c, arena, levels - 1, holder))
+            {
+              cJSON_Delete (holder);
+              return FALSE;
+            }
+          if (first == '{')
+            cJSON_AddItemToObject (container, name, cJSON_DetachItemFromArray (holder, 0));
+          else
+            cJSON_AddItemToArray (container, cJSON_DetachItemFromArray (holder, 0));
+          cJSON_Delete (holder);
+        }
+      return !sgplan_json_cursor_failed (c, NULL, NULL);
+    }
+  {
+    cJSON *value = sgplan_json_cursor_value (c, arena);
+
+    if (value == NULL)
+      return FALSE;
+    cJSON_AddItemToArray (into, cJSON_Duplicate (value, TRUE));
+    sgplan_json_arena_reset (arena);
+    return TRUE;
+  }
+}
+
+/* The cursor (any number of levels walked, values in an arena) finds what
+ * sgplan_json_parse finds: the same tree, or the same error at the same place. */
+static void
+test_cursor_same_as_parse (void)
+{
+  static const char *const texts[] = {
+    "{\"L\": [1, {\"a\": [true, false, null]}, \"x\\u00e9\", -0, 1.5e3], \"M\": {}}",
+    "[[], {}, [[]], \"\"]",
+    "[\"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\", {\"\xc3\xa9\": \"\\n\xc3\xa9\"}]",
+    "{\"L\": [1,2] \"M\": 1}",
+    "{\"L\": [], \"L\": []}",
+    "{\"L\": [1,]}",
+    "{\"L\": [1,",
+    "{\"L\": [{\"a\": 1, \"a\": 2}]}",
+    "{\"L\" [1]}",
+    "{\"L\": [1]",
+    "{,}",
+    "[\"\xff\"]",
+    "{\"\xff\": 1}",
+    "{\"L\": [\"a\tb\"]}",
+    "{\"L\": [01]}",
+    "{\"L\": [\"\\ud800\"]}",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    for (guint levels = 0; levels <= 3; levels++)
+      {
+        gsize len = strlen (texts[i]), end = 0, offset = 0, c_offset = 0;
+        g_autofree char *message = NULL;
+        const char *c_message = NULL;
+        g_autoptr (cJSON) whole = sgplan_json_parse (texts[i], len, 0, &end, &offset, &message);
+        g_autoptr (SgplanJsonCursor) c = sgplan_json_cursor_new (texts[i], len, 0);
+        g_autoptr (SgplanJsonArena) arena = sgplan_json_arena_new ();
+        g_autoptr (cJSON) walked = cJSON_CreateArray ();
+        gboolean ok = cursor_walk_level (c, arena, levels, walked);
+
+        g_test_message ("text %u, %u levels", i, levels);
+        g_assert_cmpint (ok, ==, whole != NULL);
+        if (ok)
+          {
+            g_assert_true (cJSON_Compare (whole, cJSON_GetArrayItem (walked, 0), TRUE));
+            g_assert_cmpuint (sgplan_json_cursor_offset (c), ==, end);
+          }
+        else
+          {
+            g_assert_true (sgplan_json_cursor_failed (c, &c_offset, &c_message));
+            g_assert_cmpstr (c_message, ==, message);
+            g_assert_cmpuint (c_offset, ==, offset);
+          }
+      }
 }
 
 /* Numbers keep their text unless they are plain integers; duplicate names
@@ -423,5 +555,6 @@ main (int argc, char **argv)
   g_test_add_func ("/json-pos/locate", test_locate);
   g_test_add_func ("/json-parse/errors", test_parse_errors);
   g_test_add_func ("/json-parse/values", test_parse_values);
+  g_test_add_func ("/json-parse/cursor-same-as-parse", test_cursor_same_as_parse);
   return g_test_run ();
 }
