@@ -46,11 +46,12 @@ typedef struct {
   SgplanJsonPath path;
   GArray *pending;         /* (element-type PendingRuleId) */
   GError **error;
-  /* a mapped file: pages read and hashed are given back (see release_read) */
+  /* a mapped file: pages read and hashed are given back (see progress) */
   gboolean mapped;
   gboolean text;     /* the encoding is UTF-8: the parser has started */
   gsize released;
   struct HashJob *hash;
+  GThread *hasher;    /* the thread computing HASH, or NULL */
   /* member(): where the last lookup in HINT_OBJECT stopped */
   const cJSON *hint_object;
   const cJSON *hint;
@@ -579,7 +580,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (Eni, eni_free)
 static gboolean
 read_eni (Loader *l, const cJSON *obj)
 {
-  g_autoptr (Eni) eni = g_new0 (Eni, 1);
+  g_autoptr (Eni) eni = g_new0 (Eni, 1); /* copied into the model at the end */
   const char *id, *type, *owner, *description, *az, *vpc, *subnet, *status, *ip, *requester;
   const Eni *existing;
 
@@ -628,7 +629,7 @@ read_eni (Loader *l, const cJSON *obj)
       }
     }
 
-  existing = g_hash_table_lookup (l->model->enis, eni->id);
+  existing = model_eni (l->model, eni->id);
   if (existing != NULL)
     {
       if (!enis_equal (existing, eni))
@@ -637,8 +638,7 @@ read_eni (Loader *l, const cJSON *obj)
                             eni->id, existing->source);
       return TRUE;
     }
-  g_hash_table_insert (l->model->enis, (gpointer) eni->id, eni);
-  g_steal_pointer (&eni);
+  model_add_eni (l->model, eni);
   return TRUE;
 }
 
@@ -793,61 +793,97 @@ refuse_value (Loader *l, SgplanJsonCursor *c, SgplanJsonArena *arena, const char
   return loader_fail (l, "%s", failure);
 }
 
-/* The SHA-256 of a file, computed by a thread beside the parser (or by the
- * parser's thread before it starts, with SGPLAN_THREADS=1).  HASHED says how
- * far it got, so that pages are released only once both have read them. */
+/* The SHA-256 of a file is computed as the parser passes through it: by a
+ * thread that follows the parser (the parser tells it how far it may read),
+ * or, with SGPLAN_THREADS=1, by the parser itself after each element.  The
+ * hash also notes the first NUL byte.  Following rather than leading the
+ * parser keeps both on the same few megabytes, so that the pages behind them
+ * can be given back (progress()). */
 typedef struct HashJob {
   const char *buf;
   gsize len;
-  gpointer hashed;  /* (atomic) gsize: bytes hashed so far */
+  SgplanSha256 sum;
+  gpointer hashed;  /* (atomic) gsize: bytes hashed */
   gsize nul;        /* offset of the first NUL byte, or G_MAXSIZE */
+  /* threaded: the parser has passed READABLE bytes (under LOCK) */
+  GMutex lock;
+  GCond moved;
+  gsize readable;
   char hex[65];
 } HashJob;
 
-#define HASH_BLOCK (1024 * 1024)
+#define HASH_STEP (1024 * 1024)
+
+static void
+hash_range (HashJob *job, gsize upto)
+{
+  gsize at = GPOINTER_TO_SIZE (job->hashed), n = upto - at;
+
+  sgplan_sha256_update (&job->sum, job->buf + at, n);
+  if (job->nul == G_MAXSIZE)
+    {
+      const char *nul = memchr (job->buf + at, '\0', n);
+
+      if (nul != NULL)
+        job->nul = (gsize) (nul - job->buf);
+    }
+  g_atomic_pointer_set (&job->hashed, GSIZE_TO_POINTER (upto));
+}
 
 static gpointer
-hash_file (gpointer data)
+hash_thread (gpointer data)
 {
   HashJob *job = data;
-  SgplanSha256 sum;
 
-  sgplan_sha256_init (&sum);
-  for (gsize at = 0; at < job->len; at += HASH_BLOCK)
+  while (GPOINTER_TO_SIZE (job->hashed) < job->len)
     {
-      gsize n = MIN (HASH_BLOCK, job->len - at);
+      gsize upto;
 
-      sgplan_sha256_update (&sum, job->buf + at, n);
-      if (job->nul == G_MAXSIZE)
-        {
-          const char *nul = memchr (job->buf + at, '\0', n);
-
-          if (nul != NULL)
-            job->nul = (gsize) (nul - job->buf);
-        }
-      g_atomic_pointer_set (&job->hashed, GSIZE_TO_POINTER (at + n));
+      g_mutex_lock (&job->lock);
+      while (job->readable == GPOINTER_TO_SIZE (job->hashed))
+        g_cond_wait (&job->moved, &job->lock);
+      upto = job->readable;
+      g_mutex_unlock (&job->lock);
+      hash_range (job, upto);
     }
-  sgplan_sha256_hex (&sum, job->hex);
   return NULL;
 }
 
-/* Memory must not grow with the size of one file: the pages of a mapped
- * file that both the parser and the hash have passed are dropped from the
- * mapping (they come back from the page cache if an error message needs
- * their line numbers). */
-#define RELEASE_STEP (8 * 1024 * 1024)
+/* The parser has passed PARSED bytes (G_MAXSIZE: it has stopped): let the
+ * hash follow, and give back the pages of a mapped file that both have
+ * read.  Memory must not grow with the size of one file; given-back pages
+ * come back from the page cache if an error message needs their lines. */
+#define RELEASE_STEP (2 * 1024 * 1024)
 
 static void
-release_read (Loader *l, gsize parsed)
+progress (Loader *l, GThread *hasher, gsize parsed)
 {
-  gsize hashed = GPOINTER_TO_SIZE (g_atomic_pointer_get (&l->hash->hashed));
-  gsize page = (gsize) sysconf (_SC_PAGESIZE);
-  gsize upto = MIN (parsed, hashed) / page * page;
+  HashJob *job = l->hash;
+  gsize hashed, page, upto;
 
-  if (!l->mapped || upto < l->released + RELEASE_STEP)
+  parsed = MIN (parsed, l->len);
+  if (hasher == NULL)
+    {
+      if (parsed == l->len || parsed >= GPOINTER_TO_SIZE (job->hashed) + HASH_STEP)
+        hash_range (job, parsed);
+    }
+  else if (parsed == l->len || parsed >= job->readable + HASH_STEP)
+    {
+      g_mutex_lock (&job->lock);
+      job->readable = parsed;
+      g_cond_signal (&job->moved);
+      g_mutex_unlock (&job->lock);
+    }
+  if (!l->mapped)
     return;
-  (void) madvise ((char *) l->buf + l->released, upto - l->released, MADV_DONTNEED);
-  l->released = upto;
+  hashed = GPOINTER_TO_SIZE (g_atomic_pointer_get (&job->hashed));
+  page = (gsize) sysconf (_SC_PAGESIZE);
+  upto = MIN (parsed, hashed) / page * page;
+  if (upto >= l->released + RELEASE_STEP)
+    {
+      (void) madvise ((char *) l->buf + l->released, upto - l->released, MADV_DONTNEED);
+      l->released = upto;
+    }
 }
 
 /* Reads one list of a document: each element is parsed alone into ARENA,
@@ -872,7 +908,7 @@ read_list (Loader *l, SgplanJsonCursor *c, SgplanJsonArena *arena, ReadEntry rea
       /* the next element's nodes may reuse these addresses */
       l->hint_object = l->hint = NULL;
       sgplan_json_arena_reset (arena);
-      release_read (l, sgplan_json_cursor_offset (c));
+      progress (l, l->hasher, sgplan_json_cursor_offset (c));
     }
   if (sgplan_json_cursor_failed (c, NULL, NULL))
     return cursor_fail (l, c);
@@ -1011,7 +1047,6 @@ read_file (Model *model, const char *path, GArray *pending, GError **error)
   SourceFile *source;
   Loader l = { 0 };
   HashJob job = { 0 };
-  GThread *hasher = NULL;
   gboolean ok;
   int fd;
 
@@ -1054,14 +1089,19 @@ read_file (Model *model, const char *path, GArray *pending, GError **error)
   job.buf = l.buf;
   job.len = l.len;
   job.nul = G_MAXSIZE;
+  sgplan_sha256_init (&job.sum);
+  g_mutex_init (&job.lock);
+  g_cond_init (&job.moved);
   l.hash = &job;
-  if (sgplan_thread_count () > 1 && l.len >= HASH_BLOCK)
-    hasher = g_thread_new ("sgplan-sha256", hash_file, &job);
-  else
-    hash_file (&job);
+  if (sgplan_thread_count () > 1 && l.len >= HASH_STEP)
+    l.hasher = g_thread_new ("sgplan-sha256", hash_thread, &job);
   ok = read_documents (&l);
-  if (hasher != NULL)
-    g_thread_join (hasher);
+  progress (&l, l.hasher, G_MAXSIZE); /* the rest of the file, whatever happened */
+  if (l.hasher != NULL)
+    g_thread_join (l.hasher);
+  g_mutex_clear (&job.lock);
+  g_cond_clear (&job.moved);
+  sgplan_sha256_hex (&job.sum, job.hex);
   /* Binary data is named as such, whichever error the parser met first. */
   if (!ok && l.text && job.nul != G_MAXSIZE)
     {

@@ -18,14 +18,66 @@ group_free (gpointer data)
   g_free (group);
 }
 
-static void
-eni_free (gpointer data)
-{
-  Eni *eni = data;
+/* ENIs are many (a large organisation has hundreds of thousands): they and
+ * their group lists live in blocks that the model frees at once, with no
+ * allocator overhead per ENI, and the table keeps only keys (the ENIs,
+ * hashed by their first member, the ID). */
+#define SLAB_BLOCK (1024 * 1024)
 
-  g_free (eni->groups);
-  g_free (eni->tags);
-  g_free (eni);
+static void *
+slab_alloc (Model *model, gsize size)
+{
+  void *p;
+
+  size = (size + 7) & ~(gsize) 7;
+  if (model->slab_left < size)
+    {
+      gsize block = MAX (size, SLAB_BLOCK);
+
+      model->slab_next = g_malloc (block);
+      model->slab_left = block;
+      g_ptr_array_add (model->slab_blocks, model->slab_next);
+    }
+  p = model->slab_next;
+  model->slab_next += size;
+  model->slab_left -= size;
+  return p;
+}
+
+static guint
+id_hash (gconstpointer p)
+{
+  return g_str_hash (*(const char *const *) p);
+}
+
+static gboolean
+id_equal (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b) == 0;
+}
+
+const Eni *
+model_add_eni (Model *model, const Eni *eni)
+{
+  Eni *copy = slab_alloc (model, sizeof *copy);
+
+  *copy = *eni;
+  if (eni->n_groups > 0)
+    {
+      copy->groups = slab_alloc (model, eni->n_groups * sizeof (EniGroup));
+      memcpy (copy->groups, eni->groups, eni->n_groups * sizeof (EniGroup));
+    }
+  else
+    copy->groups = NULL;
+  if (eni->n_tags > 0)
+    {
+      copy->tags = slab_alloc (model, eni->n_tags * sizeof (Tag));
+      memcpy (copy->tags, eni->tags, eni->n_tags * sizeof (Tag));
+    }
+  else
+    copy->tags = NULL;
+  g_hash_table_add (model->enis, copy);
+  return copy;
 }
 
 Model *
@@ -36,7 +88,8 @@ model_new (void)
   model->strings = g_string_chunk_new (1 << 16);
   model->interned = g_hash_table_new (g_str_hash, g_str_equal);
   model->groups = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, group_free);
-  model->enis = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, eni_free);
+  model->enis = g_hash_table_new (id_hash, id_equal);
+  model->slab_blocks = g_ptr_array_new_with_free_func (g_free);
   model->references = g_ptr_array_new_with_free_func (g_free);
   model->sources = g_ptr_array_new_with_free_func (g_free);
   model->enis_by_group = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
@@ -67,6 +120,7 @@ model_free (Model *model)
   g_ptr_array_unref (model->empty_documents);
   g_hash_table_unref (model->groups);
   g_hash_table_unref (model->enis);
+  g_ptr_array_unref (model->slab_blocks);
   g_ptr_array_unref (model->references);
   g_ptr_array_unref (model->sources);
   g_hash_table_unref (model->interned);
@@ -479,7 +533,7 @@ model_group (const Model *model, const char *id)
 const Eni *
 model_eni (const Model *model, const char *id)
 {
-  return g_hash_table_lookup (model->enis, id);
+  return g_hash_table_lookup (model->enis, &id);
 }
 
 GPtrArray *

@@ -62,7 +62,7 @@ typedef struct {
 } EniGroup;
 
 typedef struct {
-  const char *id;
+  const char *id;                /* first: the ENI table hashes it through the struct */
   const char *interface_type;
   const char *owner_id;
   const char *description;
@@ -76,11 +76,11 @@ typedef struct {
   const char *instance_owner_id; /* Attachment.InstanceOwnerId, or NULL */
   const char *requester_id;      /* RequesterId, or NULL */
   const char *source;
-  gboolean requester_managed;
   EniGroup *groups;              /* in the export's order: an ENI's group list is state */
-  guint n_groups;
   Tag *tags;                     /* TagSet, sorted by key */
+  guint n_groups;
   guint n_tags;
+  gboolean requester_managed;
 } Eni;
 
 /* One entry of describe-security-group-references: VPC REFERENCING_VPC has
@@ -113,7 +113,7 @@ typedef struct {
   GStringChunk *strings;
   GHashTable *interned;      /* (element-type utf8 utf8): dedup set for intern() */
   GHashTable *groups;        /* (element-type utf8 Group) by GroupId */
-  GHashTable *enis;          /* (element-type utf8 Eni) by NetworkInterfaceId */
+  GHashTable *enis;          /* (element-type Eni) a set, by NetworkInterfaceId (model_add_eni) */
   GPtrArray *references;     /* (element-type GroupReference), sorted */
   GPtrArray *sources;        /* (element-type SourceFile) every input file, sorted by path */
   /* Sorted views, built by model_finish(). */
@@ -127,6 +127,9 @@ typedef struct {
   GPtrArray *empty_documents;/* (element-type EmptyDocument) in reading order */
   GPtrArray *empty;          /* returned for lookups that find nothing */
   char fingerprint[65];      /* SHA-256 of the canonical state, hex */
+  GPtrArray *slab_blocks;    /* memory of the ENIs (model_add_eni) */
+  char *slab_next;
+  gsize slab_left;
 } Model;
 
 typedef struct {
@@ -165,6 +168,9 @@ void model_finish (Model *model);
 
 const Group *model_group (const Model *model, const char *id);
 const Eni *model_eni (const Model *model, const char *id);
+/* Stores a copy of ENI (and of its groups and tags) in the model, which
+ * then owns it; there must be no ENI with its ID yet. */
+const Eni *model_add_eni (Model *model, const Eni *eni);
 /* ENIs carrying GROUP_ID (sorted by ID; never NULL). */
 GPtrArray *model_enis_of_group (const Model *model, const char *group_id);
 /* Rules in other groups that reference GROUP_ID, in canonical order (never NULL). */

@@ -101,13 +101,29 @@ sgplan_cut (const char *s, gsize max)
   return g_string_free (out, FALSE);
 }
 
+/* Printable ASCII but the backslash: the text is its own printable form. */
+static gboolean
+plain_ascii (const char *s)
+{
+  for (; *s != '\0'; s++)
+    if ((guchar) *s < 0x20 || (guchar) *s > 0x7e || *s == '\\')
+      return FALSE;
+  return TRUE;
+}
+
 char *
 sgplan_printable (const char *s)
 {
-  GString *out = g_string_new (NULL);
+  GString *out;
+  gsize len;
 
+  /* (an exact fit: reports keep one of these per table cell) */
+  if (plain_ascii (s))
+    return g_strdup (s);
+  out = g_string_new (NULL);
   sgplan_append_printable (out, s);
-  return g_string_free (out, FALSE);
+  len = out->len;
+  return g_realloc (g_string_free (out, FALSE), len + 1);
 }
 
 char *
