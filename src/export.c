@@ -113,6 +113,11 @@ id_problem (const char *key, const char *value)
     { "VpcPeeringConnectionId", "pcx-", "a peering connection ID (pcx- and hexadecimal digits)" },
   };
 
+  gsize key_len = strlen (key);
+
+  /* (every key checked here ends in "Id") */
+  if (key_len < 2 || strcmp (key + key_len - 2, "Id") != 0)
+    return NULL;
   if (strcmp (key, "OwnerId") == 0)
     return strlen (value) == 12 && strspn (value, "0123456789") == 12 ? NULL : "an account ID (12 digits)";
   for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
@@ -1418,13 +1423,27 @@ resolve_coverage (Model *model, const char *default_region)
       model_add_coverage (model, account != NULL ? account : g->owner_id, g->region, MODEL_DOC_GROUPS);
     }
   g_hash_table_iter_init (&iter, model->enis);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    {
-      const Eni *eni = value;
-      const char *account = g_hash_table_lookup (model->path_accounts, eni->source);
+  {
+    /* ENIs are many and their account and region repeat (the strings are
+     * interned: equal means the same pointer) */
+    const char *source = NULL, *account = NULL, *last_account = NULL, *last_region = NULL;
 
-      model_add_coverage (model, account != NULL ? account : eni->owner_id, eni->region, MODEL_DOC_ENIS);
-    }
+    while (g_hash_table_iter_next (&iter, NULL, &value))
+      {
+        const Eni *eni = value;
+
+        if (eni->source != source)
+          {
+            source = eni->source;
+            account = g_hash_table_lookup (model->path_accounts, source);
+          }
+        if ((account != NULL ? account : eni->owner_id) == last_account && eni->region == last_region)
+          continue;
+        last_account = account != NULL ? account : eni->owner_id;
+        last_region = eni->region;
+        model_add_coverage (model, last_account, last_region, MODEL_DOC_ENIS);
+      }
+  }
   for (guint i = 0; i < model->references->len; i++)
     {
       const GroupReference *ref = model->references->pdata[i];

@@ -259,7 +259,7 @@ cjson_strndup (Parser *p, const char *s, gsize n)
 /* Parse the string at p->at (a '"') into a new NUL-terminated buffer from
  * cJSON's allocator. */
 static char *
-parse_string (Parser *p)
+parse_string (Parser *p, gsize *length)
 {
   gsize start = ++p->at, run;
   GString *out = NULL;
@@ -286,6 +286,7 @@ parse_string (Parser *p)
   if (run < p->len && p->buf[run] == '"')
     {
       p->at = run + 1;
+      *length = run - start;
       return cjson_strndup (p, p->buf + start, run - start);
     }
   out = g_string_sized_new (run - start + 16);
@@ -300,6 +301,7 @@ parse_string (Parser *p)
         {
           char *copy = cjson_strndup (p, out->str, out->len);
 
+          *length = out->len;
           p->at++;
           g_string_free (out, TRUE);
           return copy;
@@ -512,12 +514,23 @@ append_child (cJSON *parent, cJSON **last, cJSON *child)
   parent->child->prev = child; /* cJSON keeps the last element in child->prev */
 }
 
+/* A cheap summary of a member name for the linear check: names that
+ * differ in it are different; equal ones are compared in full. */
+static guint
+name_hash (const char *name, gsize len)
+{
+  if (len == 0)
+    return 0;
+  return (guint) len * 0x9e3779b1u ^ (guint) (guchar) name[0] << 8 ^ (guint) (guchar) name[len - 1] << 16
+         ^ (guint) (guchar) name[len / 2] << 24 ^ (guint) (guchar) name[(len - 1) / 3];
+}
+
 /* Whether NAME was already a member of the object whose names start at
  * FIRST in p->names; records it otherwise (the entry borrows NAME). */
 static gboolean
-name_seen (Parser *p, guint first, GHashTable **table, const char *name)
+name_seen (Parser *p, guint first, GHashTable **table, const char *name, gsize len)
 {
-  NameEntry entry = { g_str_hash (name), name };
+  NameEntry entry = { name_hash (name, len), name };
   guint n = p->names->len - first;
 
   if (*table != NULL)
@@ -570,6 +583,7 @@ parse_container (Parser *p, guint depth, gboolean object)
   for (;;)
     {
       char *name = NULL;
+      gsize name_len = 0;
       cJSON *child;
 
       if (object)
@@ -581,10 +595,10 @@ parse_container (Parser *p, guint depth, gboolean object)
               fail_at (p, p->at, "expected a string (an object member's name)");
               goto failed;
             }
-          name = parse_string (p);
+          name = parse_string (p, &name_len);
           if (name == NULL)
             goto failed;
-          if (name_seen (p, first_name, &table, name))
+          if (name_seen (p, first_name, &table, name, name_len))
             {
               g_autofree char *quoted = sgplan_quote (name);
 
@@ -659,7 +673,8 @@ parse_value (Parser *p, guint depth)
       return parse_container (p, depth, FALSE);
     case '"':
       {
-        char *s = parse_string (p);
+        gsize len;
+        char *s = parse_string (p, &len);
         cJSON *item;
 
         if (s == NULL)
@@ -822,13 +837,14 @@ sgplan_json_cursor_next (SgplanJsonCursor *c, const char **name)
     {
       gsize name_at = p->at;
       char *member;
+      gsize member_len = 0;
 
       if (p->at >= p->len || p->buf[p->at] != '"')
         return fail_at (p, p->at, "expected a string (an object member's name)");
-      member = parse_string (p);
+      member = parse_string (p, &member_len);
       if (member == NULL)
         return FALSE;
-      if (name_seen (p, level->first_name, &level->table, member))
+      if (name_seen (p, level->first_name, &level->table, member, member_len))
         {
           g_autofree char *quoted = sgplan_quote (member);
 

@@ -132,15 +132,27 @@ const char *
 model_intern (Model *model, const char *s)
 {
   const char *stored;
+  gsize len;
+  guint slot;
 
   if (s == NULL)
     return NULL;
+  /* Neighbouring objects repeat the same values (owner, VPC, subnet,
+   * status): a small cache indexed by a few of the string's bytes finds
+   * them with one comparison instead of a full hash and lookup. */
+  len = strlen (s);
+  slot = (guint) (len * 31 + (guchar) s[0] * 7 + (len > 0 ? (guchar) s[len - 1] * 131 + (guchar) s[len / 2] : 0))
+         % G_N_ELEMENTS (model->intern_cache);
+  stored = model->intern_cache[slot];
+  if (stored != NULL && strcmp (stored, s) == 0)
+    return stored;
   stored = g_hash_table_lookup (model->interned, s);
   if (stored == NULL)
     {
-      stored = g_string_chunk_insert (model->strings, s);
+      stored = g_string_chunk_insert_len (model->strings, s, (gssize) len);
       g_hash_table_add (model->interned, (gpointer) stored);
     }
+  model->intern_cache[slot] = stored;
   return stored;
 }
 

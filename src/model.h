@@ -128,6 +128,7 @@ typedef struct {
   GPtrArray *empty;          /* returned for lookups that find nothing */
   char fingerprint[65];      /* SHA-256 of the canonical state, hex */
   GPtrArray *slab_blocks;    /* memory of the ENIs (model_add_eni) */
+  const char *intern_cache[509]; /* recently interned strings (model_intern) */
   char *slab_next;
   gsize slab_left;
 } Model;
