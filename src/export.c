@@ -46,12 +46,7 @@ typedef struct {
   SgplanJsonPath path;
   GArray *pending;         /* (element-type PendingRuleId) */
   GError **error;
-  /* a mapped file: pages read and hashed are given back (see progress) */
-  gboolean mapped;
-  gboolean text;     /* the encoding is UTF-8: the parser has started */
-  gsize released;
-  struct HashJob *hash;
-  GThread *hasher;    /* the thread computing HASH, or NULL */
+  gboolean mapped;           /* pages read can be given back (see progress) */
   /* member(): where the last lookup in HINT_OBJECT stopped */
   const cJSON *hint_object;
   const cJSON *hint;
@@ -773,246 +768,453 @@ fail_at (Loader *l, gsize offset, const char *message)
   return FALSE;
 }
 
-/* The cursor's syntax error, as an error of this file. */
-static gboolean
-cursor_fail (Loader *l, SgplanJsonCursor *c)
-{
-  gsize at;
-  const char *message;
-
-  if (!sgplan_json_cursor_failed (c, &at, &message))
-    g_assert_not_reached ();
-  return fail_at (l, at, message);
-}
-
 #define DOCUMENT_KINDS "\"SecurityGroups\", \"NetworkInterfaces\", \"SecurityGroupRules\" or " \
                        "\"SecurityGroupReferenceSet\""
 
-/* A value the reader does not want is still parsed, so that a syntax
- * error in it is reported as one; FAILURE is reported otherwise. */
-static gboolean
-refuse_value (Loader *l, SgplanJsonCursor *c, SgplanJsonArena *arena, const char *failure)
-{
-  if (sgplan_json_cursor_value (c, arena) == NULL)
-    return cursor_fail (l, c);
-  return loader_fail (l, "%s", failure);
-}
+/* Reading a file is split in two: a producer walks the text with a cursor,
+ * parses each element of each list into an arena and hashes the text
+ * behind it; the loader turns the elements into the model.  The producer
+ * hands over batches of events, in the order of the text.  With more than
+ * one thread it runs in a thread of its own, a few batches ahead; with one,
+ * the loader runs it whenever it needs the next batch.  Either way the
+ * loader sees the same events and meets problems in the same order: the
+ * first one in the text wins, whoever found it. */
+typedef enum {
+  EVENT_DOCUMENT,     /* a document starts at OFFSET */
+  EVENT_LIST,         /* the list NAME of document kind KIND starts */
+  EVENT_ELEMENT,      /* TREE is its next element */
+  EVENT_LIST_END,
+  EVENT_DOCUMENT_END,
+  /* the last event of a file: */
+  EVENT_END,          /* the end of the text */
+  EVENT_NOT_OBJECT,   /* the document is not an object */
+  EVENT_UNKNOWN,      /* the member NAME is no known document */
+  EVENT_NOT_ARRAY,    /* the known list NAME is not an array */
+  EVENT_SYNTAX,       /* the text is not JSON at OFFSET: NAME says why */
+  EVENT_CANCELLED,    /* the loader stopped the producer */
+} EventKind;
 
-/* The SHA-256 of a file is computed as the parser passes through it: by a
- * thread that follows the parser (the parser tells it how far it may read),
- * or, with SGPLAN_THREADS=1, by the parser itself after each element.  The
- * hash also notes the first NUL byte.  Following rather than leading the
- * parser keeps both on the same few megabytes, so that the pages behind them
- * can be given back (progress()). */
-typedef struct HashJob {
+typedef struct {
+  EventKind kind;
+  guint k;            /* EVENT_LIST: index in document_kinds */
+  gsize offset;
+  const char *name;   /* in the batch's arena */
+  const cJSON *tree;  /* in the batch's arena */
+} Event;
+
+typedef struct {
+  SgplanJsonArena *arena;
+  GArray *events;     /* (element-type Event) */
+  gboolean last;      /* ends with the file's last event */
+} Batch;
+
+/* A batch is handed over when it has this many events or arena bytes. */
+#define BATCH_EVENTS 256
+#define BATCH_BYTES (512 * 1024)
+#define BATCHES 3
+
+typedef enum { AT_TOP, IN_DOCUMENT, IN_LIST, FINISHED } ProducerState;
+
+typedef struct {
   const char *buf;
   gsize len;
+  gboolean mapped;
+  ProducerState state;
+  gsize at;                  /* AT_TOP: where the next document may start */
+  SgplanJsonCursor *cursor;  /* the current document's */
   SgplanSha256 sum;
-  gpointer hashed;  /* (atomic) gsize: bytes hashed */
-  gsize nul;        /* offset of the first NUL byte, or G_MAXSIZE */
-  /* threaded: the parser has passed READABLE bytes (under LOCK) */
-  GMutex lock;
-  GCond moved;
-  gsize readable;
-  char hex[65];
-} HashJob;
-
-#define HASH_STEP (1024 * 1024)
+  gsize hashed;
+  gsize nul;                 /* offset of the first NUL byte, or G_MAXSIZE */
+  gsize released;            /* pages before this were given back */
+  gint cancel;               /* (atomic) the loader wants no more */
+  GThread *thread;
+  GAsyncQueue *ready;        /* (element-type Batch) filled, in order */
+  GAsyncQueue *spare;        /* (element-type Batch) to fill */
+  Batch batches[BATCHES];
+} Producer;
 
 static void
-hash_range (HashJob *job, gsize upto)
+batch_add (Batch *b, EventKind kind, guint k, gsize offset, const char *name, const cJSON *tree)
 {
-  gsize at = GPOINTER_TO_SIZE (job->hashed), n = upto - at;
+  Event e = { kind, k, offset, name != NULL ? sgplan_json_arena_strdup (b->arena, name) : NULL,
+              tree };
 
-  sgplan_sha256_update (&job->sum, job->buf + at, n);
-  if (job->nul == G_MAXSIZE)
-    {
-      const char *nul = memchr (job->buf + at, '\0', n);
-
-      if (nul != NULL)
-        job->nul = (gsize) (nul - job->buf);
-    }
-  g_atomic_pointer_set (&job->hashed, GSIZE_TO_POINTER (upto));
+  g_array_append_val (b->events, e);
+  if (kind >= EVENT_END)
+    b->last = TRUE;
 }
 
-static gpointer
-hash_thread (gpointer data)
-{
-  HashJob *job = data;
-
-  while (GPOINTER_TO_SIZE (job->hashed) < job->len)
-    {
-      gsize upto;
-
-      g_mutex_lock (&job->lock);
-      while (job->readable == GPOINTER_TO_SIZE (job->hashed))
-        g_cond_wait (&job->moved, &job->lock);
-      upto = job->readable;
-      g_mutex_unlock (&job->lock);
-      hash_range (job, upto);
-    }
-  return NULL;
-}
-
-/* The parser has passed PARSED bytes (G_MAXSIZE: it has stopped): let the
- * hash follow, and give back the pages of a mapped file that both have
- * read.  Memory must not grow with the size of one file; given-back pages
- * come back from the page cache if an error message needs their lines. */
+/* The SHA-256 and the NUL check follow the parser; memory must not grow
+ * with the size of one file, so the pages of a mapped file that both have
+ * passed are given back (they come back from the page cache if an error
+ * message needs their lines). */
+#define HASH_STEP (1024 * 1024)
 #define RELEASE_STEP (2 * 1024 * 1024)
 
 static void
-progress (Loader *l, GThread *hasher, gsize parsed)
+hash_upto (Producer *p, gsize upto)
 {
-  HashJob *job = l->hash;
-  gsize hashed, page, upto;
+  gsize n = upto - p->hashed;
 
-  parsed = MIN (parsed, l->len);
-  if (hasher == NULL)
-    {
-      if (parsed == l->len || parsed >= GPOINTER_TO_SIZE (job->hashed) + HASH_STEP)
-        hash_range (job, parsed);
-    }
-  else if (parsed == l->len || parsed >= job->readable + HASH_STEP)
-    {
-      g_mutex_lock (&job->lock);
-      job->readable = parsed;
-      g_cond_signal (&job->moved);
-      g_mutex_unlock (&job->lock);
-    }
-  if (!l->mapped)
+  if (upto <= p->hashed)
     return;
-  hashed = GPOINTER_TO_SIZE (g_atomic_pointer_get (&job->hashed));
+  sgplan_sha256_update (&p->sum, p->buf + p->hashed, n);
+  if (p->nul == G_MAXSIZE)
+    {
+      const char *nul = memchr (p->buf + p->hashed, '\0', n);
+
+      if (nul != NULL)
+        p->nul = (gsize) (nul - p->buf);
+    }
+  p->hashed = upto;
+}
+
+static void
+progress (Producer *p, gsize parsed)
+{
+  gsize page, upto;
+
+  if (parsed < p->hashed + HASH_STEP)
+    return;
+  hash_upto (p, parsed);
+  if (!p->mapped)
+    return;
   page = (gsize) sysconf (_SC_PAGESIZE);
-  upto = MIN (parsed, hashed) / page * page;
-  if (upto >= l->released + RELEASE_STEP)
+  upto = parsed / page * page;
+  if (upto >= p->released + RELEASE_STEP)
     {
-      (void) madvise ((char *) l->buf + l->released, upto - l->released, MADV_DONTNEED);
-      l->released = upto;
+      (void) madvise ((char *) p->buf + p->released, upto - p->released, MADV_DONTNEED);
+      p->released = upto;
     }
 }
 
-/* Reads one list of a document: each element is parsed alone into ARENA,
- * read into the model, and dropped, so that a file of any size needs the
- * memory of one element. */
-static gboolean
-read_list (Loader *l, SgplanJsonCursor *c, SgplanJsonArena *arena, ReadEntry read, guint coverage)
+static guint
+document_kind (const char *name)
 {
-  guint i = 0;
-
-  sgplan_json_cursor_enter (c);
-  while (sgplan_json_cursor_next (c, NULL))
-    {
-      const cJSON *item = sgplan_json_cursor_value (c, arena);
-
-      if (item == NULL)
-        break;
-      sgplan_json_path_push_index (&l->path, i++);
-      if (!read (l, item))
-        return FALSE;
-      sgplan_json_path_pop (&l->path);
-      /* the next element's nodes may reuse these addresses */
-      l->hint_object = l->hint = NULL;
-      sgplan_json_arena_reset (arena);
-      progress (l, l->hasher, sgplan_json_cursor_offset (c));
-    }
-  if (sgplan_json_cursor_failed (c, NULL, NULL))
-    return cursor_fail (l, c);
-  if (i == 0)
-    note_empty_document (l, coverage);
-  return TRUE;
+  for (guint k = 0; k < G_N_ELEMENTS (document_kinds); k++)
+    if (strcmp (name, document_kinds[k].key) == 0)
+      return k;
+  return G_MAXUINT;
 }
 
-static gboolean
-read_document (Loader *l, SgplanJsonCursor *c, SgplanJsonArena *arena)
-{
-  const char *name;
-  guint known = 0;
-
-  if (sgplan_json_cursor_peek (c) != '{')
-    return refuse_value (l, c, arena, "expected an object with " DOCUMENT_KINDS);
-  sgplan_json_cursor_enter (c);
-  while (sgplan_json_cursor_next (c, &name))
-    {
-      ReadEntry read = NULL;
-      guint coverage = 0;
-
-      for (guint k = 0; k < G_N_ELEMENTS (document_kinds); k++)
-        if (strcmp (name, document_kinds[k].key) == 0)
-          {
-            read = document_kinds[k].read;
-            coverage = document_kinds[k].coverage;
-          }
-      sgplan_json_path_push_key (&l->path, name);
-      if (read == NULL)
-        {
-          /* NextToken: the CLI prints it with --max-items; later pages follow. */
-          if (strcmp (name, "NextToken") == 0)
-            {
-              if (sgplan_json_cursor_value (c, arena) == NULL)
-                return cursor_fail (l, c);
-              sgplan_json_arena_reset (arena);
-              sgplan_json_path_pop (&l->path);
-              continue;
-            }
-          {
-            g_autofree char *printable = sgplan_printable (name);
-            g_autofree char *failure = g_strdup_printf ("unknown document \"%s\": expected "
-                                                        DOCUMENT_KINDS, printable);
-
-            return refuse_value (l, c, arena, failure);
-          }
-        }
-      if (sgplan_json_cursor_peek (c) != '[')
-        {
-          g_autofree char *failure = g_strdup_printf ("\"%s\" must be an array", name);
-
-          return refuse_value (l, c, arena, failure);
-        }
-      known++;
-      if (!read_list (l, c, arena, read, coverage))
-        return FALSE;
-      sgplan_json_path_pop (&l->path);
-    }
-  if (sgplan_json_cursor_failed (c, NULL, NULL))
-    return cursor_fail (l, c);
-  if (known == 0)
-    {
-      l->path.depth = 0;
-      return loader_fail (l, "expected " DOCUMENT_KINDS " in this document");
-    }
-  return TRUE;
-}
-
-static gboolean
-read_documents (Loader *l)
+/* The parser's error as the file's last event. */
+static void
+batch_syntax (Producer *p, Batch *b)
 {
   gsize at = 0;
-  guint documents = 0;
-  const char *encoding = sgplan_text_encoding (l->buf, l->len, &at);
-  g_autoptr (SgplanJsonArena) arena = sgplan_json_arena_new ();
+  const char *message = NULL;
 
-  /* (the parser checks that the text is UTF-8 as it goes) */
-  if (encoding != NULL)
-    return fail_at (l, 0, encoding);
-  l->text = TRUE;
+  if (!sgplan_json_cursor_failed (p->cursor, &at, &message))
+    g_assert_not_reached ();
+  batch_add (b, EVENT_SYNTAX, 0, at, message, NULL);
+  p->state = FINISHED;
+}
+
+/* A value that is refused is still parsed, so that a syntax error in it is
+ * reported as one; otherwise the event KIND says why it is refused. */
+static void
+batch_refuse (Producer *p, Batch *b, EventKind kind, const char *name)
+{
+  if (sgplan_json_cursor_value (p->cursor, b->arena) == NULL)
+    batch_syntax (p, b);
+  else
+    {
+      batch_add (b, kind, 0, 0, name, NULL);
+      p->state = FINISHED;
+    }
+}
+
+/* Fills B with the next events, up to a batch or the file's last event. */
+static void
+produce (Producer *p, Batch *b)
+{
+  const char *name;
+
+  sgplan_json_arena_reset (b->arena);
+  g_array_set_size (b->events, 0);
+  b->last = FALSE;
+  while (!b->last && b->events->len < BATCH_EVENTS && sgplan_json_arena_used (b->arena) < BATCH_BYTES)
+    {
+      if (g_atomic_int_get (&p->cancel))
+        {
+          batch_add (b, EVENT_CANCELLED, 0, 0, NULL, NULL);
+          p->state = FINISHED;
+          break;
+        }
+      switch (p->state)
+        {
+        case AT_TOP:
+          g_clear_pointer (&p->cursor, sgplan_json_cursor_free);
+          p->at = sgplan_json_skip_ws (p->buf, p->len, p->at);
+          if (p->at >= p->len)
+            {
+              batch_add (b, EVENT_END, 0, p->len, NULL, NULL);
+              p->state = FINISHED;
+              break;
+            }
+          p->cursor = sgplan_json_cursor_new (p->buf, p->len, p->at);
+          batch_add (b, EVENT_DOCUMENT, 0, p->at, NULL, NULL);
+          if (sgplan_json_cursor_peek (p->cursor) != '{')
+            {
+              batch_refuse (p, b, EVENT_NOT_OBJECT, NULL);
+              break;
+            }
+          sgplan_json_cursor_enter (p->cursor);
+          p->state = IN_DOCUMENT;
+          break;
+
+        case IN_DOCUMENT:
+          if (!sgplan_json_cursor_next (p->cursor, &name))
+            {
+              if (sgplan_json_cursor_failed (p->cursor, NULL, NULL))
+                batch_syntax (p, b);
+              else
+                {
+                  batch_add (b, EVENT_DOCUMENT_END, 0, 0, NULL, NULL);
+                  p->at = sgplan_json_cursor_offset (p->cursor);
+                  p->state = AT_TOP;
+                }
+              break;
+            }
+          {
+            guint k = document_kind (name);
+
+            if (k == G_MAXUINT)
+              {
+                /* NextToken: the CLI prints it with --max-items; later pages follow. */
+                if (strcmp (name, "NextToken") == 0)
+                  {
+                    if (sgplan_json_cursor_value (p->cursor, b->arena) == NULL)
+                      batch_syntax (p, b);
+                  }
+                else
+                  batch_refuse (p, b, EVENT_UNKNOWN, name);
+                break;
+              }
+            if (sgplan_json_cursor_peek (p->cursor) != '[')
+              {
+                batch_refuse (p, b, EVENT_NOT_ARRAY, name);
+                break;
+              }
+            sgplan_json_cursor_enter (p->cursor);
+            batch_add (b, EVENT_LIST, k, 0, name, NULL);
+            p->state = IN_LIST;
+          }
+          break;
+
+        case IN_LIST:
+          if (!sgplan_json_cursor_next (p->cursor, NULL))
+            {
+              if (sgplan_json_cursor_failed (p->cursor, NULL, NULL))
+                batch_syntax (p, b);
+              else
+                {
+                  batch_add (b, EVENT_LIST_END, 0, 0, NULL, NULL);
+                  p->state = IN_DOCUMENT;
+                }
+              break;
+            }
+          {
+            const cJSON *item = sgplan_json_cursor_value (p->cursor, b->arena);
+
+            if (item == NULL)
+              {
+                batch_syntax (p, b);
+                break;
+              }
+            batch_add (b, EVENT_ELEMENT, 0, 0, NULL, item);
+            progress (p, sgplan_json_cursor_offset (p->cursor));
+          }
+          break;
+
+        case FINISHED:
+          g_assert_not_reached ();
+        }
+    }
+}
+
+static gpointer
+produce_thread (gpointer data)
+{
+  Producer *p = data;
+  gboolean last;
+
+  do
+    {
+      Batch *b = g_async_queue_pop (p->spare);
+
+      produce (p, b);
+      last = b->last;
+      g_async_queue_push (p->ready, b);
+    }
+  while (!last);
+  return NULL;
+}
+
+static Batch *
+next_batch (Producer *p)
+{
+  if (p->thread != NULL)
+    return g_async_queue_pop (p->ready);
+  produce (p, &p->batches[0]);
+  return &p->batches[0];
+}
+
+static void
+done_with_batch (Producer *p, Batch *b)
+{
+  if (p->thread != NULL)
+    g_async_queue_push (p->spare, b);
+}
+
+/* Turns the events into the model, as long as all is well. */
+static gboolean
+read_events (Loader *l, Producer *p, gboolean *finished)
+{
+  guint documents = 0, known = 0, elements = 0, k = 0;
+
   for (;;)
     {
-      g_autoptr (SgplanJsonCursor) cursor = NULL;
+      Batch *b = next_batch (p);
 
-      at = sgplan_json_skip_ws (l->buf, l->len, at);
-      if (at >= l->len)
-        break;
-      cursor = sgplan_json_cursor_new (l->buf, l->len, at);
-      l->doc_start = at;
-      l->path.depth = 0;
-      if (!read_document (l, cursor, arena))
-        return FALSE;
-      documents++;
-      at = sgplan_json_cursor_offset (cursor);
+      *finished = b->last;
+      for (guint i = 0; i < b->events->len; i++)
+        {
+          const Event *e = &g_array_index (b->events, Event, i);
+          gboolean ok = TRUE;
+
+          switch (e->kind)
+            {
+            case EVENT_DOCUMENT:
+              l->doc_start = e->offset;
+              l->path.depth = 0;
+              known = 0;
+              documents++;
+              break;
+            case EVENT_LIST:
+              sgplan_json_path_push_key (&l->path, document_kinds[e->k].key);
+              k = e->k;
+              known++;
+              elements = 0;
+              break;
+            case EVENT_ELEMENT:
+              sgplan_json_path_push_index (&l->path, elements++);
+              ok = document_kinds[k].read (l, e->tree);
+              sgplan_json_path_pop (&l->path);
+              /* the next element's nodes may reuse these addresses */
+              l->hint_object = l->hint = NULL;
+              break;
+            case EVENT_LIST_END:
+              if (elements == 0)
+                note_empty_document (l, document_kinds[k].coverage);
+              sgplan_json_path_pop (&l->path);
+              break;
+            case EVENT_DOCUMENT_END:
+              if (known == 0)
+                ok = loader_fail (l, "expected " DOCUMENT_KINDS " in this document");
+              break;
+            case EVENT_END:
+              if (documents == 0)
+                ok = fail_at (l, 0, "empty file: expected an AWS CLI JSON export");
+              break;
+            case EVENT_NOT_OBJECT:
+              ok = loader_fail (l, "expected an object with " DOCUMENT_KINDS);
+              break;
+            case EVENT_UNKNOWN:
+              {
+                g_autofree char *printable = sgplan_printable (e->name);
+
+                sgplan_json_path_push_key (&l->path, e->name);
+                ok = loader_fail (l, "unknown document \"%s\": expected " DOCUMENT_KINDS, printable);
+              }
+              break;
+            case EVENT_NOT_ARRAY:
+              sgplan_json_path_push_key (&l->path, e->name);
+              ok = loader_fail (l, "\"%s\" must be an array", e->name);
+              break;
+            case EVENT_SYNTAX:
+              ok = fail_at (l, e->offset, e->name);
+              break;
+            case EVENT_CANCELLED:
+              g_assert_not_reached ();
+            }
+          if (!ok)
+            {
+              done_with_batch (p, b);
+              return FALSE;
+            }
+        }
+      done_with_batch (p, b);
+      if (*finished)
+        return TRUE;
     }
-  if (documents == 0)
-    return fail_at (l, 0, "empty file: expected an AWS CLI JSON export");
-  return TRUE;
+}
+
+static gboolean
+read_documents (Loader *l, char sha256[65])
+{
+  gsize start = 0;
+  const char *encoding = sgplan_text_encoding (l->buf, l->len, &start);
+  Producer p = { 0 };
+  gboolean ok, finished = FALSE;
+
+  p.buf = l->buf;
+  p.len = l->len;
+  p.mapped = l->mapped;
+  p.at = start;
+  p.nul = G_MAXSIZE;
+  sgplan_sha256_init (&p.sum);
+  for (guint i = 0; i < BATCHES; i++)
+    {
+      p.batches[i].arena = sgplan_json_arena_new ();
+      p.batches[i].events = g_array_new (FALSE, FALSE, sizeof (Event));
+    }
+  /* (the parser checks that the text is UTF-8 as it goes) */
+  if (encoding != NULL)
+    ok = fail_at (l, 0, encoding);
+  else
+    {
+      if (sgplan_thread_count () > 1 && l->len >= HASH_STEP)
+        {
+          p.ready = g_async_queue_new ();
+          p.spare = g_async_queue_new ();
+          for (guint i = 0; i < BATCHES; i++)
+            g_async_queue_push (p.spare, &p.batches[i]);
+          p.thread = g_thread_new ("sgplan-read", produce_thread, &p);
+        }
+      ok = read_events (l, &p, &finished);
+      if (p.thread != NULL)
+        {
+          /* stop the producer, and wait for its last batch */
+          g_atomic_int_set (&p.cancel, 1);
+          while (!finished)
+            {
+              Batch *b = g_async_queue_pop (p.ready);
+
+              finished = b->last;
+              g_async_queue_push (p.spare, b);
+            }
+          g_thread_join (p.thread);
+          g_async_queue_unref (p.ready);
+          g_async_queue_unref (p.spare);
+        }
+      /* Binary data is named as such, whichever problem came first. */
+      hash_upto (&p, l->len);
+      if (!ok && p.nul != G_MAXSIZE)
+        {
+          g_clear_error (l->error);
+          fail_at (l, p.nul, "binary data (a NUL byte): expected JSON text (an AWS CLI export)");
+        }
+    }
+  hash_upto (&p, l->len);
+  sgplan_sha256_hex (&p.sum, sha256);
+  g_clear_pointer (&p.cursor, sgplan_json_cursor_free);
+  for (guint i = 0; i < BATCHES; i++)
+    {
+      sgplan_json_arena_free (p.batches[i].arena);
+      g_array_unref (p.batches[i].events);
+    }
+  return ok;
 }
 
 static gboolean
@@ -1051,8 +1253,6 @@ read_file (Model *model, const char *path, GArray *pending, GError **error)
   gsize stdin_len = 0;
   SourceFile *source;
   Loader l = { 0 };
-  HashJob job = { 0 };
-  gboolean ok;
   int fd;
 
   if (strcmp (path, SGPLAN_STDIO) == 0)
@@ -1091,34 +1291,10 @@ read_file (Model *model, const char *path, GArray *pending, GError **error)
     l.buf = "";
   l.mapped = mapped != NULL && l.len > 0;
 
-  job.buf = l.buf;
-  job.len = l.len;
-  job.nul = G_MAXSIZE;
-  sgplan_sha256_init (&job.sum);
-  g_mutex_init (&job.lock);
-  g_cond_init (&job.moved);
-  l.hash = &job;
-  if (sgplan_thread_count () > 1 && l.len >= HASH_STEP)
-    l.hasher = g_thread_new ("sgplan-sha256", hash_thread, &job);
-  ok = read_documents (&l);
-  progress (&l, l.hasher, G_MAXSIZE); /* the rest of the file, whatever happened */
-  if (l.hasher != NULL)
-    g_thread_join (l.hasher);
-  g_mutex_clear (&job.lock);
-  g_cond_clear (&job.moved);
-  sgplan_sha256_hex (&job.sum, job.hex);
-  /* Binary data is named as such, whichever error the parser met first. */
-  if (!ok && l.text && job.nul != G_MAXSIZE)
-    {
-      g_clear_error (error);
-      fail_at (&l, job.nul, "binary data (a NUL byte): expected JSON text (an AWS CLI export)");
-    }
-
   source = g_new0 (SourceFile, 1);
   source->path = l.file;
-  memcpy (source->sha256, job.hex, sizeof source->sha256);
   g_ptr_array_add (model->sources, source);
-  return ok;
+  return read_documents (&l, source->sha256);
 }
 
 /* Orders pointers to Group or Eni, whose first member is the ID. */

@@ -41,6 +41,7 @@ struct ArenaBlock {
 struct SgplanJsonArena {
   ArenaBlock *first;
   ArenaBlock *current;
+  gsize used;      /* bytes handed out since the last reset */
 };
 
 SgplanJsonArena *
@@ -55,6 +56,23 @@ sgplan_json_arena_reset (SgplanJsonArena *arena)
   for (ArenaBlock *b = arena->first; b != NULL; b = b->next)
     b->used = 0;
   arena->current = arena->first;
+  arena->used = 0;
+}
+
+gsize
+sgplan_json_arena_used (const SgplanJsonArena *arena)
+{
+  return arena->used;
+}
+
+static void *arena_alloc (SgplanJsonArena *arena, gsize n);
+
+char *
+sgplan_json_arena_strdup (SgplanJsonArena *arena, const char *s)
+{
+  gsize n = strlen (s) + 1;
+
+  return memcpy (arena_alloc (arena, n), s, n);
 }
 
 void
@@ -107,6 +125,7 @@ arena_alloc (SgplanJsonArena *arena, gsize n)
     }
   arena->current = b;
   b->used += n;
+  arena->used += n;
   return b->data + b->used - n;
 }
 

@@ -38,6 +38,10 @@ typedef struct SgplanJsonArena SgplanJsonArena;
 SgplanJsonArena *sgplan_json_arena_new (void);
 void sgplan_json_arena_reset (SgplanJsonArena *arena);
 void sgplan_json_arena_free (SgplanJsonArena *arena);
+/* Bytes handed out since the last reset. */
+gsize sgplan_json_arena_used (const SgplanJsonArena *arena);
+/* A copy of S that lives until the next reset. */
+char *sgplan_json_arena_strdup (SgplanJsonArena *arena, const char *s);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SgplanJsonArena, sgplan_json_arena_free)
 
 /* A cursor walks the outer objects and arrays of a document one member or
