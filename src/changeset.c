@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include "changeset.h"
+#include "yaml-cjson.h"
 #include "json-model.h"
 
 #include <string.h>
@@ -325,11 +326,12 @@ preflight_json (const Model *model, const Plan *plan)
   return obj;
 }
 
-cJSON *
-changeset_build (const Model *model, const Plan *plan, const PlanOptions *options)
+/* Everything before the default groups: format to warnings. */
+static cJSON *
+changeset_head (const Model *model, const Plan *plan, const PlanOptions *options)
 {
   cJSON *root = cJSON_CreateObject ();
-  cJSON *inputs, *summary, *warnings, *groups, *rollback;
+  cJSON *inputs, *summary, *warnings;
   guint n_warnings = plan->warnings->len;
 
   cJSON_AddStringToObject (root, "format", CHANGESET_FORMAT);
@@ -365,19 +367,67 @@ changeset_build (const Model *model, const Plan *plan, const PlanOptions *option
       for (guint i = 0; i < gp->warnings->len; i++)
         cJSON_AddItemToArray (warnings, cJSON_CreateString (gp->warnings->pdata[i]));
     }
+  return root;
+}
+
+/* The rollback entry that undoes step I (from 0). */
+static cJSON *
+rollback_json (const Plan *plan, guint i)
+{
+  g_autoptr (Step) inverse = step_inverse (plan->steps->pdata[i]);
+  cJSON *s = cJSON_CreateObject ();
+
+  cJSON_AddNumberToObject (s, "undoes", i + 1);
+  changeset_add_step (s, inverse, FALSE);
+  return s;
+}
+
+cJSON *
+changeset_build (const Model *model, const Plan *plan, const PlanOptions *options)
+{
+  cJSON *root = changeset_head (model, plan, options);
+  cJSON *groups, *rollback;
+
   groups = cJSON_AddArrayToObject (root, "default_groups");
   for (guint i = 0; i < plan->groups->len; i++)
     cJSON_AddItemToArray (groups, group_json (plan, plan->groups->pdata[i]));
   cJSON_AddItemToObject (root, "preflight", preflight_json (model, plan));
   rollback = cJSON_AddArrayToObject (root, "rollback");
   for (guint i = plan->steps->len; i-- > 0;)
-    {
-      g_autoptr (Step) inverse = step_inverse (plan->steps->pdata[i]);
-      cJSON *s = cJSON_CreateObject ();
-
-      cJSON_AddNumberToObject (s, "undoes", i + 1);
-      changeset_add_step (s, inverse, FALSE);
-      cJSON_AddItemToArray (rollback, s);
-    }
+    cJSON_AddItemToArray (rollback, rollback_json (plan, i));
   return root;
+}
+
+char *
+changeset_yaml (const Model *model, const Plan *plan, const PlanOptions *options, GError **error)
+{
+  YamlStream *stream = yaml_stream_new (error);
+  cJSON *head;
+  gboolean ok = TRUE;
+
+  if (stream == NULL)
+    return NULL;
+  head = changeset_head (model, plan, options);
+  while (ok && head->child != NULL)
+    {
+      cJSON *member = cJSON_DetachItemViaPointer (head, head->child);
+
+      ok = yaml_stream_member (stream, member->string, member, error);
+    }
+  cJSON_Delete (head);
+  ok = ok && yaml_stream_list_begin (stream, "default_groups", error);
+  for (guint i = 0; ok && i < plan->groups->len; i++)
+    ok = yaml_stream_list_item (stream, group_json (plan, plan->groups->pdata[i]), error);
+  ok = ok && yaml_stream_list_end (stream, error)
+       && yaml_stream_member (stream, "preflight", preflight_json (model, plan), error)
+       && yaml_stream_list_begin (stream, "rollback", error);
+  for (guint i = plan->steps->len; ok && i-- > 0;)
+    ok = yaml_stream_list_item (stream, rollback_json (plan, i), error);
+  ok = ok && yaml_stream_list_end (stream, error);
+  if (!ok)
+    {
+      yaml_stream_free (stream);
+      return NULL;
+    }
+  return yaml_stream_finish (stream, error);
 }

@@ -255,7 +255,8 @@ cmd_plan (int argc, char **argv, GError **error)
   plan = plan_compute (model, analysis, &options, error);
   if (plan == NULL)
     return -1;
-  tree = changeset_build (model, plan, &options);
+  if (script || json)
+    tree = changeset_build (model, plan, &options);
   if (script)
     {
       /* the script is made from the change set as `sgplan script` reads it */
@@ -266,7 +267,7 @@ cmd_plan (int argc, char **argv, GError **error)
       text = render_script (cs, FALSE);
       return sgplan_write_script (output, text, error) ? plan_exit_status (plan, detailed) : -1;
     }
-  text = json ? sgplan_json_print (tree) : yaml_from_cjson (tree, error);
+  text = json ? sgplan_json_print (tree) : changeset_yaml (model, plan, &options, error);
   if (text == NULL)
     return -1;
   if (!sgplan_write_output (output != NULL ? output : SGPLAN_STDIO, text, strlen (text), 0644,

@@ -30,6 +30,10 @@ typedef struct {
    * (path[depth]), so that a refused value can be named by its path. */
   const cJSON *path[SGPLAN_YAML_MAX_DEPTH + 1];
   guint depth;
+  /* a YamlStream's list: its items are written one at a time, and this is
+   * the index of the one being written */
+  const cJSON *stream_list;
+  guint stream_index;
 } Writer;
 
 static int
@@ -87,6 +91,8 @@ writer_describe_path (const Writer *w)
 
           for (const cJSON *c = parent->child; c != NULL && c != node; c = c->next)
             index++;
+          if (parent == w->stream_list)
+            index = w->stream_index;
           g_string_append_printf (out, "[%u]", index);
         }
     }
@@ -341,6 +347,17 @@ escape_format_characters (GString *text)
   return g_string_free (out, FALSE);
 }
 
+static void
+stream_setup (Writer *w, GString *out)
+{
+  yaml_emitter_set_output (&w->emitter, append_to_gstring, out);
+  yaml_emitter_set_encoding (&w->emitter, YAML_UTF8_ENCODING);
+  yaml_emitter_set_unicode (&w->emitter, 1);
+  yaml_emitter_set_indent (&w->emitter, 2);
+  yaml_emitter_set_width (&w->emitter, -1);
+  yaml_emitter_set_break (&w->emitter, YAML_LN_BREAK);
+}
+
 char *
 yaml_from_cjson (const cJSON *root, GError **error)
 {
@@ -356,12 +373,7 @@ yaml_from_cjson (const cJSON *root, GError **error)
       g_set_error (error, SGPLAN_ERROR, SGPLAN_ERROR_IO, "cannot write YAML: out of memory");
       return NULL;
     }
-  yaml_emitter_set_output (&w->emitter, append_to_gstring, out);
-  yaml_emitter_set_encoding (&w->emitter, YAML_UTF8_ENCODING);
-  yaml_emitter_set_unicode (&w->emitter, 1);
-  yaml_emitter_set_indent (&w->emitter, 2);
-  yaml_emitter_set_width (&w->emitter, -1);
-  yaml_emitter_set_break (&w->emitter, YAML_LN_BREAK);
+  stream_setup (w, out);
   w->path[0] = root;
   ok = writer_document (w, root, error);
   yaml_emitter_delete (&w->emitter);
@@ -370,6 +382,188 @@ yaml_from_cjson (const cJSON *root, GError **error)
   if (out->len == 0 || out->str[out->len - 1] != '\n')
     g_string_append_c (out, '\n');
   return escape_format_characters (g_steal_pointer (&out));
+}
+
+/* ------------------------------------------------------------- streaming */
+
+struct YamlStream {
+  Writer w;
+  GString *out;
+  cJSON *root;         /* the members being written hang here, for error paths */
+  cJSON *list;         /* the open list, or NULL */
+  gboolean list_started;
+  GHashTable *keys;    /* (element-type utf8) top-level keys so far */
+  gboolean failed;
+};
+
+YamlStream *
+yaml_stream_new (GError **error)
+{
+  YamlStream *s = g_new0 (YamlStream, 1);
+  Writer *w = &s->w;
+
+  if (!yaml_emitter_initialize (&w->emitter))
+    {
+      g_free (s);
+      g_set_error (error, SGPLAN_ERROR, SGPLAN_ERROR_IO, "cannot write YAML: out of memory");
+      return NULL;
+    }
+  s->out = g_string_new (NULL);
+  s->root = cJSON_CreateObject ();
+  s->keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  stream_setup (w, s->out);
+  EMIT (w, yaml_stream_start_event_initialize (&event, YAML_UTF8_ENCODING));
+  EMIT (w, yaml_document_start_event_initialize (&event, NULL, NULL, NULL, 0));
+  EMIT (w, yaml_mapping_start_event_initialize (&event, NULL, NULL, 1, YAML_BLOCK_MAPPING_STYLE));
+  return s;
+fail:
+  yaml_stream_free (s);
+  return NULL;
+}
+
+void
+yaml_stream_free (YamlStream *s)
+{
+  if (s == NULL)
+    return;
+  yaml_emitter_delete (&s->w.emitter);
+  g_string_free (s->out, TRUE);
+  cJSON_Delete (s->root);
+  g_hash_table_unref (s->keys);
+  g_free (s);
+}
+
+/* The key of a top-level member, hung on the root as NODE's name. */
+static gboolean
+stream_key (YamlStream *s, const char *key, cJSON *node, GError **error)
+{
+  Writer *w = &s->w;
+  g_autofree char *copy = g_strdup (key); /* (KEY may be NODE's own name) */
+
+  cJSON_AddItemToObject (s->root, copy, node);
+  if (s->failed)
+    return FALSE;
+  g_return_val_if_fail (s->list == NULL, FALSE);
+  w->path[0] = s->root;
+  w->path[1] = node;
+  w->depth = 1;
+  if (!g_hash_table_add (s->keys, g_strdup (copy)))
+    return writer_refuse (w, error, "duplicate key");
+  if (key_can_be_plain (copy))
+    EMIT_PLAIN (w, copy);
+  else if (!writer_string (w, copy, error))
+    return FALSE;
+  return TRUE;
+fail:
+  return FALSE;
+}
+
+gboolean
+yaml_stream_member (YamlStream *s, const char *key, cJSON *value, GError **error)
+{
+  gboolean ok = stream_key (s, key, value, error) && writer_node (&s->w, value, error);
+
+  s->w.depth = 0;
+  cJSON_Delete (cJSON_DetachItemViaPointer (s->root, value));
+  s->failed = !ok;
+  return ok;
+}
+
+gboolean
+yaml_stream_list_begin (YamlStream *s, const char *key, GError **error)
+{
+  cJSON *list = cJSON_CreateArray ();
+  gboolean ok = stream_key (s, key, list, error);
+
+  s->list = list;
+  s->list_started = FALSE;
+  s->w.stream_list = list;
+  s->w.stream_index = 0;
+  s->failed = !ok;
+  return ok;
+}
+
+gboolean
+yaml_stream_list_item (YamlStream *s, cJSON *item, GError **error)
+{
+  Writer *w = &s->w;
+  gboolean ok;
+
+  if (s->failed)
+    {
+      cJSON_Delete (item);
+      return FALSE;
+    }
+  g_return_val_if_fail (s->list != NULL, FALSE);
+  if (!s->list_started)
+    {
+      EMIT (w, yaml_sequence_start_event_initialize (&event, NULL, NULL, 1, YAML_BLOCK_SEQUENCE_STYLE));
+      s->list_started = TRUE;
+    }
+  cJSON_AddItemToArray (s->list, item);
+  w->path[0] = s->root;
+  w->path[1] = s->list;
+  w->path[2] = item;
+  w->depth = 2;
+  ok = writer_node (w, item, error);
+  w->depth = 0;
+  w->stream_index++;
+  cJSON_Delete (cJSON_DetachItemViaPointer (s->list, item));
+  s->failed = !ok;
+  return ok;
+fail:
+  cJSON_Delete (item);
+  s->failed = TRUE;
+  return FALSE;
+}
+
+gboolean
+yaml_stream_list_end (YamlStream *s, GError **error)
+{
+  Writer *w = &s->w;
+
+  if (s->failed)
+    return FALSE;
+  g_return_val_if_fail (s->list != NULL, FALSE);
+  if (!s->list_started) /* as writer_array: an empty list is [] */
+    EMIT (w, yaml_sequence_start_event_initialize (&event, NULL, NULL, 1, YAML_FLOW_SEQUENCE_STYLE));
+  EMIT (w, yaml_sequence_end_event_initialize (&event));
+  cJSON_Delete (cJSON_DetachItemViaPointer (s->root, s->list));
+  s->list = NULL;
+  w->stream_list = NULL;
+  return TRUE;
+fail:
+  s->failed = TRUE;
+  return FALSE;
+}
+
+char *
+yaml_stream_finish (YamlStream *s, GError **error)
+{
+  Writer *w = &s->w;
+  GString *out;
+
+  if (s->failed)
+    goto fail;
+  g_return_val_if_fail (s->list == NULL, NULL);
+  EMIT (w, yaml_mapping_end_event_initialize (&event));
+  EMIT (w, yaml_document_end_event_initialize (&event, 1));
+  EMIT (w, yaml_stream_end_event_initialize (&event));
+  if (!yaml_emitter_flush (&w->emitter))
+    {
+      g_set_error (error, SGPLAN_ERROR, SGPLAN_ERROR_IO, "cannot write YAML: %s",
+                   w->emitter.problem != NULL ? w->emitter.problem : "unknown emitter error");
+      goto fail;
+    }
+  out = g_steal_pointer (&s->out);
+  s->out = g_string_new (NULL);
+  yaml_stream_free (s);
+  if (out->len == 0 || out->str[out->len - 1] != '\n')
+    g_string_append_c (out, '\n');
+  return escape_format_characters (out);
+fail:
+  yaml_stream_free (s);
+  return NULL;
 }
 
 /* ---------------------------------------------------------------- reading */

@@ -38,6 +38,25 @@
  * Returns the text ending in a newline (g_free), or NULL with ERROR set. */
 char *yaml_from_cjson (const cJSON *root, GError **error);
 
+/* The same text written one part at a time, for documents too large to
+ * hold as one tree: a mapping whose members are given in order, each value
+ * a tree (member) or a list given item by item (list_begin, list_item...,
+ * list_end).  Each tree is written and freed at once (the stream takes it).
+ * The text is byte for byte what yaml_from_cjson writes for the whole tree
+ * (whose root must then have at least one member), and refuses the same.
+ * After a failure every call fails; finish returns NULL with ERROR set
+ * only by the call that failed, and frees the stream either way. */
+typedef struct YamlStream YamlStream;
+
+YamlStream *yaml_stream_new (GError **error);
+gboolean yaml_stream_member (YamlStream *stream, const char *key, cJSON *value, GError **error);
+gboolean yaml_stream_list_begin (YamlStream *stream, const char *key, GError **error);
+gboolean yaml_stream_list_item (YamlStream *stream, cJSON *item, GError **error);
+gboolean yaml_stream_list_end (YamlStream *stream, GError **error);
+char *yaml_stream_finish (YamlStream *stream, GError **error);
+void yaml_stream_free (YamlStream *stream);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (YamlStream, yaml_stream_free)
+
 /* Parse one YAML document from BUF/LEN into a cJSON tree (cJSON_Delete).
  *
  * Quoted and block scalars are strings.  Plain scalars are resolved:

@@ -204,11 +204,85 @@ test_precondition_mismatch_names_difference (void)
                    "[sg-048e6432506062cce]; it has [sg-0f952ef42c1d0286c]");
 }
 
+/* The streamed change set is the tree's YAML, byte for byte. */
+static void
+test_streamed_yaml (gconstpointer data)
+{
+  g_autofree char *path = fixture (data);
+  const char *paths[] = { path };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (Model) model = export_load (paths, 1, NULL, &error);
+  g_autoptr (Analysis) analysis = NULL;
+  g_autoptr (Plan) plan = NULL;
+  g_autoptr (cJSON) tree = NULL;
+  g_autofree char *whole = NULL, *streamed = NULL;
+  PlanOptions options = default_options ();
+
+  g_assert_no_error (error);
+  analysis = analysis_run (model);
+  plan = plan_compute (model, analysis, &options, &error);
+  g_assert_no_error (error);
+  tree = changeset_build (model, plan, &options);
+  whole = yaml_from_cjson (tree, &error);
+  g_assert_no_error (error);
+  streamed = changeset_yaml (model, plan, &options, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (streamed, ==, whole);
+}
+
+/* The stream writes empty lists and nested values as the tree writer does,
+ * and refuses what it refuses, naming the path with the item's index. */
+static void
+test_yaml_stream (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (cJSON) tree = cJSON_Parse ("{\"a\": 1, \"odd key\": {\"b\": [true, null]}, "
+                                        "\"empty\": [], \"list\": [{\"c\": \"x\"}, \"y\"]}");
+  g_autofree char *whole = yaml_from_cjson (tree, &error);
+  g_autofree char *streamed = NULL;
+  YamlStream *s = yaml_stream_new (&error);
+
+  g_assert_no_error (error);
+  g_assert_true (yaml_stream_member (s, "a", cJSON_CreateNumber (1), &error));
+  g_assert_true (yaml_stream_member (s, "odd key", cJSON_Parse ("{\"b\": [true, null]}"), &error));
+  g_assert_true (yaml_stream_list_begin (s, "empty", &error));
+  g_assert_true (yaml_stream_list_end (s, &error));
+  g_assert_true (yaml_stream_list_begin (s, "list", &error));
+  g_assert_true (yaml_stream_list_item (s, cJSON_Parse ("{\"c\": \"x\"}"), &error));
+  g_assert_true (yaml_stream_list_item (s, cJSON_CreateString ("y"), &error));
+  g_assert_true (yaml_stream_list_end (s, &error));
+  streamed = yaml_stream_finish (s, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (streamed, ==, whole);
+
+  s = yaml_stream_new (&error);
+  g_assert_true (yaml_stream_list_begin (s, "rollback", &error));
+  g_assert_true (yaml_stream_list_item (s, cJSON_CreateString ("fine"), &error));
+  {
+    cJSON *bad = cJSON_CreateObject ();
+
+    cJSON_AddStringToObject (bad, "x", "\xff");
+    g_assert_false (yaml_stream_list_item (s, bad, &error));
+  }
+  g_assert_error (error, SGPLAN_ERROR, SGPLAN_ERROR_INPUT);
+  g_assert_cmpstr (error->message, ==, "cannot write YAML: string is not valid UTF-8 at .rollback[1].x");
+  g_assert_false (yaml_stream_list_end (s, NULL));
+  g_assert_null (yaml_stream_finish (s, NULL));
+
+  g_clear_error (&error);
+  s = yaml_stream_new (&error);
+  g_assert_true (yaml_stream_member (s, "a", cJSON_CreateTrue (), &error));
+  g_assert_false (yaml_stream_member (s, "a", cJSON_CreateTrue (), &error));
+  g_assert_cmpstr (error->message, ==, "cannot write YAML: duplicate key at .a");
+  yaml_stream_free (s);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/plan/inverse-of-inverse", test_inverse_of_inverse);
+  g_test_add_func ("/plan/yaml-stream", test_yaml_stream);
   g_test_add_func ("/plan/precondition-mismatch-names-difference", test_precondition_mismatch_names_difference);
   for (guint i = 0; i < G_N_ELEMENTS (scenarios); i++)
     {
@@ -216,7 +290,10 @@ main (int argc, char **argv)
       g_autofree char *b = g_strdup_printf ("/plan/rollback-restores-state/%s", scenarios[i]);
 
       g_test_add_data_func (a, scenarios[i], test_plan_ignores_order);
+      g_autofree char *c = g_strdup_printf ("/plan/streamed-yaml/%s", scenarios[i]);
+
       g_test_add_data_func (b, scenarios[i], test_rollback_restores_state);
+      g_test_add_data_func (c, scenarios[i], test_streamed_yaml);
     }
   return g_test_run ();
 }
