@@ -4,9 +4,11 @@
  * `describe-network-interfaces`, `describe-security-group-rules` and
  * `describe-security-group-references` print with --output json.  A file may
  * hold several documents one after another (pages), and a document may carry
- * several kinds.  Each document's cJSON tree is freed before the next is
- * parsed.  Everything is untrusted: each value is type-checked, and an error
- * names the file, line and column of the offending value. */
+ * several kinds.  A file is read as a stream (see "Reading a file is split
+ * in two" below): only the elements being turned into the model are held as
+ * cJSON trees, never the whole file.  Everything is untrusted: each value is
+ * type-checked, and an error names the file, line and column of the
+ * offending value. */
 #include "config.h"
 
 #include "export.h"
