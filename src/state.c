@@ -72,23 +72,23 @@ state_name_equal (gconstpointer a, gconstpointer b)
   return g_strcmp0 (x->vpc_id, y->vpc_id) == 0 && g_ascii_strcasecmp (x->name, y->name) == 0;
 }
 
-/* GROUP's name is now in its VPC (DELTA +1) or no longer (-1). */
+/* GROUP's name is now in its VPC (DELTA +1) or no longer (-1).  An export
+ * may have two groups of one name (in another case): the index counts. */
 static void
 count_name (State *state, const StateGroup *group, int delta)
 {
   StateName key = { group->vpc_id, group->name };
-  gpointer stored, value;
+  gpointer value;
   guint now = 0;
 
-  if (g_hash_table_lookup_extended (state->names, &key, &stored, &value))
+  if (g_hash_table_lookup_extended (state->names, &key, NULL, &value))
     now = GPOINTER_TO_UINT (value);
-  else
-    stored = g_memdup2 (&key, sizeof key);
   now = delta > 0 ? now + 1 : now > 0 ? now - 1 : 0;
   if (now > 0)
-    g_hash_table_insert (state->names, stored, GUINT_TO_POINTER (now));
-  else if (!g_hash_table_remove (state->names, &key))
-    g_free (stored);
+    /* for a key already there, the table keeps its own and frees this copy */
+    g_hash_table_insert (state->names, g_memdup2 (&key, sizeof key), GUINT_TO_POINTER (now));
+  else
+    g_hash_table_remove (state->names, &key);
 }
 
 guint

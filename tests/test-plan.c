@@ -313,6 +313,42 @@ test_name_taken_follows_steps (void)
   assert_indexes (state);
 }
 
+/* A hostile export may name two groups of one VPC alike (in another case):
+ * the name stays taken until both are gone. */
+static void
+test_name_taken_counts_duplicates (void)
+{
+  g_autofree char *tmp = g_dir_make_tmp ("sgplan-names-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (tmp, "security-groups.json", NULL);
+  const char *paths[] = { path };
+  const char *json =
+    "{\"SecurityGroups\": ["
+    "{\"GroupId\": \"sg-0000000000000000a\", \"GroupName\": \"web\", \"Description\": \"a\","
+    " \"OwnerId\": \"111122223333\", \"VpcId\": \"vpc-0000000000000000a\", \"IpPermissions\": [],"
+    " \"IpPermissionsEgress\": []},"
+    "{\"GroupId\": \"sg-0000000000000000b\", \"GroupName\": \"WEB\", \"Description\": \"b\","
+    " \"OwnerId\": \"111122223333\", \"VpcId\": \"vpc-0000000000000000a\", \"IpPermissions\": [],"
+    " \"IpPermissionsEgress\": []}]}";
+  g_autoptr (GError) error = NULL;
+  g_autoptr (Model) model = NULL;
+  g_autoptr (State) state = NULL;
+  Step delete_a = { .action = ACTION_DELETE_GROUP, .group_id = "sg-0000000000000000a", .group_name = "web" };
+  Step delete_b = { .action = ACTION_DELETE_GROUP, .group_id = "sg-0000000000000000b", .group_name = "WEB" };
+
+  g_assert_true (g_file_set_contents (path, json, -1, NULL));
+  model = export_load (paths, 1, "us-east-1", &error);
+  g_assert_no_error (error);
+  state = state_new (model);
+  g_assert_true (state_name_taken (state, "vpc-0000000000000000a", "Web"));
+  g_assert_true (state_apply (state, &delete_a, &error));
+  g_assert_no_error (error);
+  g_assert_true (state_name_taken (state, "vpc-0000000000000000a", "Web"));
+  g_assert_true (state_apply (state, &delete_b, &error));
+  g_assert_no_error (error);
+  g_assert_false (state_name_taken (state, "vpc-0000000000000000a", "Web"));
+  remove_tree (tmp);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -320,6 +356,7 @@ main (int argc, char **argv)
   g_test_add_func ("/plan/inverse-of-inverse", test_inverse_of_inverse);
   g_test_add_func ("/plan/precondition-mismatch-names-difference", test_precondition_mismatch_names_difference);
   g_test_add_func ("/plan/name-taken-follows-steps", test_name_taken_follows_steps);
+  g_test_add_func ("/plan/name-taken-counts-duplicates", test_name_taken_counts_duplicates);
   for (guint i = 0; i < G_N_ELEMENTS (scenarios); i++)
     {
       g_autofree char *a = g_strdup_printf ("/plan/ignores-order/%s", scenarios[i]);
