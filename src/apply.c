@@ -77,13 +77,320 @@ apply_changeset (State *state, const ChangeSet *cs, gboolean rollback, GError **
   return TRUE;
 }
 
-/* Files being built, by "ACCOUNT/REGION". */
+/* The JSON writer of apply.  It prints, without a tree, exactly what
+ * cJSON_Print re-indented by sgplan_json_print_indent (4) prints: members
+ * one to a line, ": " after keys, array items after ", " on the same line,
+ * four spaces per level of cJSON's depth (arrays count as a level).
+ * Building a cJSON tree of the whole export, printing it and re-indenting
+ * the text cost apply about as much as loading the export. */
+#define JSON_INDENT 4
+#define JSON_MAX_DEPTH 16
+
+typedef struct {
+  GString *out;
+  guint depth;                    /* containers open */
+  gboolean empty[JSON_MAX_DEPTH]; /* nothing in the container at this depth yet */
+} Json;
+
+static void
+json_indent (Json *j, guint levels)
+{
+  static const char spaces[] = "                                                                ";
+
+  for (guint n = levels * JSON_INDENT; n > 0;)
+    {
+      guint chunk = MIN (n, (guint) sizeof spaces - 1);
+
+      g_string_append_len (j->out, spaces, chunk);
+      n -= chunk;
+    }
+}
+
+/* S as cJSON prints a string: ", \ and control characters escaped, every
+ * other byte as it is. */
+static void
+json_string (GString *out, const char *s)
+{
+  const char *run = s;
+
+  g_string_append_c (out, '"');
+  for (const char *p = s; *p != '\0'; p++)
+    {
+      guchar c = (guchar) *p;
+
+      if (c > 31 && c != '"' && c != '\\')
+        continue;
+      g_string_append_len (out, run, p - run);
+      run = p + 1;
+      switch (c)
+        {
+        case '"': g_string_append (out, "\\\""); break;
+        case '\\': g_string_append (out, "\\\\"); break;
+        case '\b': g_string_append (out, "\\b"); break;
+        case '\f': g_string_append (out, "\\f"); break;
+        case '\n': g_string_append (out, "\\n"); break;
+        case '\r': g_string_append (out, "\\r"); break;
+        case '\t': g_string_append (out, "\\t"); break;
+        default: g_string_append_printf (out, "\\u%04x", c); break;
+        }
+    }
+  g_string_append (out, run);
+  g_string_append_c (out, '"');
+}
+
+static void
+json_open (Json *j, char bracket)
+{
+  g_assert (j->depth + 1 < JSON_MAX_DEPTH);
+  g_string_append_c (j->out, bracket);
+  if (bracket == '{')
+    g_string_append_c (j->out, '\n');
+  j->empty[++j->depth] = TRUE;
+}
+
+static void
+json_close_object (Json *j)
+{
+  if (!j->empty[j->depth])
+    g_string_append_c (j->out, '\n');
+  json_indent (j, j->depth - 1);
+  g_string_append_c (j->out, '}');
+  j->depth--;
+}
+
+static void
+json_close_array (Json *j)
+{
+  g_string_append_c (j->out, ']');
+  j->depth--;
+}
+
+/* Before a value in an array. */
+static void
+json_item (Json *j)
+{
+  if (!j->empty[j->depth])
+    g_string_append (j->out, ", ");
+  j->empty[j->depth] = FALSE;
+}
+
+/* Before a member's value in an object. */
+static void
+json_key (Json *j, const char *key)
+{
+  if (!j->empty[j->depth])
+    g_string_append (j->out, ",\n");
+  j->empty[j->depth] = FALSE;
+  json_indent (j, j->depth);
+  json_string (j->out, key);
+  g_string_append (j->out, ": ");
+}
+
+/* A string member; none when VALUE is NULL (as cJSON_AddStringToObject,
+ * which adds nothing for NULL). */
+static void
+json_add_str (Json *j, const char *key, const char *value)
+{
+  if (value == NULL)
+    return;
+  json_key (j, key);
+  json_string (j->out, value);
+}
+
+static void
+json_add_int (Json *j, const char *key, int value)
+{
+  json_key (j, key);
+  g_string_append_printf (j->out, "%d", value);
+}
+
+static void
+json_open_member (Json *j, const char *key, char bracket)
+{
+  json_key (j, key);
+  json_open (j, bracket);
+}
+
+static void
+json_open_item (Json *j)
+{
+  json_item (j);
+  json_open (j, '{');
+}
+
+/* The peers of RULES[0..N) of KIND, into the open array. */
+static void
+peers_json (Json *j, const Rule *const *rules, guint n, PeerKind kind)
+{
+  static const char *const keys[] = { "CidrIp", "CidrIpv6", "PrefixListId", "GroupId" };
+
+  for (guint i = 0; i < n; i++)
+    {
+      const Rule *r = rules[i];
+
+      if (r->peer_kind != kind)
+        continue;
+      json_open_item (j);
+      json_add_str (j, keys[r->peer_kind], r->peer);
+      json_add_str (j, "Description", r->description);
+      if (r->peer_kind == PEER_GROUP)
+        {
+          json_add_str (j, "UserId", r->peer_owner);
+          json_add_str (j, "VpcId", r->peer_vpc);
+          json_add_str (j, "VpcPeeringConnectionId", r->peering_id);
+          json_add_str (j, "PeeringStatus", r->peering_status);
+        }
+      json_close_object (j);
+    }
+}
+
+/* One IpPermission: RULES[0..N), which share protocol and ports. */
+static void
+permission_json (Json *j, const Rule *const *rules, guint n)
+{
+  static const char *const lists[] = { "IpRanges", "Ipv6Ranges", "PrefixListIds", "UserIdGroupPairs" };
+  const Rule *r = rules[0];
+
+  json_open_item (j);
+  if (r->from_port != SGPLAN_PORT_NONE)
+    json_add_int (j, "FromPort", r->from_port);
+  json_add_str (j, "IpProtocol", r->protocol);
+  for (guint l = 0; l < G_N_ELEMENTS (lists); l++)
+    {
+      if (l == PEER_GROUP && r->to_port != SGPLAN_PORT_NONE)
+        json_add_int (j, "ToPort", r->to_port);
+      json_open_member (j, lists[l], '[');
+      peers_json (j, rules, n, (PeerKind) l);
+      json_close_array (j);
+    }
+  json_close_object (j);
+}
+
+/* Atomic rules of one direction back into the EC2 API's IpPermission form:
+ * consecutive rules with the same protocol and ports share one. */
+static void
+permissions_json (Json *j, const char *key, const GArray *rules, RuleDirection direction)
+{
+  g_autoptr (GPtrArray) run = g_ptr_array_new ();
+
+  json_open_member (j, key, '[');
+  for (guint i = 0; i <= rules->len; i++)
+    {
+      const Rule *r = i < rules->len ? &g_array_index (rules, Rule, i) : NULL;
+      const Rule *prev = run->len > 0 ? run->pdata[run->len - 1] : NULL;
+
+      if (r != NULL && r->direction != direction)
+        continue;
+      if (prev != NULL && (r == NULL || strcmp (prev->protocol, r->protocol) != 0
+                           || prev->from_port != r->from_port || prev->to_port != r->to_port))
+        {
+          permission_json (j, (const Rule *const *) run->pdata, run->len);
+          g_ptr_array_set_size (run, 0);
+        }
+      if (r != NULL)
+        g_ptr_array_add (run, (gpointer) r);
+    }
+  json_close_array (j);
+}
+
+static void
+tags_json (Json *j, const char *key, const Tag *tags, guint n)
+{
+  json_open_member (j, key, '[');
+  for (guint i = 0; i < n; i++)
+    {
+      json_open_item (j);
+      json_add_str (j, "Key", tags[i].key);
+      json_add_str (j, "Value", tags[i].value);
+      json_close_object (j);
+    }
+  json_close_array (j);
+}
+
+static void
+group_json (Json *j, const StateGroup *g)
+{
+  json_open_item (j);
+  json_add_str (j, "Description", g->description);
+  json_add_str (j, "GroupName", g->name);
+  permissions_json (j, "IpPermissions", g->rules, RULE_INGRESS);
+  json_add_str (j, "OwnerId", g->owner_id);
+  json_add_str (j, "GroupId", g->id);
+  permissions_json (j, "IpPermissionsEgress", g->rules, RULE_EGRESS);
+  if (g->tags->len > 0)
+    tags_json (j, "Tags", (const Tag *) (void *) g->tags->data, g->tags->len);
+  json_add_str (j, "VpcId", g->vpc_id);
+  json_close_object (j);
+}
+
+static void
+eni_json (Json *j, const State *state, const Eni *e)
+{
+  /* an ENI no step changed has its exported groups: read them from the
+   * model rather than copy every ENI's list into the state */
+  GPtrArray *changed = g_hash_table_lookup (state->eni_groups, e->id);
+  const Eni *exported = changed == NULL ? model_eni (state->model, e->id) : NULL;
+  guint n = changed != NULL ? changed->len : exported != NULL ? exported->n_groups : 0;
+
+  json_open_item (j);
+  if (e->instance_id != NULL || e->instance_owner_id != NULL)
+    {
+      json_open_member (j, "Attachment", '{');
+      json_add_str (j, "InstanceId", e->instance_id);
+      json_add_str (j, "InstanceOwnerId", e->instance_owner_id);
+      json_close_object (j);
+    }
+  json_add_str (j, "AvailabilityZone", e->availability_zone);
+  json_add_str (j, "Description", e->description);
+  json_open_member (j, "Groups", '[');
+  for (guint i = 0; i < n; i++)
+    {
+      const char *id = changed != NULL ? changed->pdata[i] : exported->groups[i].group_id;
+      const StateGroup *g = state_group (state, id);
+      const char *name = g != NULL ? g->name : NULL;
+
+      /* a group outside the export keeps the name the export gave it */
+      for (guint k = 0; name == NULL && k < e->n_groups; k++)
+        if (strcmp (e->groups[k].group_id, id) == 0)
+          name = e->groups[k].group_name;
+      json_open_item (j);
+      json_add_str (j, "GroupName", name);
+      json_add_str (j, "GroupId", id);
+      json_close_object (j);
+    }
+  json_close_array (j);
+  json_add_str (j, "InterfaceType", e->interface_type);
+  json_add_str (j, "NetworkInterfaceId", e->id);
+  json_add_str (j, "OwnerId", e->owner_id);
+  json_add_str (j, "PrivateIpAddress", e->private_ip);
+  json_add_str (j, "RequesterId", e->requester_id);
+  json_key (j, "RequesterManaged");
+  g_string_append (j->out, e->requester_managed ? "true" : "false");
+  json_add_str (j, "Status", e->status);
+  json_add_str (j, "SubnetId", e->subnet_id);
+  tags_json (j, "TagSet", e->tags, e->n_tags);
+  json_add_str (j, "VpcId", e->vpc_id);
+  json_close_object (j);
+}
+
+static void
+reference_json (Json *j, const GroupReference *r)
+{
+  json_open_item (j);
+  json_add_str (j, "GroupId", r->group_id);
+  json_add_str (j, "ReferencingVpcId", r->referencing_vpc);
+  json_add_str (j, "TransitGatewayId", r->transit_gateway_id);
+  json_add_str (j, "VpcPeeringConnectionId", r->peering_id);
+  json_close_object (j);
+}
+
+/* What goes into one ACCOUNT/REGION folder, gathered before any is written. */
 typedef struct {
   const char *account;
   const char *region;
-  cJSON *groups;     /* {"SecurityGroups": [...]} */
-  cJSON *enis;       /* {"NetworkInterfaces": [...]} */
-  cJSON *references; /* {"SecurityGroupReferenceSet": [...]} or NULL */
+  GPtrArray *groups;     /* (element-type StateGroup) by group ID */
+  GPtrArray *enis;       /* (element-type Eni) in the model's order */
+  GPtrArray *references; /* (element-type GroupReference) or NULL: none written */
 } Folder;
 
 static void
@@ -91,9 +398,10 @@ folder_free (gpointer data)
 {
   Folder *f = data;
 
-  cJSON_Delete (f->groups);
-  cJSON_Delete (f->enis);
-  cJSON_Delete (f->references);
+  g_ptr_array_unref (f->groups);
+  g_ptr_array_unref (f->enis);
+  if (f->references != NULL)
+    g_ptr_array_unref (f->references);
   g_free (f);
 }
 
@@ -111,150 +419,44 @@ folder_for (GHashTable *folders, const char *account, const char *region)
   f = g_new0 (Folder, 1);
   f->account = account;
   f->region = region;
-  f->groups = cJSON_CreateObject ();
-  cJSON_AddArrayToObject (f->groups, "SecurityGroups");
-  f->enis = cJSON_CreateObject ();
-  cJSON_AddArrayToObject (f->enis, "NetworkInterfaces");
+  f->groups = g_ptr_array_new ();
+  f->enis = g_ptr_array_new ();
   g_hash_table_insert (folders, key, f);
   return f;
 }
 
-/* Atomic rules of one direction back into the EC2 API's IpPermission form. */
-static cJSON *
-permissions_json (const GArray *rules, RuleDirection direction)
-{
-  static const char *const lists[] = { "IpRanges", "Ipv6Ranges", "PrefixListIds", "UserIdGroupPairs" };
-  static const char *const keys[] = { "CidrIp", "CidrIpv6", "PrefixListId", "GroupId" };
-  cJSON *perms = cJSON_CreateArray ();
-  cJSON *perm = NULL;
-  const Rule *prev = NULL;
+typedef enum { DOC_GROUPS, DOC_ENIS, DOC_REFERENCES } DocKind;
 
-  for (guint i = 0; i < rules->len; i++)
-    {
-      const Rule *r = &g_array_index (rules, Rule, i);
-      cJSON *peer;
-
-      if (r->direction != direction)
-        continue;
-      if (prev == NULL || strcmp (prev->protocol, r->protocol) != 0 || prev->from_port != r->from_port
-          || prev->to_port != r->to_port)
-        {
-          perm = cJSON_CreateObject ();
-          if (r->from_port != SGPLAN_PORT_NONE)
-            cJSON_AddNumberToObject (perm, "FromPort", r->from_port);
-          cJSON_AddStringToObject (perm, "IpProtocol", r->protocol);
-          for (guint l = 0; l < G_N_ELEMENTS (lists) - 1; l++)
-            cJSON_AddArrayToObject (perm, lists[l]);
-          if (r->to_port != SGPLAN_PORT_NONE)
-            cJSON_AddNumberToObject (perm, "ToPort", r->to_port);
-          cJSON_AddArrayToObject (perm, lists[PEER_GROUP]);
-          cJSON_AddItemToArray (perms, perm);
-        }
-      prev = r;
-      peer = cJSON_CreateObject ();
-      cJSON_AddStringToObject (peer, keys[r->peer_kind], r->peer);
-      json_add_string (peer, "Description", r->description);
-      if (r->peer_kind == PEER_GROUP)
-        {
-          json_add_string (peer, "UserId", r->peer_owner);
-          json_add_string (peer, "VpcId", r->peer_vpc);
-          json_add_string (peer, "VpcPeeringConnectionId", r->peering_id);
-          json_add_string (peer, "PeeringStatus", r->peering_status);
-        }
-      cJSON_AddItemToArray (cJSON_GetObjectItemCaseSensitive (perm, lists[r->peer_kind]), peer);
-    }
-  return perms;
-}
-
-static cJSON *
-tags_json (const Tag *tags, guint n)
-{
-  cJSON *array = cJSON_CreateArray ();
-
-  for (guint i = 0; i < n; i++)
-    {
-      cJSON *tag = cJSON_CreateObject ();
-
-      cJSON_AddStringToObject (tag, "Key", tags[i].key);
-      cJSON_AddStringToObject (tag, "Value", tags[i].value);
-      cJSON_AddItemToArray (array, tag);
-    }
-  return array;
-}
-
-static cJSON *
-group_json (const StateGroup *g)
-{
-  cJSON *obj = cJSON_CreateObject ();
-
-  json_add_string (obj, "Description", g->description);
-  cJSON_AddStringToObject (obj, "GroupName", g->name);
-  cJSON_AddItemToObject (obj, "IpPermissions", permissions_json (g->rules, RULE_INGRESS));
-  cJSON_AddStringToObject (obj, "OwnerId", g->owner_id);
-  cJSON_AddStringToObject (obj, "GroupId", g->id);
-  cJSON_AddItemToObject (obj, "IpPermissionsEgress", permissions_json (g->rules, RULE_EGRESS));
-  if (g->tags->len > 0)
-    cJSON_AddItemToObject (obj, "Tags", tags_json ((const Tag *) (void *) g->tags->data, g->tags->len));
-  json_add_string (obj, "VpcId", g->vpc_id);
-  return obj;
-}
-
-static cJSON *
-eni_json (State *state, const Eni *e)
-{
-  cJSON *obj = cJSON_CreateObject ();
-  cJSON *groups;
-  guint n;
-  const char *const *now = state_eni_groups (state, e->id, &n);
-
-  if (e->instance_id != NULL || e->instance_owner_id != NULL)
-    {
-      cJSON *att = cJSON_AddObjectToObject (obj, "Attachment");
-
-      json_add_string (att, "InstanceId", e->instance_id);
-      json_add_string (att, "InstanceOwnerId", e->instance_owner_id);
-    }
-  json_add_string (obj, "AvailabilityZone", e->availability_zone);
-  json_add_string (obj, "Description", e->description);
-  groups = cJSON_AddArrayToObject (obj, "Groups");
-  for (guint i = 0; i < n; i++)
-    {
-      const StateGroup *g = state_group (state, now[i]);
-      cJSON *item = cJSON_CreateObject ();
-      const char *name = g != NULL ? g->name : NULL;
-
-      /* a group outside the export keeps the name the export gave it */
-      for (guint k = 0; name == NULL && k < e->n_groups; k++)
-        if (strcmp (e->groups[k].group_id, now[i]) == 0)
-          name = e->groups[k].group_name;
-      json_add_string (item, "GroupName", name);
-      cJSON_AddStringToObject (item, "GroupId", now[i]);
-      cJSON_AddItemToArray (groups, item);
-    }
-  json_add_string (obj, "InterfaceType", e->interface_type);
-  cJSON_AddStringToObject (obj, "NetworkInterfaceId", e->id);
-  cJSON_AddStringToObject (obj, "OwnerId", e->owner_id);
-  json_add_string (obj, "PrivateIpAddress", e->private_ip);
-  json_add_string (obj, "RequesterId", e->requester_id);
-  cJSON_AddBoolToObject (obj, "RequesterManaged", e->requester_managed);
-  json_add_string (obj, "Status", e->status);
-  json_add_string (obj, "SubnetId", e->subnet_id);
-  cJSON_AddItemToObject (obj, "TagSet", tags_json (e->tags, e->n_tags));
-  json_add_string (obj, "VpcId", e->vpc_id);
-  return obj;
-}
-
+/* One document of folder F, written to DIR/NAME. */
 static gboolean
-write_json (const char *dir, const char *name, const cJSON *doc, GError **error)
+write_document (const State *state, const Folder *f, DocKind kind, const char *dir, const char *name,
+                GError **error)
 {
+  static const char *const keys[] = { "SecurityGroups", "NetworkInterfaces", "SecurityGroupReferenceSet" };
   g_autofree char *path = g_build_filename (dir, name, NULL);
-  g_autofree char *text = sgplan_json_print_indent (doc, 4);
+  g_autoptr (GString) out = g_string_sized_new (4096);
+  Json j = { out, 0, { FALSE } };
+  GPtrArray *items = kind == DOC_GROUPS ? f->groups : kind == DOC_ENIS ? f->enis : f->references;
 
-  return sgplan_write_output (path, text, strlen (text), 0644, FALSE, error);
+  json_open (&j, '{');
+  json_open_member (&j, keys[kind], '[');
+  for (guint i = 0; i < items->len; i++)
+    {
+      if (kind == DOC_GROUPS)
+        group_json (&j, items->pdata[i]);
+      else if (kind == DOC_ENIS)
+        eni_json (&j, state, items->pdata[i]);
+      else
+        reference_json (&j, items->pdata[i]);
+    }
+  json_close_array (&j);
+  json_close_object (&j);
+  g_string_append_c (out, '\n');
+  return sgplan_write_output (path, out->str, out->len, 0644, FALSE, error);
 }
 
 static gboolean
-write_folders (GHashTable *folders, const Model *model, const char *tmp, GError **error)
+write_folders (const State *state, GHashTable *folders, const char *tmp, GError **error)
 {
   g_autoptr (GList) keys = g_list_sort (g_hash_table_get_keys (folders), (GCompareFunc) strcmp);
 
@@ -262,6 +464,7 @@ write_folders (GHashTable *folders, const Model *model, const char *tmp, GError 
     {
       Folder *f = g_hash_table_lookup (folders, l->data);
       g_autofree char *dir = g_build_filename (tmp, l->data, NULL);
+      guint coverage;
 
       if (g_mkdir_with_parents (dir, 0755) != 0)
         {
@@ -272,21 +475,15 @@ write_folders (GHashTable *folders, const Model *model, const char *tmp, GError 
         }
       /* an empty list says "exported, none here": write one only where the
        * input said so too, so that the output covers what the input did */
-      guint coverage = model_coverage (model, f->account, f->region);
-      gboolean any_groups = cJSON_GetArraySize (cJSON_GetObjectItemCaseSensitive (f->groups, "SecurityGroups")) > 0;
-      gboolean any_enis = cJSON_GetArraySize (cJSON_GetObjectItemCaseSensitive (f->enis, "NetworkInterfaces")) > 0;
-
+      coverage = model_coverage (state->model, f->account, f->region);
       if (f->references == NULL && (coverage & MODEL_DOC_REFERENCES) != 0)
-        {
-          f->references = cJSON_CreateObject ();
-          cJSON_AddArrayToObject (f->references, "SecurityGroupReferenceSet");
-        }
-      if (((any_groups || (coverage & MODEL_DOC_GROUPS) != 0)
-           && !write_json (dir, "security-groups.json", f->groups, error))
-          || ((any_enis || (coverage & MODEL_DOC_ENIS) != 0)
-              && !write_json (dir, "network-interfaces.json", f->enis, error))
+        f->references = g_ptr_array_new ();
+      if (((f->groups->len > 0 || (coverage & MODEL_DOC_GROUPS) != 0)
+           && !write_document (state, f, DOC_GROUPS, dir, "security-groups.json", error))
+          || ((f->enis->len > 0 || (coverage & MODEL_DOC_ENIS) != 0)
+              && !write_document (state, f, DOC_ENIS, dir, "network-interfaces.json", error))
           || (f->references != NULL
-              && !write_json (dir, "security-group-references.json", f->references, error)))
+              && !write_document (state, f, DOC_REFERENCES, dir, "security-group-references.json", error)))
         return FALSE;
     }
   return TRUE;
@@ -305,39 +502,26 @@ apply_write_export (State *state, const char *dir, GError **error)
     {
       const StateGroup *g = state_group (state, l->data);
 
-      cJSON_AddItemToArray (cJSON_GetObjectItemCaseSensitive (folder_for (folders, g->owner_id, g->region)->groups,
-                                                              "SecurityGroups"),
-                            group_json (g));
+      g_ptr_array_add (folder_for (folders, g->owner_id, g->region)->groups, (gpointer) g);
     }
   for (guint i = 0; i < model->eni_list->len; i++)
     {
       const Eni *e = model->eni_list->pdata[i];
 
-      cJSON_AddItemToArray (cJSON_GetObjectItemCaseSensitive (folder_for (folders, e->owner_id, e->region)->enis,
-                                                              "NetworkInterfaces"),
-                            eni_json (state, e));
+      g_ptr_array_add (folder_for (folders, e->owner_id, e->region)->enis, (gpointer) e);
     }
   for (guint i = 0; i < model->references->len; i++)
     {
       const GroupReference *r = model->references->pdata[i];
       const StateGroup *g = state_group (state, r->group_id);
       Folder *f;
-      cJSON *item;
 
       if (g == NULL)
         continue;
       f = folder_for (folders, g->owner_id, g->region);
       if (f->references == NULL)
-        {
-          f->references = cJSON_CreateObject ();
-          cJSON_AddArrayToObject (f->references, "SecurityGroupReferenceSet");
-        }
-      item = cJSON_CreateObject ();
-      cJSON_AddStringToObject (item, "GroupId", r->group_id);
-      cJSON_AddStringToObject (item, "ReferencingVpcId", r->referencing_vpc);
-      json_add_string (item, "TransitGatewayId", r->transit_gateway_id);
-      json_add_string (item, "VpcPeeringConnectionId", r->peering_id);
-      cJSON_AddItemToArray (cJSON_GetObjectItemCaseSensitive (f->references, "SecurityGroupReferenceSet"), item);
+        f->references = g_ptr_array_new ();
+      g_ptr_array_add (f->references, (gpointer) r);
     }
 
   /* DIR must be new or empty; build beside it (beside where a symlink
@@ -356,7 +540,7 @@ apply_write_export (State *state, const char *dir, GError **error)
   tmp = sgplan_make_staging_dir (target, error);
   if (tmp == NULL)
     return FALSE;
-  if (!write_folders (folders, model, tmp, error))
+  if (!write_folders (state, folders, tmp, error))
     {
       sgplan_remove_tree (tmp);
       return FALSE;

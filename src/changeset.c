@@ -208,6 +208,26 @@ export_has_references_for (const Model *model, const Group *group)
   return (model_coverage (model, group->owner_id, group->region) & MODEL_DOC_REFERENCES) != 0;
 }
 
+/* The index of the first of the sorted REFERENCES about GROUP_ID (their
+ * number when there is none): a scan of all of them per default group made
+ * a plan quadratic in the number of default groups. */
+static guint
+references_start (const GPtrArray *references, const char *group_id)
+{
+  guint lo = 0, hi = references->len;
+
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+
+      if (strcmp (((const GroupReference *) references->pdata[mid])->group_id, group_id) < 0)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return lo;
+}
+
 /* Every user of every default group the plan revokes or migrates, as
  * exported: the script compares each with the live account before the first
  * change, so an ENI attached or a reference added after the export stops
@@ -249,14 +269,14 @@ default_groups_json (const Model *model, const Plan *plan)
       if (export_has_references_for (model, group))
         {
           array = cJSON_AddArrayToObject (item, "references");
-          /* model->references is sorted: the entries come out in order */
-          for (guint r = 0; r < model->references->len; r++)
+          /* model->references is sorted by group: the entries come out in order */
+          for (guint r = references_start (model->references, group->id); r < model->references->len; r++)
             {
               const GroupReference *gr = model->references->pdata[r];
               cJSON *entry;
 
               if (strcmp (gr->group_id, group->id) != 0)
-                continue;
+                break;
               entry = cJSON_CreateObject ();
               cJSON_AddStringToObject (entry, "referencing_vpc", gr->referencing_vpc);
               json_add_string (entry, "peering_id", gr->peering_id);

@@ -670,7 +670,6 @@ plan_group (Planner *p)
   const Finding *f = p->gp->finding;
   const StateGroup *d = state_group (p->state, f->group->id);
   const Exception *e;
-  g_autoptr (GPtrArray) refs = NULL;
 
   p->gp->first_step = p->plan->steps->len;
   if (d->rules->len == 0)
@@ -691,8 +690,7 @@ plan_group (Planner *p)
       p->gp->decision = DECISION_BLOCKED;
       return TRUE;
     }
-  refs = state_references (p->state, d->id);
-  if (f->enis->len == 0 && refs->len == 0)
+  if (f->enis->len == 0 && state_reference_count (p->state, d->id) == 0)
     {
       p->gp->decision = DECISION_REVOKE;
       return plan_revoke_all (p, d, "(EC2.2; nothing uses the group)");

@@ -181,19 +181,79 @@ ip_permissions_json (const Rule *rules, guint n)
   }
 }
 
+/* The placeholders (new:sg-...) a piece of script uses, each once, in order
+ * of first use: the Nth is "$gN".  Looked up for every group ID written;
+ * the end-state check uses every placeholder of the plan, so a long list
+ * gets a hash index rather than a linear search per ID. */
+typedef struct {
+  GPtrArray *ids;    /* (element-type utf8) */
+  GHashTable *index; /* (element-type utf8 guint) id -> position + 1, once ids is long */
+} Needed;
+
+#define NEEDED_INDEX_FROM 16
+
+static Needed *
+needed_new (void)
+{
+  Needed *needed = g_new0 (Needed, 1);
+
+  needed->ids = g_ptr_array_new ();
+  return needed;
+}
+
+static void
+needed_free (Needed *needed)
+{
+  g_ptr_array_unref (needed->ids);
+  if (needed->index != NULL)
+    g_hash_table_unref (needed->index);
+  g_free (needed);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Needed, needed_free)
+
+static gboolean
+needed_find (const Needed *needed, const char *id, guint *index)
+{
+  guint at;
+
+  if (needed->index == NULL)
+    return g_ptr_array_find_with_equal_func (needed->ids, id, g_str_equal, index);
+  at = GPOINTER_TO_UINT (g_hash_table_lookup (needed->index, id));
+  if (at > 0 && index != NULL)
+    *index = at - 1;
+  return at > 0;
+}
+
+/* ID at the end of NEEDED unless it is there already. */
+static void
+needed_add (Needed *needed, const char *id)
+{
+  if (needed_find (needed, id, NULL))
+    return;
+  g_ptr_array_add (needed->ids, (gpointer) id);
+  if (needed->index == NULL && needed->ids->len >= NEEDED_INDEX_FROM)
+    {
+      needed->index = g_hash_table_new (g_str_hash, g_str_equal);
+      for (guint i = 0; i < needed->ids->len; i++)
+        g_hash_table_insert (needed->index, needed->ids->pdata[i], GUINT_TO_POINTER (i + 1));
+    }
+  else if (needed->index != NULL)
+    g_hash_table_insert (needed->index, (gpointer) id, GUINT_TO_POINTER (needed->ids->len));
+}
+
 /* Placeholders (new:sg-...) a step needs, each once, in order of use. */
-static GPtrArray *
+static Needed *
 placeholders (const Step *step)
 {
-  GPtrArray *out = g_ptr_array_new ();
+  Needed *out = needed_new ();
 
 #define NOTE_ID(id)                                                                                 \
   G_STMT_START                                                                                      \
   {                                                                                                 \
     const char *id_ = (id);                                                                         \
-    if (id_ != NULL && g_str_has_prefix (id_, STEP_NEW_GROUP_PREFIX)                                \
-        && !g_ptr_array_find_with_equal_func (out, id_, g_str_equal, NULL))                         \
-      g_ptr_array_add (out, (gpointer) id_);                                                        \
+    if (id_ != NULL && g_str_has_prefix (id_, STEP_NEW_GROUP_PREFIX))                               \
+      needed_add (out, id_);                                                                        \
   }                                                                                                 \
   G_STMT_END
 
@@ -211,11 +271,11 @@ placeholders (const Step *step)
 
 /* "$g1" for the Nth placeholder, else the quoted ID. */
 static void
-group_word (GString *out, const char *id, GPtrArray *needed)
+group_word (GString *out, const char *id, const Needed *needed)
 {
   guint index;
 
-  if (g_ptr_array_find_with_equal_func (needed, id, g_str_equal, &index))
+  if (needed_find (needed, id, &index))
     g_string_append_printf (out, "\"$g%u\"", index + 1);
   else
     sh_quote (out, id);
@@ -255,7 +315,7 @@ rule_line (const Rule *r, gboolean mark)
 
 /* The rule's line as one shell word: quoted, with "$gN" for a placeholder. */
 static void
-line_word (GString *out, const Rule *r, GPtrArray *needed)
+line_word (GString *out, const Rule *r, const Needed *needed)
 {
   g_autofree char *line = rule_line (r, TRUE);
   char *mark = r->peer_kind == PEER_GROUP && is_placeholder (r->peer) ? strchr (line, '\001') : NULL;
@@ -291,7 +351,7 @@ lines_word (GString *out, GPtrArray *lines)
  * the local variable VAR: literal, or sorted at run time when a rule names a
  * group the run creates. */
 static void
-rules_var (GString *out, const char *var, GPtrArray *rules, GPtrArray *needed)
+rules_var (GString *out, const char *var, GPtrArray *rules, const Needed *needed)
 {
   gboolean dynamic = FALSE;
 
@@ -320,7 +380,7 @@ rules_var (GString *out, const char *var, GPtrArray *rules, GPtrArray *needed)
 
 /* local -a want=(lines) said=(the same in words): for rules_before and co. */
 static void
-want_said (GString *out, const Rule *const *rules, guint n, GPtrArray *needed)
+want_said (GString *out, const Rule *const *rules, guint n, const Needed *needed)
 {
   g_string_append (out, "  local -a want=(");
   for (guint i = 0; i < n; i++)
@@ -340,7 +400,7 @@ want_said (GString *out, const Rule *const *rules, guint n, GPtrArray *needed)
 }
 
 static void
-step_want_said (GString *out, const Step *step, GPtrArray *needed)
+step_want_said (GString *out, const Step *step, const Needed *needed)
 {
   g_autofree const Rule **rules = g_new0 (const Rule *, step->n_rules + 1);
 
@@ -390,72 +450,253 @@ replaces_tag (const Step *step)
   return NULL;
 }
 
-static const ChangeSetDefaultUsers *
-default_users (const ChangeSet *cs, const char *group_id)
+/* What the script looks up for each step, indexed once: searching the
+ * change set's lists per step made a script quadratic in the number of
+ * steps and default groups. */
+typedef struct {
+  const ChangeSet *cs;
+  GHashTable *defaults;   /* (element-type utf8 ChangeSetDefaultUsers) group -> its first entry */
+  GHashTable *accounts;   /* (element-type utf8 utf8) exported group -> account of its first entry */
+  GHashTable *expected;   /* (element-type utf8 GPtrArray<ChangeSetExpected>) group -> its entries */
+  GHashTable *plans;      /* (element-type utf8 GPtrArray<ChangeSetGroup>) group -> its entries */
+  GHashTable *user_steps; /* (element-type utf8 GArray<guint>) default group -> the steps that
+                           * may change its users (ENIs, referencing rules), in order */
+} Script;
+
+static void
+script_add_list (GHashTable *table, const char *key, gconstpointer item)
 {
-  for (guint i = 0; group_id != NULL && i < cs->expected_defaults->len; i++)
-    if (strcmp (((const ChangeSetDefaultUsers *) cs->expected_defaults->pdata[i])->group_id, group_id) == 0)
-      return cs->expected_defaults->pdata[i];
-  return NULL;
+  GPtrArray *list = g_hash_table_lookup (table, key);
+
+  if (list == NULL)
+    {
+      list = g_ptr_array_new ();
+      g_hash_table_insert (table, (gpointer) key, list);
+    }
+  g_ptr_array_add (list, (gpointer) item);
 }
 
-/* The account of an exported group (preflight), else FALLBACK. */
-static const char *
-group_account (const ChangeSet *cs, const char *group_id, const char *fallback)
+/* Step K may change the users of ID, if ID is a planned default group. */
+static void
+script_note_user_step (Script *sc, const char *id, guint k)
 {
+  GArray *steps;
+
+  if (id == NULL || !g_hash_table_contains (sc->defaults, id))
+    return;
+  steps = g_hash_table_lookup (sc->user_steps, id);
+  if (steps == NULL)
+    {
+      steps = g_array_new (FALSE, FALSE, sizeof (guint));
+      g_hash_table_insert (sc->user_steps, (gpointer) id, steps);
+    }
+  if (steps->len == 0 || g_array_index (steps, guint, steps->len - 1) != k)
+    g_array_append_val (steps, k);
+}
+
+static void
+script_init (Script *sc, const ChangeSet *cs)
+{
+  sc->cs = cs;
+  sc->defaults = g_hash_table_new (g_str_hash, g_str_equal);
+  sc->accounts = g_hash_table_new (g_str_hash, g_str_equal);
+  sc->expected = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) g_ptr_array_unref);
+  sc->plans = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) g_ptr_array_unref);
+  sc->user_steps = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) g_array_unref);
+  for (guint i = cs->expected_defaults->len; i-- > 0;)
+    {
+      const ChangeSetDefaultUsers *u = cs->expected_defaults->pdata[i];
+
+      g_hash_table_insert (sc->defaults, (gpointer) u->group_id, (gpointer) u);
+    }
   for (guint i = 0; i < cs->expected_groups->len; i++)
     {
       const ChangeSetExpected *e = cs->expected_groups->pdata[i];
 
-      if (strcmp (e->id, group_id) == 0)
-        return e->account;
+      if (!g_hash_table_contains (sc->accounts, e->id))
+        g_hash_table_insert (sc->accounts, (gpointer) e->id, (gpointer) e->account);
+      script_add_list (sc->expected, e->id, e);
     }
-  return fallback;
-}
+  for (guint i = 0; i < cs->groups->len; i++)
+    {
+      const ChangeSetGroup *cg = cs->groups->pdata[i];
 
-/* The users of default group U expected once the steps before BEFORE have
- * run: ENIs (sorted IDs) and referencing rules (ChangeSetRuleRef). */
-static void
-users_at (const ChangeSet *cs, const ChangeSetDefaultUsers *u, guint before, GPtrArray *enis, GArray *refs)
-{
-  for (guint i = 0; i < u->n_enis; i++)
-    g_ptr_array_add (enis, (gpointer) u->enis[i]);
-  g_array_append_vals (refs, u->referencing_rules, u->n_referencing_rules);
-  for (guint k = 0; k < before; k++)
+      script_add_list (sc->plans, cg->group_id, cg);
+    }
+  for (guint k = 0; k < cs->steps->len; k++)
     {
       const Step *step = cs->steps->pdata[k];
 
       if (step->action == ACTION_MODIFY_ENI_GROUPS)
         {
+          for (guint i = 0; i < step->n_before; i++)
+            script_note_user_step (sc, step->groups_before[i], k);
+          for (guint i = 0; i < step->n_after; i++)
+            script_note_user_step (sc, step->groups_after[i], k);
+        }
+      else if (step_action_is_rules (step->action))
+        for (guint r = 0; r < step->n_rules; r++)
+          if (step->rules[r].peer_kind == PEER_GROUP && strcmp (step->group_id, step->rules[r].peer) != 0)
+            script_note_user_step (sc, step->rules[r].peer, k);
+    }
+}
+
+static void
+script_clear (Script *sc)
+{
+  g_hash_table_unref (sc->defaults);
+  g_hash_table_unref (sc->accounts);
+  g_hash_table_unref (sc->expected);
+  g_hash_table_unref (sc->plans);
+  g_hash_table_unref (sc->user_steps);
+}
+
+static const ChangeSetDefaultUsers *
+default_users (const Script *sc, const char *group_id)
+{
+  return group_id != NULL ? g_hash_table_lookup (sc->defaults, group_id) : NULL;
+}
+
+/* The account of an exported group (preflight), else FALLBACK. */
+static const char *
+group_account (const Script *sc, const char *group_id, const char *fallback)
+{
+  const char *account = g_hash_table_lookup (sc->accounts, group_id);
+
+  return account != NULL ? account : fallback;
+}
+
+/* A rule of a group, with the same identity as rule_equal, as a hash key. */
+static guint
+rule_hash (const Rule *r)
+{
+  guint h = (guint) r->direction * 31u + (guint) r->peer_kind;
+
+  h = h * 31u + (guint) r->from_port;
+  h = h * 31u + (guint) r->to_port;
+  h = h * 31u + g_str_hash (r->protocol);
+  h = h * 31u + g_str_hash (r->peer);
+  return h * 31u + (r->description != NULL ? g_str_hash (r->description) : 0);
+}
+
+static guint
+rule_hash_func (gconstpointer data)
+{
+  return rule_hash (data);
+}
+
+static gboolean
+rule_equal_func (gconstpointer a, gconstpointer b)
+{
+  return rule_equal (a, b);
+}
+
+static guint
+rule_ref_hash (gconstpointer data)
+{
+  const ChangeSetRuleRef *ref = data;
+
+  return g_str_hash (ref->group_id) * 31u + rule_hash (&ref->rule);
+}
+
+static gboolean
+rule_ref_equal (gconstpointer a, gconstpointer b)
+{
+  const ChangeSetRuleRef *x = a, *y = b;
+
+  return strcmp (x->group_id, y->group_id) == 0 && rule_equal (&x->rule, &y->rule);
+}
+
+/* A referencing rule and how many times the list of users holds it. */
+typedef struct {
+  ChangeSetRuleRef ref;
+  guint count;
+} RefUse;
+
+static void
+ref_use_add (GPtrArray *order, GHashTable *uses, const char *group_id, const Rule *rule)
+{
+  ChangeSetRuleRef key = { group_id, *rule };
+  RefUse *use = g_hash_table_lookup (uses, &key);
+
+  if (use == NULL)
+    {
+      use = g_new0 (RefUse, 1);
+      use->ref = key;
+      g_ptr_array_add (order, use);
+      g_hash_table_insert (uses, &use->ref, use);
+    }
+  use->count++;
+}
+
+/* The users of default group U expected once the steps before BEFORE have
+ * run: ENIs (sorted IDs) and referencing rules (ChangeSetRuleRef, in no
+ * order that matters: users_check sorts what it prints).  Only the steps
+ * that may change U's users are replayed, with counts rather than searches
+ * of the lists, so that it stays linear in them. */
+static void
+users_at (const Script *sc, const ChangeSetDefaultUsers *u, guint before, GPtrArray *enis, GArray *refs)
+{
+  GArray *steps = g_hash_table_lookup (sc->user_steps, u->group_id);
+  g_autoptr (GHashTable) carried = g_hash_table_new (g_str_hash, g_str_equal); /* ENI -> count */
+  g_autoptr (GPtrArray) eni_order = g_ptr_array_new ();
+  g_autoptr (GHashTable) uses = g_hash_table_new (rule_ref_hash, rule_ref_equal);
+  g_autoptr (GPtrArray) use_order = g_ptr_array_new_with_free_func (g_free); /* (element-type RefUse) */
+
+  for (guint i = 0; i < u->n_enis; i++)
+    {
+      guint count = GPOINTER_TO_UINT (g_hash_table_lookup (carried, u->enis[i]));
+
+      if (count == 0)
+        g_ptr_array_add (eni_order, (gpointer) u->enis[i]);
+      g_hash_table_insert (carried, (gpointer) u->enis[i], GUINT_TO_POINTER (count + 1));
+    }
+  for (guint i = 0; i < u->n_referencing_rules; i++)
+    ref_use_add (use_order, uses, u->referencing_rules[i].group_id, &u->referencing_rules[i].rule);
+  for (guint s = 0; steps != NULL && s < steps->len && g_array_index (steps, guint, s) < before; s++)
+    {
+      const Step *step = sc->cs->steps->pdata[g_array_index (steps, guint, s)];
+
+      if (step->action == ACTION_MODIFY_ENI_GROUPS)
+        {
           gboolean was = g_strv_contains ((const char *const *) step->groups_before, u->group_id);
           gboolean is = g_strv_contains ((const char *const *) step->groups_after, u->group_id);
-          guint index;
+          guint count = GPOINTER_TO_UINT (g_hash_table_lookup (carried, step->eni_id));
 
-          if (is && !was && !g_ptr_array_find_with_equal_func (enis, step->eni_id, g_str_equal, NULL))
-            g_ptr_array_add (enis, (gpointer) step->eni_id);
-          if (was && !is && g_ptr_array_find_with_equal_func (enis, step->eni_id, g_str_equal, &index))
-            g_ptr_array_remove_index (enis, index);
+          if (is && !was && count == 0)
+            {
+              if (!g_hash_table_contains (carried, step->eni_id))
+                g_ptr_array_add (eni_order, (gpointer) step->eni_id);
+              g_hash_table_insert (carried, (gpointer) step->eni_id, GUINT_TO_POINTER (1));
+            }
+          if (was && !is && count > 0)
+            g_hash_table_insert (carried, (gpointer) step->eni_id, GUINT_TO_POINTER (count - 1));
         }
       else if (step_action_is_rules (step->action) && strcmp (step->group_id, u->group_id) != 0)
         for (guint r = 0; r < step->n_rules; r++)
           {
             const Rule *rule = &step->rules[r];
+            ChangeSetRuleRef key = { step->group_id, *rule };
+            RefUse *use;
 
             if (rule->peer_kind != PEER_GROUP || strcmp (rule->peer, u->group_id) != 0)
               continue;
-            for (guint j = refs->len; j-- > 0;)
-              {
-                const ChangeSetRuleRef *ref = &g_array_index (refs, ChangeSetRuleRef, j);
-
-                if (strcmp (ref->group_id, step->group_id) == 0 && rule_equal (&ref->rule, rule))
-                  g_array_remove_index (refs, j);
-              }
+            use = g_hash_table_lookup (uses, &key);
+            if (use != NULL)
+              use->count = 0;
             if (step_action_is_authorize (step->action))
-              {
-                ChangeSetRuleRef ref = { step->group_id, *rule };
-                g_array_append_val (refs, ref);
-              }
+              ref_use_add (use_order, uses, step->group_id, rule);
           }
+    }
+  for (guint i = 0; i < eni_order->len; i++)
+    for (guint n = GPOINTER_TO_UINT (g_hash_table_lookup (carried, eni_order->pdata[i])); n > 0; n--)
+      g_ptr_array_add (enis, eni_order->pdata[i]);
+  for (guint i = 0; i < use_order->len; i++)
+    {
+      const RefUse *use = use_order->pdata[i];
+
+      for (guint n = 0; n < use->count; n++)
+        g_array_append_val (refs, use->ref);
     }
   g_ptr_array_sort (enis, sgplan_compare_strings);
 }
@@ -463,7 +704,7 @@ users_at (const ChangeSet *cs, const ChangeSetDefaultUsers *u, guint before, GPt
 /* check_users (and check_refs for the rules in other accounts) for default
  * group U expecting ENIS and REFS; ON_FAIL runs when one fails. */
 static void
-users_check (GString *out, const ChangeSet *cs, const ChangeSetDefaultUsers *u, GPtrArray *enis, GArray *refs,
+users_check (GString *out, const Script *sc, const ChangeSetDefaultUsers *u, GPtrArray *enis, GArray *refs,
              const char *on_fail)
 {
   g_autoptr (GHashTable) by_account = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
@@ -477,7 +718,7 @@ users_check (GString *out, const ChangeSet *cs, const ChangeSetDefaultUsers *u, 
   for (guint i = 0; i < refs->len; i++)
     {
       const ChangeSetRuleRef *ref = &g_array_index (refs, ChangeSetRuleRef, i);
-      const char *account = group_account (cs, ref->group_id, u->account);
+      const char *account = group_account (sc, ref->group_id, u->account);
       GPtrArray *lines = g_hash_table_lookup (by_account, account);
       g_autofree char *line = rule_line (&ref->rule, FALSE);
 
@@ -625,17 +866,17 @@ render_create (GString *out, const Step *step, const char *what)
 /* "local g1 g2" and "g1=$(gid 'new:sg-...')" for the placeholders NEEDED:
  * the real IDs of the groups this plan created, from the journal. */
 static void
-render_group_locals (GString *out, GPtrArray *needed)
+render_group_locals (GString *out, const Needed *needed)
 {
-  if (needed->len == 0)
+  if (needed->ids->len == 0)
     return;
   g_string_append (out, "  local");
-  for (guint i = 0; i < needed->len; i++)
+  for (guint i = 0; i < needed->ids->len; i++)
     g_string_append_printf (out, " g%u", i + 1);
   g_string_append_c (out, '\n');
-  for (guint i = 0; i < needed->len; i++)
+  for (guint i = 0; i < needed->ids->len; i++)
     {
-      g_autofree char *p = quoted (needed->pdata[i]);
+      g_autofree char *p = quoted (needed->ids->pdata[i]);
       g_string_append_printf (out, "  g%u=$(gid %s)\n", i + 1, p);
     }
 }
@@ -644,10 +885,10 @@ render_group_locals (GString *out, GPtrArray *needed)
  * ROLLBACK, its inverse), checking its precondition live before the call
  * and its effect after. */
 static void
-render_step_body (GString *out, const ChangeSet *cs, const Step *step, guint n, gboolean rollback,
+render_step_body (GString *out, const Script *sc, const Step *step, guint n, gboolean rollback,
                   const char *what)
 {
-  g_autoptr (GPtrArray) needed = placeholders (step);
+  g_autoptr (Needed) needed = placeholders (step);
   g_autofree char *qwhat = quoted (what);
   g_autoptr (GString) account_region = g_string_new (NULL);
 
@@ -660,9 +901,9 @@ render_step_body (GString *out, const ChangeSet *cs, const Step *step, guint n, 
       return;
     }
   /* a dry run cannot use groups that only a real run creates */
-  for (guint i = 0; i < needed->len; i++)
+  for (guint i = 0; i < needed->ids->len; i++)
     {
-      g_autofree char *p = quoted (needed->pdata[i]);
+      g_autofree char *p = quoted (needed->ids->pdata[i]);
       g_string_append_printf (out, "  needs_group %s || return 0\n", p);
     }
   render_group_locals (out, needed);
@@ -671,7 +912,7 @@ render_step_body (GString *out, const ChangeSet *cs, const Step *step, guint n, 
       g_autofree char *json = ip_permissions_json (step->rules, step->n_rules);
       const char *kind = step_action_is_authorize (step->action) ? "authorize" : "revoke";
       const ChangeSetDefaultUsers *u = rollback || step_action_is_authorize (step->action)
-                                         ? NULL : default_users (cs, step->group_id);
+                                         ? NULL : default_users (sc, step->group_id);
       g_autoptr (GString) group = g_string_new (NULL);
 
       group_word (group, step->group_id, needed);
@@ -680,9 +921,9 @@ render_step_body (GString *out, const ChangeSet *cs, const Step *step, guint n, 
       g_string_append_c (out, '\n');
       /* only where the placeholder is a group ID: in the JSON text a quote
        * inside a value is escaped, so '"GroupId":"' is never in a value */
-      for (guint i = 0; i < needed->len; i++)
+      for (guint i = 0; i < needed->ids->len; i++)
         {
-          g_autofree char *key = g_strdup_printf ("\"GroupId\":\"%s\"", (const char *) needed->pdata[i]);
+          g_autofree char *key = g_strdup_printf ("\"GroupId\":\"%s\"", (const char *) needed->ids->pdata[i]);
           g_autofree char *p = quoted (key);
           g_string_append_printf (out, "  perms=${perms//%s/\"\\\"GroupId\\\":\\\"$g%u\\\"\"}\n", p, i + 1);
         }
@@ -698,7 +939,7 @@ render_step_body (GString *out, const ChangeSet *cs, const Step *step, guint n, 
           g_autofree char *id = quoted (u->group_id);
           g_autofree char *eni_text = NULL;
 
-          users_at (cs, u, n, enis, refs);
+          users_at (sc, u, n, enis, refs);
           g_ptr_array_add (enis, NULL);
           eni_text = g_strjoinv (" ", (char **) enis->pdata);
           g_string_append_printf (out, "  if (( ${carriers_checked[%s]:--1} != changes )); then\n"
@@ -809,27 +1050,31 @@ rules_check (GString *out, const ChangeSetExpected *e)
 
 /* users_N: everything that uses the Nth planned default group, as exported. */
 static void
-render_users_functions (GString *out, const ChangeSet *cs)
+render_users_functions (GString *out, const Script *sc)
 {
+  const ChangeSet *cs = sc->cs;
+
   for (guint i = 0; i < cs->expected_defaults->len; i++)
     {
       const ChangeSetDefaultUsers *u = cs->expected_defaults->pdata[i];
       g_autoptr (GPtrArray) enis = g_ptr_array_new ();
       g_autoptr (GArray) refs = g_array_new (FALSE, FALSE, sizeof (ChangeSetRuleRef));
 
-      users_at (cs, u, 0, enis, refs);
+      users_at (sc, u, 0, enis, refs);
       g_string_append_printf (out, "users_%u() { # %s: the ENIs that carry it, the rules and VPCs that reference it\n"
                                    "  local drift=0\n",
                               i + 1, u->group_id);
-      users_check (out, cs, u, enis, refs, "drift=1");
+      users_check (out, sc, u, enis, refs, "drift=1");
       g_string_append (out, "  return \"$drift\"\n}\n\n");
     }
 }
 
 static void
-render_preflight (GString *out, const ChangeSet *cs)
+render_preflight (GString *out, const Script *sc)
 {
-  render_users_functions (out, cs);
+  const ChangeSet *cs = sc->cs;
+
+  render_users_functions (out, sc);
   g_string_append (out, "preflight() {\n"
                         "  if [[ ${SGPLAN_SKIP_PREFLIGHT:-0} == 1 ]]; then\n"
                         "    note 'preflight skipped (SGPLAN_SKIP_PREFLIGHT=1)'\n"
@@ -895,18 +1140,20 @@ render_preflight (GString *out, const ChangeSet *cs)
     {
       const ChangeSetDefaultUsers *u = cs->expected_defaults->pdata[i];
 
-      for (guint g = 0; g < cs->groups->len; g++)
-        {
-          const ChangeSetGroup *cg = cs->groups->pdata[g];
+      GPtrArray *plans = g_hash_table_lookup (sc->plans, u->group_id);
+      GPtrArray *expected = g_hash_table_lookup (sc->expected, u->group_id);
 
-          if (strcmp (cg->group_id, u->group_id) != 0 || cg->n_steps == 0)
+      for (guint g = 0; plans != NULL && g < plans->len; g++)
+        {
+          const ChangeSetGroup *cg = plans->pdata[g];
+
+          if (cg->n_steps == 0)
             continue;
           g_string_append_printf (out, "  if untouched %u %u; then\n", cg->first_step + 1,
                                   cg->first_step + cg->n_steps);
           g_string_append_printf (out, "    note 'preflight: %s, whose steps have not started'\n", u->group_id);
-          for (guint e = 0; e < cs->expected_groups->len; e++)
-            if (strcmp (((const ChangeSetExpected *) cs->expected_groups->pdata[e])->id, u->group_id) == 0)
-              rules_check (out, cs->expected_groups->pdata[e]);
+          for (guint e = 0; expected != NULL && e < expected->len; e++)
+            rules_check (out, expected->pdata[e]);
           g_string_append_printf (out, "    users_%u || drift=1\n  fi\n", i + 1);
         }
     }
@@ -916,19 +1163,68 @@ render_preflight (GString *out, const ChangeSet *cs)
                         "}\n\n");
 }
 
+/* The rules a group the plan creates ends with, in the order they were
+ * last added: removed ones leave a hole (NULL) and the index finds a rule
+ * without a search, so a replacement with many rules stays linear. */
+typedef struct {
+  GPtrArray *rules;  /* (element-type Rule) (nullable) */
+  GHashTable *at;    /* (element-type Rule guint) rule -> position + 1 */
+} CreatedRules;
+
+static void
+created_rules_free (gpointer data)
+{
+  CreatedRules *c = data;
+
+  g_ptr_array_unref (c->rules);
+  g_hash_table_unref (c->at);
+  g_free (c);
+}
+
+static void
+created_rules_add (CreatedRules *c, const Rule *rule)
+{
+  g_ptr_array_add (c->rules, (gpointer) rule);
+  g_hash_table_insert (c->at, (gpointer) rule, GUINT_TO_POINTER (c->rules->len));
+}
+
+/* Every rule equal to RULE goes (there is at most one: each add removes
+ * its equal first). */
+static void
+created_rules_remove (CreatedRules *c, const Rule *rule)
+{
+  guint at = GPOINTER_TO_UINT (g_hash_table_lookup (c->at, rule));
+
+  if (at == 0)
+    return;
+  c->rules->pdata[at - 1] = NULL;
+  g_hash_table_remove (c->at, rule);
+}
+
+static GPtrArray *
+created_rules_list (const CreatedRules *c)
+{
+  GPtrArray *out = g_ptr_array_new ();
+
+  for (guint i = 0; i < c->rules->len; i++)
+    if (c->rules->pdata[i] != NULL)
+      g_ptr_array_add (out, c->rules->pdata[i]);
+  return out;
+}
+
 /* After the last step: every default group without rules, every
  * replacement with its planned rules, every moved ENI with its planned
  * groups, every re-pointed rule in place and every old one gone. */
 static void
-render_verify (GString *out, const ChangeSet *cs)
+render_verify (GString *out, const Script *sc)
 {
-  g_autoptr (GHashTable) created = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
-                                                          (GDestroyNotify) g_ptr_array_unref);
+  const ChangeSet *cs = sc->cs;
+  g_autoptr (GHashTable) created = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, created_rules_free);
   g_autoptr (GHashTable) moved = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr (GHashTable) touched = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                                           (GDestroyNotify) g_ptr_array_unref);
   g_autoptr (GPtrArray) order = g_ptr_array_new ();  /* (element-type Step) first step on each object */
-  g_autoptr (GPtrArray) needed = g_ptr_array_new ();
+  g_autoptr (Needed) needed = needed_new ();
 
   /* net effect of the steps, object by object */
   for (guint k = 0; k < cs->steps->len; k++)
@@ -937,12 +1233,14 @@ render_verify (GString *out, const ChangeSet *cs)
 
       if (step->action == ACTION_CREATE_GROUP)
         {
-          GPtrArray *rules = g_ptr_array_new ();
+          CreatedRules *rules = g_new0 (CreatedRules, 1);
           static const Rule allow_all = { .direction = RULE_EGRESS, .peer_kind = PEER_CIDR4,
                                           .from_port = SGPLAN_PORT_NONE, .to_port = SGPLAN_PORT_NONE,
                                           .protocol = "-1", .peer = "0.0.0.0/0" };
 
-          g_ptr_array_add (rules, (gpointer) &allow_all);
+          rules->rules = g_ptr_array_new ();
+          rules->at = g_hash_table_new (rule_hash_func, rule_equal_func);
+          created_rules_add (rules, &allow_all);
           g_hash_table_insert (created, (gpointer) step->group_id, rules);
           g_ptr_array_add (order, (gpointer) step);
         }
@@ -952,35 +1250,34 @@ render_verify (GString *out, const ChangeSet *cs)
             g_ptr_array_add (order, (gpointer) step);
           g_hash_table_insert (moved, (gpointer) step->eni_id, (gpointer) step);
         }
-      else if (step_action_is_rules (step->action) && default_users (cs, step->group_id) == NULL)
+      else if (step_action_is_rules (step->action) && default_users (sc, step->group_id) == NULL)
         {
-          GPtrArray *rules = g_hash_table_lookup (created, step->group_id);
+          CreatedRules *rules = g_hash_table_lookup (created, step->group_id);
           gboolean add = step_action_is_authorize (step->action);
 
           if (rules == NULL)
             {
               /* a re-pointed rule: (Rule, present?) pairs, last word wins */
-              rules = g_hash_table_lookup (touched, step->group_id);
-              if (rules == NULL)
+              GPtrArray *pairs = g_hash_table_lookup (touched, step->group_id);
+
+              if (pairs == NULL)
                 {
-                  rules = g_ptr_array_new ();
-                  g_hash_table_insert (touched, (gpointer) step->group_id, rules);
+                  pairs = g_ptr_array_new ();
+                  g_hash_table_insert (touched, (gpointer) step->group_id, pairs);
                   g_ptr_array_add (order, (gpointer) step);
                 }
               for (guint r = 0; r < step->n_rules; r++)
                 {
-                  g_ptr_array_add (rules, (gpointer) &step->rules[r]);
-                  g_ptr_array_add (rules, GINT_TO_POINTER (add));
+                  g_ptr_array_add (pairs, (gpointer) &step->rules[r]);
+                  g_ptr_array_add (pairs, GINT_TO_POINTER (add));
                 }
               continue;
             }
           for (guint r = 0; r < step->n_rules; r++)
             {
-              for (guint j = rules->len; j-- > 0;)
-                if (rule_equal (rules->pdata[j], &step->rules[r]))
-                  g_ptr_array_remove_index (rules, j);
+              created_rules_remove (rules, &step->rules[r]);
               if (add)
-                g_ptr_array_add (rules, (gpointer) &step->rules[r]);
+                created_rules_add (rules, &step->rules[r]);
             }
         }
     }
@@ -988,15 +1285,15 @@ render_verify (GString *out, const ChangeSet *cs)
     {
       const Step *step = cs->steps->pdata[k];
 
-      if (step->action == ACTION_CREATE_GROUP && !g_ptr_array_find (needed, step->group_id, NULL))
-        g_ptr_array_add (needed, (gpointer) step->group_id);
+      /* (the change set's strings are interned: equal IDs are one pointer) */
+      if (step->action == ACTION_CREATE_GROUP)
+        needed_add (needed, step->group_id);
       for (guint r = 0; r < step->n_rules; r++)
-        if (is_placeholder (step->rules[r].peer) && !g_ptr_array_find_with_equal_func (needed, step->rules[r].peer, g_str_equal, NULL))
-          g_ptr_array_add (needed, (gpointer) step->rules[r].peer);
+        if (is_placeholder (step->rules[r].peer))
+          needed_add (needed, step->rules[r].peer);
       for (guint r = 0; r < step->n_after; r++)
-        if (is_placeholder (step->groups_after[r])
-            && !g_ptr_array_find_with_equal_func (needed, step->groups_after[r], g_str_equal, NULL))
-          g_ptr_array_add (needed, (gpointer) step->groups_after[r]);
+        if (is_placeholder (step->groups_after[r]))
+          needed_add (needed, step->groups_after[r]);
     }
   g_string_append (out, "verify_end() {\n"
                         "  if dry_run; then note 'dry run: the end state is not checked'; return 0; fi\n"
@@ -1027,10 +1324,11 @@ render_verify (GString *out, const ChangeSet *cs)
       if (first->action == ACTION_CREATE_GROUP)
         {
           g_autoptr (GString) group = g_string_new (NULL);
+          g_autoptr (GPtrArray) rules = created_rules_list (g_hash_table_lookup (created, first->group_id));
 
           group_word (group, first->group_id, needed);
           g_string_append (out, "  {\n");
-          rules_var (out, "end", g_hash_table_lookup (created, first->group_id), needed);
+          rules_var (out, "end", rules, needed);
           g_string_append_printf (out, "  expect_rules %s %s \"$end\" || bad=1\n  }\n", ar->str, group->str);
         }
       else if (first->action == ACTION_MODIFY_ENI_GROUPS)
@@ -1050,21 +1348,23 @@ render_verify (GString *out, const ChangeSet *cs)
         {
           GPtrArray *pairs = g_hash_table_lookup (touched, first->group_id);
           g_autoptr (GString) group = g_string_new (NULL);
+          g_autoptr (GHashTable) seen = g_hash_table_new (rule_hash_func, rule_equal_func);
+          g_autofree gboolean *later = g_new0 (gboolean, pairs->len / 2 + 1);
 
+          /* a rule said again later is judged by its last word only */
+          for (guint j = pairs->len; j >= 2; j -= 2)
+            {
+              later[(j - 2) / 2] = g_hash_table_contains (seen, pairs->pdata[j - 2]);
+              g_hash_table_add (seen, pairs->pdata[j - 2]);
+            }
           group_word (group, first->group_id, needed);
           for (int present = 1; present >= 0; present--)
             {
               g_autoptr (GPtrArray) rules = g_ptr_array_new ();
 
               for (guint j = 0; j < pairs->len; j += 2)
-                {
-                  gboolean later = FALSE;
-
-                  for (guint l = j + 2; l < pairs->len; l += 2)
-                    later |= rule_equal (pairs->pdata[l], pairs->pdata[j]);
-                  if (!later && GPOINTER_TO_INT (pairs->pdata[j + 1]) == present)
-                    g_ptr_array_add (rules, pairs->pdata[j]);
-                }
+                if (!later[j / 2] && GPOINTER_TO_INT (pairs->pdata[j + 1]) == present)
+                  g_ptr_array_add (rules, pairs->pdata[j]);
               if (rules->len == 0)
                 continue;
               g_string_append (out, "  {\n");
@@ -1644,13 +1944,15 @@ char *
 render_script (const ChangeSet *cs, gboolean rollback)
 {
   GString *out = g_string_new (NULL);
+  Script sc;
 
+  script_init (&sc, cs);
   render_header (out, cs, rollback);
   g_string_append (out, script_library);
   if (!rollback)
     {
-      render_preflight (out, cs);
-      render_verify (out, cs);
+      render_preflight (out, &sc);
+      render_verify (out, &sc);
     }
   for (guint i = 0; i < cs->steps->len; i++)
     {
@@ -1661,7 +1963,7 @@ render_script (const ChangeSet *cs, gboolean rollback)
 
       g_string_append_printf (out, "%s_%u() {\n", rollback ? "undo" : "step", i + 1);
       comment (out, "  ", purpose);
-      render_step_body (out, cs, rollback ? inverse : step, i, rollback, what);
+      render_step_body (out, &sc, rollback ? inverse : step, i, rollback, what);
       g_string_append (out, "}\n\n");
     }
   g_string_append (out, "run() {\n"
@@ -1701,5 +2003,6 @@ render_script (const ChangeSet *cs, gboolean rollback)
     g_string_append (out, "  verify_end\n");
   g_string_append_printf (out, "  note '%s'\n}\n\nmain \"$@\"\n",
                           rollback ? "rollback complete" : "all steps done");
+  script_clear (&sc);
   return g_string_free (out, FALSE);
 }

@@ -17,17 +17,78 @@ state_group_free (gpointer data)
   g_free (group);
 }
 
-/* RULE of GROUP_ID adds DELTA to the count of rules referencing its peer. */
+/* RULE of GROUP_ID adds DELTA to the count of rules referencing its peer,
+ * and to GROUP_ID's count among the peer's referrers.  GROUP_ID is the
+ * group's own ID string (model or state chunk), which outlives the entry. */
 static void
 count_reference (State *state, const char *group_id, const Rule *rule, int delta)
 {
-  guint now;
+  GHashTable *from;
+  guint now, mine;
 
   if (rule->peer_kind != PEER_GROUP || strcmp (rule->peer, group_id) == 0)
     return;
   now = GPOINTER_TO_UINT (g_hash_table_lookup (state->referenced, rule->peer));
   now = delta > 0 ? now + 1 : now > 0 ? now - 1 : 0;
   g_hash_table_insert (state->referenced, (gpointer) state_str (state, rule->peer), GUINT_TO_POINTER (now));
+  from = g_hash_table_lookup (state->referrers, rule->peer);
+  if (from == NULL)
+    {
+      if (delta < 0)
+        return;
+      from = g_hash_table_new (g_str_hash, g_str_equal);
+      g_hash_table_insert (state->referrers, (gpointer) state_str (state, rule->peer), from);
+    }
+  mine = GPOINTER_TO_UINT (g_hash_table_lookup (from, group_id));
+  mine = delta > 0 ? mine + 1 : mine > 0 ? mine - 1 : 0;
+  if (mine > 0)
+    g_hash_table_insert (from, (gpointer) group_id, GUINT_TO_POINTER (mine));
+  else
+    g_hash_table_remove (from, group_id);
+}
+
+/* A group's name in its VPC, compared as AWS does: ASCII case-insensitively. */
+typedef struct {
+  const char *vpc_id; /* may be NULL */
+  const char *name;
+} StateName;
+
+static guint
+state_name_hash (gconstpointer data)
+{
+  const StateName *key = data;
+  guint h = key->vpc_id != NULL ? g_str_hash (key->vpc_id) : 0x9e3779b9u;
+
+  for (const char *p = key->name; *p != '\0'; p++)
+    h = h * 33u + (guchar) g_ascii_tolower (*p);
+  return h;
+}
+
+static gboolean
+state_name_equal (gconstpointer a, gconstpointer b)
+{
+  const StateName *x = a, *y = b;
+
+  return g_strcmp0 (x->vpc_id, y->vpc_id) == 0 && g_ascii_strcasecmp (x->name, y->name) == 0;
+}
+
+/* GROUP's name is now in its VPC (DELTA +1) or no longer (-1).  An export
+ * may have two groups of one name (in another case): the index counts. */
+static void
+count_name (State *state, const StateGroup *group, int delta)
+{
+  StateName key = { group->vpc_id, group->name };
+  gpointer value;
+  guint now = 0;
+
+  if (g_hash_table_lookup_extended (state->names, &key, NULL, &value))
+    now = GPOINTER_TO_UINT (value);
+  now = delta > 0 ? now + 1 : now > 0 ? now - 1 : 0;
+  if (now > 0)
+    /* for a key already there, the table keeps its own and frees this copy */
+    g_hash_table_insert (state->names, g_memdup2 (&key, sizeof key), GUINT_TO_POINTER (now));
+  else
+    g_hash_table_remove (state->names, &key);
 }
 
 guint
@@ -49,6 +110,9 @@ state_new (const Model *model)
   state->carriers = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                            (GDestroyNotify) g_hash_table_unref);
   state->referenced = g_hash_table_new (g_str_hash, g_str_equal);
+  state->referrers = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                            (GDestroyNotify) g_hash_table_unref);
+  state->names = g_hash_table_new_full (state_name_hash, state_name_equal, g_free, NULL);
   for (guint i = 0; i < model->group_list->len; i++)
     {
       const Group *g = model->group_list->pdata[i];
@@ -65,6 +129,7 @@ state_new (const Model *model)
       copy->tags = g_array_sized_new (FALSE, FALSE, sizeof (Tag), g->n_tags);
       g_array_append_vals (copy->tags, g->tags, g->n_tags);
       g_hash_table_insert (state->groups, (gpointer) copy->id, copy);
+      count_name (state, copy, +1);
       for (guint r = 0; r < g->n_rules; r++)
         count_reference (state, g->id, &g->rules[r], +1);
     }
@@ -80,6 +145,8 @@ state_free (State *state)
   g_hash_table_unref (state->eni_groups);
   g_hash_table_unref (state->carriers);
   g_hash_table_unref (state->referenced);
+  g_hash_table_unref (state->referrers);
+  g_hash_table_unref (state->names);
   g_string_chunk_free (state->strings);
   g_free (state);
 }
@@ -123,18 +190,9 @@ state_eni_groups (const State *state, const char *eni_id, guint *n)
 gboolean
 state_name_taken (const State *state, const char *vpc_id, const char *name)
 {
-  GHashTableIter iter;
-  gpointer value;
+  StateName key = { vpc_id, name };
 
-  g_hash_table_iter_init (&iter, state->groups);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    {
-      const StateGroup *g = value;
-
-      if (g_strcmp0 (g->vpc_id, vpc_id) == 0 && g_ascii_strcasecmp (g->name, name) == 0)
-        return TRUE;
-    }
-  return FALSE;
+  return g_hash_table_contains (state->names, &key);
 }
 
 static gboolean
@@ -189,18 +247,20 @@ GPtrArray *
 state_references (const State *state, const char *group_id)
 {
   GPtrArray *refs = g_ptr_array_new_with_free_func (g_free);
+  GHashTable *from = g_hash_table_lookup (state->referrers, group_id);
   GHashTableIter iter;
-  gpointer value;
+  gpointer key;
 
-  /* A linear scan: plans touch few groups, and groups are far fewer than ENIs. */
-  g_hash_table_iter_init (&iter, state->groups);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
+  if (from == NULL)
+    return refs;
+  /* only the groups that reference it: a scan of every group per default
+   * group made a plan quadratic in the number of default groups */
+  g_hash_table_iter_init (&iter, from);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
     {
-      const StateGroup *g = value;
+      const StateGroup *g = state_group (state, key);
 
-      if (strcmp (g->id, group_id) == 0)
-        continue;
-      for (guint r = 0; r < g->rules->len; r++)
+      for (guint r = 0; g != NULL && r < g->rules->len; r++)
         {
           const Rule *rule = &g_array_index (g->rules, Rule, r);
 
@@ -259,6 +319,56 @@ rule_identity_equal (gconstpointer a, gconstpointer b)
 }
 
 static gboolean
+rules_sorted (const GArray *rules)
+{
+  for (guint r = 1; r < rules->len; r++)
+    if (rule_compare (&g_array_index (rules, Rule, r - 1), &g_array_index (rules, Rule, r)) > 0)
+      return FALSE;
+  return TRUE;
+}
+
+/* Add the N rules to GROUP, keeping its rules sorted.  A sort of the whole
+ * group after every step made a plan on a group of many rules quadratic:
+ * the new rules are sorted on their own and merged in, existing ones first
+ * among equals, as the stable sort of the whole did. */
+static void
+add_sorted (State *state, StateGroup *group, const Rule *rules, guint n)
+{
+  g_autofree Rule *added = g_memdup2 (rules, sizeof (Rule) * n);
+  g_autoptr (GArray) merged = NULL;
+  guint a = 0, b = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      added[i].rule_id = NULL;
+      count_reference (state, group->id, &added[i], +1);
+    }
+  if (!rules_sorted (group->rules))
+    {
+      /* not from a loaded export (whose rules are sorted): sort it all */
+      g_array_append_vals (group->rules, added, n);
+      sgplan_qsort (group->rules->data, group->rules->len, sizeof (Rule), rule_qsort);
+      return;
+    }
+  sgplan_qsort (added, n, sizeof (Rule), rule_qsort);
+  merged = g_array_sized_new (FALSE, FALSE, sizeof (Rule), group->rules->len + n);
+  while (a < group->rules->len || b < n)
+    {
+      const Rule *old = a < group->rules->len ? &g_array_index (group->rules, Rule, a) : NULL;
+
+      if (old != NULL && (b == n || rule_compare (old, &added[b]) <= 0))
+        {
+          g_array_append_val (merged, *old);
+          a++;
+        }
+      else
+        g_array_append_val (merged, added[b++]);
+    }
+  g_array_set_size (group->rules, 0);
+  g_array_append_vals (group->rules, merged->data, merged->len);
+}
+
+static gboolean
 apply_rules (State *state, const Step *step, GError **error)
 {
   StateGroup *group = state_group (state, step->group_id);
@@ -296,18 +406,12 @@ apply_rules (State *state, const Step *step, GError **error)
         }
     }
   if (authorize)
-    for (guint i = 0; i < step->n_rules; i++)
-      {
-        Rule copy = step->rules[i];
-
-        copy.rule_id = NULL;
-        g_array_append_val (group->rules, copy);
-        count_reference (state, group->id, &copy, +1);
-      }
+    add_sorted (state, group, step->rules, step->n_rules);
   else
     {
       guint kept = 0;
 
+      /* removing keeps the rest in order: no sort needed */
       gone = g_hash_table_new (rule_identity_hash, rule_identity_equal);
       for (guint i = 0; i < step->n_rules; i++)
         g_hash_table_add (gone, &step->rules[i]);
@@ -321,8 +425,9 @@ apply_rules (State *state, const Step *step, GError **error)
             count_reference (state, group->id, rule, -1);
         }
       g_array_set_size (group->rules, kept);
+      if (!rules_sorted (group->rules))
+        sgplan_qsort (group->rules->data, group->rules->len, sizeof (Rule), rule_qsort);
     }
-  sgplan_qsort (group->rules->data, group->rules->len, sizeof (Rule), rule_qsort);
   return TRUE;
 }
 
@@ -354,6 +459,7 @@ apply_create (State *state, const Step *step, GError **error)
   allow_all.peer = state_str (state, "0.0.0.0/0");
   g_array_append_val (group->rules, allow_all);
   g_hash_table_insert (state->groups, (gpointer) group->id, group);
+  count_name (state, group, +1);
   return TRUE;
 }
 
@@ -378,6 +484,7 @@ apply_delete (State *state, const Step *step, GError **error)
                      group->id, refs);
   for (guint r = 0; r < group->rules->len; r++)
     count_reference (state, group->id, &g_array_index (group->rules, Rule, r), -1);
+  count_name (state, group, -1);
   g_hash_table_remove (state->groups, group->id);
   return TRUE;
 }

@@ -35,6 +35,10 @@ typedef struct {
   GHashTable *eni_groups;  /* (element-type utf8 GPtrArray<utf8>) current groups of ENIs looked at */
   GHashTable *carriers;    /* (element-type utf8 GHashTable<utf8>) group -> ENIs changed to carry it */
   GHashTable *referenced;  /* (element-type utf8 guint) group -> rules of other groups that reference it */
+  GHashTable *referrers;   /* (element-type utf8 GHashTable<utf8 guint>) group -> the other groups with
+                            * rules that reference it, and how many: state_references reads these
+                            * groups only, not every group of the export */
+  GHashTable *names;       /* (element-type StateName guint) (VPC, name) -> groups with that name */
 } State;
 
 State *state_new (const Model *model);

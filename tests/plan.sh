@@ -124,6 +124,25 @@ test_expect 'show escapes control characters and Markdown in hostile values' '
   grep -qF "# \\\\ back\\nnew line" shown.txt
   grep -q "^#### sg\\\\-0de0de0de0de0de0d" shown.md
 '
+test_expect 'the preflight lists the references of each planned default group from the export, and only its own' '
+  mkdir -p exp/111122223333/us-east-1
+  cp "$fixtures/example/"*.json exp/111122223333/us-east-1/
+  printf "%s\n" "{\"SecurityGroupReferenceSet\": [" \
+    "{\"GroupId\": \"sg-0f952ef42c1d0286c\", \"ReferencingVpcId\": \"vpc-0c36d134b5bd994ee\", \"VpcPeeringConnectionId\": \"pcx-0000000000000000b\"}," \
+    "{\"GroupId\": \"sg-03a574ae284eed2d5\", \"ReferencingVpcId\": \"vpc-08de18849c7977a5a\", \"VpcPeeringConnectionId\": \"pcx-0000000000000000a\"}," \
+    "{\"GroupId\": \"sg-048e6432506062cce\", \"ReferencingVpcId\": \"vpc-0c36d134b5bd994ee\", \"VpcPeeringConnectionId\": \"pcx-0000000000000000c\"}," \
+    "{\"GroupId\": \"sg-0f952ef42c1d0286c\", \"ReferencingVpcId\": \"vpc-0c36d134b5bd994ee\", \"TransitGatewayId\": \"tgw-0000000000000000d\"}]}" \
+    >exp/111122223333/us-east-1/security-group-references.json
+  sgplan plan exp >cs.yaml
+  awk "/^preflight:/ { p = 1 } p && /^  default_groups:/ { d = 1 } d && /^[a-z]/ { d = 0 }
+       d && /^  - group_id|referencing_vpc|peering_id|transit_gateway_id/" cs.yaml >got
+  printf "%s\n" "  - group_id: \"sg-03a574ae284eed2d5\"" \
+    "    - referencing_vpc: \"vpc-08de18849c7977a5a\"" "      peering_id: \"pcx-0000000000000000a\"" \
+    "  - group_id: \"sg-0f952ef42c1d0286c\"" \
+    "    - referencing_vpc: \"vpc-0c36d134b5bd994ee\"" "      transit_gateway_id: \"tgw-0000000000000000d\"" \
+    "    - referencing_vpc: \"vpc-0c36d134b5bd994ee\"" "      peering_id: \"pcx-0000000000000000b\"" >want
+  compare want got
+'
 
 while IFS='	' read -r want_status file want_err; do
   case $want_status in ''|'#'*) continue ;; esac

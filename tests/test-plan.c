@@ -118,6 +118,69 @@ state_text (State *state)
   return g_string_free (out, FALSE);
 }
 
+/* The rules of another group that reference ID, by a scan of every group:
+ * what state_references answers from its index. */
+static GPtrArray *
+references_by_scan (State *state, const char *id)
+{
+  GPtrArray *refs = g_ptr_array_new ();
+  g_autoptr (GList) ids = g_list_sort (g_hash_table_get_keys (state->groups), (GCompareFunc) strcmp);
+
+  for (GList *l = ids; l != NULL; l = l->next)
+    {
+      StateGroup *g = state_group (state, l->data);
+
+      for (guint r = 0; r < g->rules->len && strcmp (g->id, id) != 0; r++)
+        {
+          const Rule *rule = &g_array_index (g->rules, Rule, r);
+
+          if (rule->peer_kind == PEER_GROUP && strcmp (rule->peer, id) == 0)
+            g_ptr_array_add (refs, (gpointer) rule);
+        }
+    }
+  return refs;
+}
+
+/* NAME in the other case, letter by letter. */
+static char *
+swap_case (const char *name)
+{
+  char *out = g_strdup (name);
+
+  for (char *p = out; *p != '\0'; p++)
+    *p = g_ascii_isupper (*p) ? g_ascii_tolower (*p) : g_ascii_toupper (*p);
+  return out;
+}
+
+/* The state's indexes (referencing rules, names) answer as a scan of every
+ * group does, and every group's rules are still sorted. */
+static void
+assert_indexes (State *state)
+{
+  g_autoptr (GList) ids = g_list_sort (g_hash_table_get_keys (state->groups), (GCompareFunc) strcmp);
+
+  for (GList *l = ids; l != NULL; l = l->next)
+    {
+      StateGroup *g = state_group (state, l->data);
+      g_autoptr (GPtrArray) refs = state_references (state, g->id);
+      g_autoptr (GPtrArray) scanned = references_by_scan (state, g->id);
+      g_autofree char *swapped = swap_case (g->name);
+      g_autofree char *unused = g_strconcat (g->name, "-not-a-group-name", NULL);
+
+      g_assert_cmpuint (refs->len, ==, scanned->len);
+      g_assert_cmpuint (state_reference_count (state, g->id), ==, scanned->len);
+      for (guint i = 0; i < refs->len; i++)
+        g_assert_true (((const StateRef *) refs->pdata[i])->rule == scanned->pdata[i]);
+      g_assert_true (state_name_taken (state, g->vpc_id, g->name));
+      g_assert_true (state_name_taken (state, g->vpc_id, swapped));
+      g_assert_false (state_name_taken (state, g->vpc_id, unused));
+      g_assert_false (state_name_taken (state, "vpc-not-in-the-export", g->name));
+      for (guint r = 1; r < g->rules->len; r++)
+        g_assert_cmpint (rule_compare (&g_array_index (g->rules, Rule, r - 1),
+                                       &g_array_index (g->rules, Rule, r)), <, 0);
+    }
+}
+
 static void
 test_rollback_restores_state (gconstpointer data)
 {
@@ -133,10 +196,12 @@ test_rollback_restores_state (gconstpointer data)
   g_autofree char *after = NULL, *restored = NULL;
 
   g_assert_no_error (error);
+  assert_indexes (state);
   for (guint i = 0; i < plan->steps->len; i++)
     {
       state_apply (state, plan->steps->pdata[i], &error);
       g_assert_no_error (error);
+      assert_indexes (state);
     }
   after = state_text (state);
   if (plan->steps->len > 0)
@@ -155,6 +220,7 @@ test_rollback_restores_state (gconstpointer data)
 
       state_apply (state, inverse, &error);
       g_assert_no_error (error);
+      assert_indexes (state);
     }
   restored = state_text (state);
   g_assert_cmpstr (restored, ==, before);
@@ -277,6 +343,85 @@ test_yaml_stream (void)
   yaml_stream_free (s);
 }
 
+/* Names are unique per VPC whatever their case (as AWS has it): a group a
+ * step creates takes its name, a second one of that name in another case
+ * is refused, and deleting the group frees the name. */
+static void
+test_name_taken_follows_steps (void)
+{
+  g_autofree char *dir = fixture ("example");
+  const char *paths[] = { dir };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (Model) model = export_load (paths, 1, NULL, &error);
+  g_autoptr (State) state = state_new (model);
+  const Group *some = model->group_list->pdata[0];
+  Step create = { .action = ACTION_CREATE_GROUP, .group_id = "new:sg-0123456789abcdef0",
+                  .account = some->owner_id, .region = some->region, .vpc_id = some->vpc_id,
+                  .group_name = "Web Replacement", .description = "test" };
+  Step again = create;
+  Step egress = { .action = ACTION_REVOKE_EGRESS, .group_id = create.group_id };
+  Step delete = { .action = ACTION_DELETE_GROUP, .group_id = create.group_id,
+                  .group_name = create.group_name };
+  Rule allow_all = { .direction = RULE_EGRESS, .peer_kind = PEER_CIDR4, .protocol = "-1",
+                     .peer = "0.0.0.0/0", .from_port = SGPLAN_PORT_NONE, .to_port = SGPLAN_PORT_NONE };
+
+  g_assert_no_error (error);
+  g_assert_false (state_name_taken (state, some->vpc_id, "web replacement"));
+  g_assert_true (state_apply (state, &create, &error));
+  g_assert_no_error (error);
+  g_assert_true (state_name_taken (state, some->vpc_id, "web replacement"));
+  g_assert_true (state_name_taken (state, some->vpc_id, "WEB REPLACEMENT"));
+  g_assert_false (state_name_taken (state, "vpc-0000000000000000f", "Web Replacement"));
+  again.group_id = "new:sg-0fedcba9876543210";
+  again.group_name = "WEB replacement";
+  g_assert_false (state_apply (state, &again, &error));
+  g_assert_error (error, SGPLAN_ERROR, SGPLAN_ERROR_INPUT);
+  g_clear_error (&error);
+  egress.rules = &allow_all;
+  egress.n_rules = 1;
+  g_assert_true (state_apply (state, &egress, &error));
+  g_assert_true (state_apply (state, &delete, &error));
+  g_assert_no_error (error);
+  g_assert_false (state_name_taken (state, some->vpc_id, "Web Replacement"));
+  assert_indexes (state);
+}
+
+/* A hostile export may name two groups of one VPC alike (in another case):
+ * the name stays taken until both are gone. */
+static void
+test_name_taken_counts_duplicates (void)
+{
+  g_autofree char *tmp = g_dir_make_tmp ("sgplan-names-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (tmp, "security-groups.json", NULL);
+  const char *paths[] = { path };
+  const char *json =
+    "{\"SecurityGroups\": ["
+    "{\"GroupId\": \"sg-0000000000000000a\", \"GroupName\": \"web\", \"Description\": \"a\","
+    " \"OwnerId\": \"111122223333\", \"VpcId\": \"vpc-0000000000000000a\", \"IpPermissions\": [],"
+    " \"IpPermissionsEgress\": []},"
+    "{\"GroupId\": \"sg-0000000000000000b\", \"GroupName\": \"WEB\", \"Description\": \"b\","
+    " \"OwnerId\": \"111122223333\", \"VpcId\": \"vpc-0000000000000000a\", \"IpPermissions\": [],"
+    " \"IpPermissionsEgress\": []}]}";
+  g_autoptr (GError) error = NULL;
+  g_autoptr (Model) model = NULL;
+  g_autoptr (State) state = NULL;
+  Step delete_a = { .action = ACTION_DELETE_GROUP, .group_id = "sg-0000000000000000a", .group_name = "web" };
+  Step delete_b = { .action = ACTION_DELETE_GROUP, .group_id = "sg-0000000000000000b", .group_name = "WEB" };
+
+  g_assert_true (g_file_set_contents (path, json, -1, NULL));
+  model = export_load (paths, 1, "us-east-1", &error);
+  g_assert_no_error (error);
+  state = state_new (model);
+  g_assert_true (state_name_taken (state, "vpc-0000000000000000a", "Web"));
+  g_assert_true (state_apply (state, &delete_a, &error));
+  g_assert_no_error (error);
+  g_assert_true (state_name_taken (state, "vpc-0000000000000000a", "Web"));
+  g_assert_true (state_apply (state, &delete_b, &error));
+  g_assert_no_error (error);
+  g_assert_false (state_name_taken (state, "vpc-0000000000000000a", "Web"));
+  remove_tree (tmp);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -284,14 +429,16 @@ main (int argc, char **argv)
   g_test_add_func ("/plan/inverse-of-inverse", test_inverse_of_inverse);
   g_test_add_func ("/plan/yaml-stream", test_yaml_stream);
   g_test_add_func ("/plan/precondition-mismatch-names-difference", test_precondition_mismatch_names_difference);
+  g_test_add_func ("/plan/name-taken-follows-steps", test_name_taken_follows_steps);
+  g_test_add_func ("/plan/name-taken-counts-duplicates", test_name_taken_counts_duplicates);
   for (guint i = 0; i < G_N_ELEMENTS (scenarios); i++)
     {
       g_autofree char *a = g_strdup_printf ("/plan/ignores-order/%s", scenarios[i]);
       g_autofree char *b = g_strdup_printf ("/plan/rollback-restores-state/%s", scenarios[i]);
 
-      g_test_add_data_func (a, scenarios[i], test_plan_ignores_order);
       g_autofree char *c = g_strdup_printf ("/plan/streamed-yaml/%s", scenarios[i]);
 
+      g_test_add_data_func (a, scenarios[i], test_plan_ignores_order);
       g_test_add_data_func (b, scenarios[i], test_rollback_restores_state);
       g_test_add_data_func (c, scenarios[i], test_streamed_yaml);
     }
