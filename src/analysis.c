@@ -192,12 +192,13 @@ analysis_run (const Model *model)
                         || rr->rule->peering_id != NULL;
           g_ptr_array_add (finding->references, ref);
         }
-      for (guint r = 0; r < model->references->len; r++)
+      for (guint r = model_references_start (model, group->id); r < model->references->len; r++)
         {
           const GroupReference *gr = model->references->pdata[r];
 
-          if (strcmp (gr->group_id, group->id) == 0
-              && !g_hash_table_contains (model->vpcs, gr->referencing_vpc))
+          if (strcmp (gr->group_id, group->id) != 0)
+            break;
+          if (!g_hash_table_contains (model->vpcs, gr->referencing_vpc))
             g_ptr_array_add (finding->outside, (gpointer) gr);
         }
       if (finding->failed)

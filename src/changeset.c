@@ -208,26 +208,6 @@ export_has_references_for (const Model *model, const Group *group)
   return (model_coverage (model, group->owner_id, group->region) & MODEL_DOC_REFERENCES) != 0;
 }
 
-/* The index of the first of the sorted REFERENCES about GROUP_ID (their
- * number when there is none): a scan of all of them per default group made
- * a plan quadratic in the number of default groups. */
-static guint
-references_start (const GPtrArray *references, const char *group_id)
-{
-  guint lo = 0, hi = references->len;
-
-  while (lo < hi)
-    {
-      guint mid = lo + (hi - lo) / 2;
-
-      if (strcmp (((const GroupReference *) references->pdata[mid])->group_id, group_id) < 0)
-        lo = mid + 1;
-      else
-        hi = mid;
-    }
-  return lo;
-}
-
 /* Every user of every default group the plan revokes or migrates, as
  * exported: the script compares each with the live account before the first
  * change, so an ENI attached or a reference added after the export stops
@@ -270,7 +250,7 @@ default_groups_json (const Model *model, const Plan *plan)
         {
           array = cJSON_AddArrayToObject (item, "references");
           /* model->references is sorted by group: the entries come out in order */
-          for (guint r = references_start (model->references, group->id); r < model->references->len; r++)
+          for (guint r = model_references_start (model, group->id); r < model->references->len; r++)
             {
               const GroupReference *gr = model->references->pdata[r];
               cJSON *entry;

@@ -548,6 +548,23 @@ model_eni (const Model *model, const char *id)
   return g_hash_table_lookup (model->enis, &id);
 }
 
+guint
+model_references_start (const Model *model, const char *group_id)
+{
+  guint lo = 0, hi = model->references->len;
+
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+
+      if (strcmp (((const GroupReference *) model->references->pdata[mid])->group_id, group_id) < 0)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return lo;
+}
+
 GPtrArray *
 model_enis_of_group (const Model *model, const char *group_id)
 {

@@ -172,6 +172,11 @@ const Eni *model_eni (const Model *model, const char *id);
 /* Stores a copy of ENI (and of its groups and tags) in the model, which
  * then owns it; there must be no ENI with its ID yet. */
 const Eni *model_add_eni (Model *model, const Eni *eni);
+/* The index in model->references (sorted by group) of the first entry about
+ * GROUP_ID; the entries about it follow (none when the group_id there
+ * differs, or at the end).  A scan of all entries per default group would
+ * make check and plan quadratic in the number of default groups. */
+guint model_references_start (const Model *model, const char *group_id);
 /* ENIs carrying GROUP_ID (sorted by ID; never NULL). */
 GPtrArray *model_enis_of_group (const Model *model, const char *group_id);
 /* Rules in other groups that reference GROUP_ID, in canonical order (never NULL). */
