@@ -23,6 +23,7 @@ typedef struct {
   const char *text;
   gsize len;
   GHashTable *marks; /* YAML: node -> position; NULL for JSON */
+  gboolean unplaced; /* YAML read without marks: errors need not say where */
   SgplanJsonPath path;
   Plan *store;
   GError **error;
@@ -45,6 +46,8 @@ reader_fail (Reader *r, const cJSON *node, const char *format, ...)
       line = SGPLAN_YAML_MARK_LINE (mark);
       col = SGPLAN_YAML_MARK_COLUMN (mark);
     }
+  else if (r->unplaced)
+    line = col = 0; /* changeset_read reads the file again, with marks */
   else
     sgplan_json_line_col (r->text, r->len, sgplan_json_locate (r->text, r->len, 0, &r->path),
                           &line, &col);
@@ -833,9 +836,9 @@ changeset_new (const char *path)
   return cs;
 }
 
-ChangeSet *
-changeset_from_tree (const cJSON *root, const char *path, const char *text, gsize len,
-                     GHashTable *marks, GError **error)
+static ChangeSet *
+from_tree (const cJSON *root, const char *path, const char *text, gsize len, GHashTable *marks,
+           gboolean unplaced, GError **error)
 {
   g_autoptr (ChangeSet) cs = changeset_new (path);
   Reader r = { 0 };
@@ -844,11 +847,19 @@ changeset_from_tree (const cJSON *root, const char *path, const char *text, gsiz
   r.text = text != NULL ? text : "";
   r.len = text != NULL ? len : 0;
   r.marks = marks;
+  r.unplaced = unplaced;
   r.store = cs->store;
   r.error = error;
   if (!read_root (&r, cs, root))
     return NULL;
   return g_steal_pointer (&cs);
+}
+
+ChangeSet *
+changeset_from_tree (const cJSON *root, const char *path, const char *text, gsize len,
+                     GHashTable *marks, GError **error)
+{
+  return from_tree (root, path, text, len, marks, FALSE, error);
 }
 
 static ChangeSet *
@@ -899,6 +910,18 @@ changeset_read (const char *path, GError **error)
     }
   else
     {
+      ChangeSet *cs;
+
+      /* The position of every node (a hash table as big as the tree) is
+       * needed only to say where a change set is wrong: read without it,
+       * and only when the change set is refused read it again with it. */
+      root = yaml_to_cjson (text, len, path, NULL, error);
+      if (root == NULL)
+        return NULL;
+      cs = from_tree (root, path, text, len, NULL, TRUE, NULL);
+      if (cs != NULL)
+        return cs;
+      g_clear_pointer (&root, cJSON_Delete);
       root = yaml_to_cjson (text, len, path, &marks, error);
       if (root == NULL)
         return NULL;

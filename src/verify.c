@@ -392,6 +392,7 @@ typedef struct {
   GHashTable *n_final;    /* (element-type utf8 Rule) N's rules after the plan, by key */
   GHashTable *referrers;  /* (element-type utf8) groups with a rule referencing D or N */
   guint swap_first, swap_last; /* steps that swap D for N in one call (quota), as warned; 0: none */
+  GHashTable *swap_words; /* (element-type utf8) words of D's warnings about swaps, or NULL: not yet read */
 } Pair;
 
 typedef struct {
@@ -416,6 +417,7 @@ pair_free (gpointer data)
 
   g_clear_pointer (&p->d_keys, g_hash_table_unref);
   g_clear_pointer (&p->n_final, g_hash_table_unref);
+  g_clear_pointer (&p->swap_words, g_hash_table_unref);
   g_hash_table_unref (p->referrers);
   g_free (p);
 }
@@ -797,6 +799,44 @@ after_step (Replay *rp, const Step *step, guint k)
     check_eni (rp, l->data, k, step);
 }
 
+/* Does a warning of P's about a swap name ENI_ID?  The plan names each
+ * swapped ENI as a word of its own, so the words of those warnings are
+ * indexed once (per ENI a scan of them all made a plan with many swaps
+ * quadratic); any other mention is still found by the scan. */
+static gboolean
+swap_warned (Pair *p, const char *eni_id)
+{
+  const GPtrArray *warnings = p->cg->warnings;
+
+  if (p->swap_words == NULL)
+    {
+      p->swap_words = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      for (guint w = 0; w < warnings->len; w++)
+        {
+          const char *text = warnings->pdata[w];
+
+          if (strstr (text, "swapped") == NULL)
+            continue;
+          for (const char *s = text; *s != '\0';)
+            {
+              gsize len = strcspn (s, " :,;()'\"");
+
+              if (len > 0)
+                g_hash_table_add (p->swap_words, g_strndup (s, len));
+              s += len;
+              if (*s != '\0')
+                s++;
+            }
+        }
+    }
+  if (g_hash_table_contains (p->swap_words, eni_id))
+    return TRUE;
+  for (guint w = 0; w < warnings->len; w++)
+    if (strstr (warnings->pdata[w], eni_id) != NULL && strstr (warnings->pdata[w], "swapped") != NULL)
+      return TRUE;
+  return FALSE;
+}
+
 /* Is step K a swap of D for N in one call, which the plan warns about? */
 static void
 note_swap (Replay *rp, const Step *step, guint k)
@@ -806,16 +846,12 @@ note_swap (Replay *rp, const Step *step, guint k)
   for (guint i = 0; i < step->n_before; i++)
     {
       Pair *p = g_hash_table_lookup (rp->pairs, step->groups_before[i]);
-      gboolean warned = FALSE;
 
       if (p == NULL || p->cg->replacement_id == NULL || strcmp (p->d, step->groups_before[i]) != 0
           || strcmp (step->groups_after[i], p->cg->replacement_id) != 0
           || groups_contain (step->groups_after, step->n_after, p->d))
         continue;
-      for (guint w = 0; w < p->cg->warnings->len && !warned; w++)
-        warned = strstr (p->cg->warnings->pdata[w], step->eni_id) != NULL
-                 && strstr (p->cg->warnings->pdata[w], "swapped") != NULL;
-      if (!warned)
+      if (!swap_warned (p, step->eni_id))
         continue;
       if (p->swap_first == 0)
         p->swap_first = k;

@@ -376,8 +376,9 @@ yaml_from_cjson (const cJSON *root, GError **error)
 
 typedef struct {
   cJSON *node;       /* the array or object being filled */
-  GHashTable *names; /* objects: member names so far (element-type utf8), owned by the members */
-  char *key;         /* objects: the name waiting for its value, or NULL */
+  guint members;     /* objects: how many members so far */
+  GHashTable *names; /* objects of many members: their names (element-type utf8), owned by the members */
+  char *key;         /* objects: the name waiting for its value (cJSON_malloc or one of KEYS), or NULL */
 } Frame;
 
 typedef struct {
@@ -388,13 +389,74 @@ typedef struct {
   guint documents;
 } Reader;
 
+/* Objects up to this many members find a duplicate name by looking through
+ * them; bigger ones keep a table of names. */
+#define NAMES_SCAN_MAX 16
+
+/* The names a change set uses, sorted: a member with one of them points at
+ * it (cJSON_StringIsConst) instead of a copy, which saves a copy per node of
+ * a tree that can have millions.  Any other name is copied. */
+static const char *const keys[] = {
+  "account", "action", "attached_interfaces", "availability_zone", "blocked", "compliant",
+  "cross_account", "date", "decision", "default_groups", "description", "direction", "excepted",
+  "exception", "exceptions", "expires", "findings", "fingerprint", "format", "from_port",
+  "group_exists", "group_id", "group_name", "groups", "groups_after", "groups_before", "id", "in_vpc",
+  "inputs", "instance_id", "interface_type", "inverse", "key", "max_groups_per_eni",
+  "max_rules_per_group", "migrate", "network_interface_id", "network_interfaces", "no_group_named",
+  "options", "outcome", "outside_references", "owner_id", "path", "peer", "peer_kind",
+  "peer_owner_id", "peer_vpc_id", "peered", "peering_id", "peering_status", "precondition",
+  "preflight", "protocol", "purpose", "reason", "references", "referencing_rules",
+  "referencing_vpc_id", "region", "replacement", "replacement_name", "requester_id",
+  "requester_managed", "revoke", "rollback", "rule", "rule_id", "rules", "sha256", "source",
+  "status", "steps", "summary", "tags", "to_port", "transit_gateway_id", "unblock", "undoes", "value",
+  "version", "vpc_id", "warnings",
+};
+
+static int
+key_compare (const void *a, const void *b)
+{
+  return strcmp (a, *(const char *const *) b);
+}
+
+/* NAME's entry in KEYS, or NULL. */
+static const char *
+known_key (const char *name)
+{
+  const char *const *found = bsearch (name, keys, G_N_ELEMENTS (keys), sizeof keys[0], key_compare);
+
+  return found != NULL ? *found : NULL;
+}
+
+/* Is NAME (a pointer) one of KEYS itself, not a copy? */
+static gboolean
+is_known_key (const char *name)
+{
+  const char *found = name != NULL ? known_key (name) : NULL;
+
+  return found != NULL && found == name;
+}
+
 static void
 frame_clear (gpointer data)
 {
   Frame *frame = data;
 
   g_clear_pointer (&frame->names, g_hash_table_unref);
-  g_clear_pointer (&frame->key, g_free);
+  if (!is_known_key (frame->key))
+    cJSON_free (frame->key);
+  frame->key = NULL;
+}
+
+/* Does the object being filled in FRAME have a member NAME already? */
+static gboolean
+frame_has_name (const Frame *frame, const char *name)
+{
+  if (frame->names != NULL)
+    return g_hash_table_contains (frame->names, name);
+  for (const cJSON *c = frame->node->child; c != NULL; c = c->next)
+    if (strcmp (c->string, name) == 0)
+      return TRUE;
+  return FALSE;
 }
 
 static Frame *
@@ -474,9 +536,20 @@ reader_attach (Reader *r, cJSON *node, const yaml_mark_t *mark)
     cJSON_AddItemToArray (top->node, node);
   else
     {
-      cJSON_AddItemToObject (top->node, top->key, node);
-      g_hash_table_add (top->names, node->string);
-      g_clear_pointer (&top->key, g_free);
+      /* the member takes the pending name as it is (cJSON_AddItemToObject
+       * would copy it) */
+      node->string = g_steal_pointer (&top->key);
+      if (is_known_key (node->string))
+        node->type |= cJSON_StringIsConst;
+      cJSON_AddItemToArray (top->node, node);
+      if (++top->members == NAMES_SCAN_MAX)
+        {
+          top->names = g_hash_table_new (g_str_hash, g_str_equal);
+          for (const cJSON *c = top->node->child; c != NULL; c = c->next)
+            g_hash_table_add (top->names, c->string);
+        }
+      else if (top->names != NULL)
+        g_hash_table_add (top->names, node->string);
     }
 }
 
@@ -572,13 +645,20 @@ reader_scalar (Reader *r, const yaml_event_t *event, GError **error)
     return reader_refuse (r, event, error, "NUL characters (\\0) are not accepted");
   if (top != NULL && cJSON_IsObject (top->node) && top->key == NULL)
     {
-      if (g_hash_table_contains (top->names, value))
+      if (frame_has_name (top, value))
         {
           g_autofree char *quoted = sgplan_quote (value);
           return reader_refuse (r, event, error, "duplicate key %s: each key may appear only "
                                 "once in a mapping", quoted);
         }
-      top->key = g_strndup (value, length);
+      top->key = (char *) known_key (value);
+      if (top->key == NULL)
+        {
+          top->key = cJSON_malloc (length + 1);
+          if (G_UNLIKELY (top->key == NULL))
+            g_error ("out of memory");
+          memcpy (top->key, value, length + 1);
+        }
       return TRUE;
     }
   if (top == NULL && event->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && length == 0)
@@ -594,7 +674,7 @@ reader_open (Reader *r, const yaml_event_t *event, GError **error)
 {
   gboolean mapping = event->type == YAML_MAPPING_START_EVENT;
   Frame *top = reader_top (r);
-  Frame frame = { NULL, NULL, NULL };
+  Frame frame = { NULL, 0, NULL, NULL };
 
   if (!reader_check_properties (r, event, error))
     return FALSE;
@@ -605,8 +685,6 @@ reader_open (Reader *r, const yaml_event_t *event, GError **error)
     return reader_refuse (r, event, error, "nesting deeper than %d levels", SGPLAN_YAML_MAX_DEPTH);
   frame.node = mapping ? cJSON_CreateObject () : cJSON_CreateArray ();
   reader_attach (r, frame.node, &event->start_mark);
-  if (mapping)
-    frame.names = g_hash_table_new (g_str_hash, g_str_equal);
   g_array_append_val (r->frames, frame);
   return TRUE;
 }

@@ -433,6 +433,8 @@ test_parse_errors (void)
       "write the file with 'aws ... --output json | Out-File -Encoding utf8 FILE' instead, or convert "
       "it with 'Get-Content FILE | Set-Content -Encoding utf8 NEWFILE'" },
     { "\xef\xbb\xbf" "a: 1\na: 2\n", "'cs.yaml':2:1: duplicate key \"a\": each key may appear only once in a mapping" },
+    { "action: 1\naccount: 2\naction: 3\n",
+      "'cs.yaml':3:1: duplicate key \"action\": each key may appear only once in a mapping" },
     { "a: 1\n---\nb: 2\n", "'cs.yaml':2:1: more than one document: expected one change set per file" },
     { "--- 1\n--- 2\n", "'cs.yaml':2:1: more than one document: expected one change set per file" },
     { "a:\n  b: 1\n c: 2\n",
@@ -471,6 +473,33 @@ test_parse_errors (void)
       g_assert_cmpstr (error->message, ==, cases[i].message);
     }
 
+  /* Big mappings look names up in a table, built at the 16th member: a
+   * duplicate of any member, before or after, is found all the same. */
+  for (guint members = 14; members <= 20; members++)
+    for (guint dup = 0; dup < members; dup++)
+      {
+        g_autoptr (GString) text = g_string_new ("x: 0\nmap:\n");
+        g_autoptr (GError) error = NULL;
+        g_autoptr (cJSON) tree = NULL;
+        g_autofree char *want = NULL;
+
+        for (guint k = 0; k < members; k++)
+          g_string_append_printf (text, "  %s%u: %u\n", k % 2 == 0 ? "key" : "other_key", k, k);
+        {
+          g_autoptr (cJSON) all = yaml_to_cjson (text->str, text->len, "cs.yaml", NULL, &error);
+
+          g_assert_no_error (error);
+          g_assert_cmpint (cJSON_GetArraySize (cJSON_GetObjectItemCaseSensitive (all, "map")), ==, members);
+        }
+        g_string_append_printf (text, "  %s%u: again\n", dup % 2 == 0 ? "key" : "other_key", dup);
+        tree = yaml_to_cjson (text->str, text->len, "cs.yaml", NULL, &error);
+        want = g_strdup_printf ("'cs.yaml':%u:3: duplicate key \"%s%u\": each key may appear only once in a "
+                                "mapping", members + 3, dup % 2 == 0 ? "key" : "other_key", dup);
+        g_assert_null (tree);
+        g_assert_error (error, SGPLAN_ERROR, SGPLAN_ERROR_INPUT);
+        g_assert_cmpstr (error->message, ==, want);
+      }
+
   /* Errors deep inside a partly built tree free it (valgrind checks). */
   deep = g_strdup ("a:\n  b:\n  - c: [1, 2, {d: 3}]\n    e: {f: [x, y]}\n    f: *z\n");
   {
@@ -479,6 +508,14 @@ test_parse_errors (void)
 
     g_assert_null (tree);
     g_assert_cmpstr (error->message, ==, "'cs.yaml':5:8: aliases are not accepted");
+  }
+  /* ... also with a name of a change set waiting for its value */
+  {
+    g_autoptr (GError) error = NULL;
+    g_autoptr (cJSON) tree = yaml_to_cjson ("steps:\n- action: *z\n", 20, "cs.yaml", NULL, &error);
+
+    g_assert_null (tree);
+    g_assert_cmpstr (error->message, ==, "'cs.yaml':2:11: aliases are not accepted");
   }
 }
 

@@ -253,6 +253,21 @@ if [ $have_yaml = yes ]; then
   test_expect 'a duplicated step fails duplicates' '
     expect_check duplicate-step:6 example duplicates "step 7 (modify-network-interface-attribute) repeats step 6"
   '
+  test_expect 'a quota swap the plan does not warn about fails connectivity, not a warning' '
+    sgplan plan --max-groups-per-eni 1 "$fixtures/instances" >cs.yaml
+    $py "$srcdir/tests/edit-changeset.py" cs.yaml edited.yaml drop-swap-warning:eni-0a929432dcae8b49b
+    run_sgplan validate edited.yaml "$fixtures/instances"
+    expect_status 1
+    grep -q "^  FAIL  connectivity    2 network interfaces lose access: after step 3 (modify-network-interface-attribute), eni-0a929432dcae8b49b loses" "$TMP/stdout"
+  '
+  test_expect 'a quota swap warning that names the ENI inside a longer word still counts' '
+    sgplan plan --max-groups-per-eni 1 "$fixtures/instances" >cs.yaml
+    $py "$srcdir/tests/edit-changeset.py" cs.yaml edited.yaml reword-swap-warning:eni-0a929432dcae8b49b
+    grep -q "eni-0a929432dcae8b49b/eth0 already has" edited.yaml
+    run_sgplan validate edited.yaml "$fixtures/instances"
+    expect_status 5
+    grep -q "^  WARN  connectivity    only while network interfaces at the groups-per-ENI quota are swapped" "$TMP/stdout"
+  '
 else
   test_skip 'hand-edited change sets fail the right check' 'python3-yaml is not installed'
 fi
