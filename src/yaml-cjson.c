@@ -724,6 +724,417 @@ reader_event (Reader *r, const yaml_event_t *event, GError **error)
     }
 }
 
+/* ---------------------------------------------- reading, the common case
+ *
+ * libyaml takes most of the time of reading a big change set, and nearly
+ * all change sets are exactly as yaml_from_cjson wrote them: block mappings
+ * and sequences indented as it indents them, double-quoted strings on one
+ * line, plain integers, true, false, null, [] and {}.  fast_parse reads that
+ * form, and only that form, into the tree the libyaml reader builds; on
+ * anything else (a comment, another indentation, a folded string, an error
+ * of any kind) it gives up and the libyaml reader reads the text instead, so
+ * what is accepted, what it means and every error stay libyaml's. */
+
+typedef struct {
+  const char *p, *end;
+  guint depth;
+  GString *buf; /* a decoded string */
+} Fast;
+
+/* Spaces at the start of the line at F->p; -1 at the end of the text or on
+ * a line fast_parse leaves to libyaml (blank, a tab or CR in the indent, a
+ * comment). */
+static gint
+fast_indent (const Fast *f)
+{
+  const char *q = f->p;
+
+  if (q >= f->end)
+    return -1;
+  while (q < f->end && *q == ' ')
+    q++;
+  if (q >= f->end || *q == '\n' || *q == '\t' || *q == '\r' || *q == '#' || q - f->p > 1024)
+    return -2;
+  return (gint) (q - f->p);
+}
+
+/* Append code point C, as libyaml would decode it; FALSE for what it would refuse or change. */
+static gboolean
+fast_append_unichar (Fast *f, gunichar c)
+{
+  if (c == 0 || (c >= 0xd800 && c <= 0xdfff) || c > 0x10ffff)
+    return FALSE;
+  g_string_append_unichar (f->buf, c);
+  return TRUE;
+}
+
+static gboolean
+fast_hex (Fast *f, guint digits, gunichar *out)
+{
+  *out = 0;
+  if (f->end - f->p < (gssize) digits)
+    return FALSE;
+  for (guint i = 0; i < digits; i++)
+    {
+      int v = g_ascii_xdigit_value (f->p[i]);
+
+      if (v < 0)
+        return FALSE;
+      *out = *out * 16 + (gunichar) v;
+    }
+  f->p += digits;
+  return TRUE;
+}
+
+/* A double-quoted scalar on one line, F->p at its opening quote, decoded
+ * into F->buf; F->p after the closing quote. */
+static gboolean
+fast_quoted (Fast *f)
+{
+  g_string_truncate (f->buf, 0);
+  f->p++;
+  while (f->p < f->end)
+    {
+      guchar c = (guchar) *f->p;
+
+      if (c == '"')
+        {
+          f->p++;
+          return TRUE;
+        }
+      if (c == '\\')
+        {
+          gunichar u;
+          char e;
+
+          if (++f->p >= f->end)
+            return FALSE;
+          e = *f->p++;
+          switch (e)
+            {
+            case 'a': g_string_append_c (f->buf, '\a'); break;
+            case 'b': g_string_append_c (f->buf, '\b'); break;
+            case 't': g_string_append_c (f->buf, '\t'); break;
+            case 'n': g_string_append_c (f->buf, '\n'); break;
+            case 'v': g_string_append_c (f->buf, '\v'); break;
+            case 'f': g_string_append_c (f->buf, '\f'); break;
+            case 'r': g_string_append_c (f->buf, '\r'); break;
+            case 'e': g_string_append_c (f->buf, '\x1b'); break;
+            case ' ': g_string_append_c (f->buf, ' '); break;
+            case '"': g_string_append_c (f->buf, '"'); break;
+            case '\\': g_string_append_c (f->buf, '\\'); break;
+            case 'N': g_string_append (f->buf, "\xc2\x85"); break;
+            case '_': g_string_append (f->buf, "\xc2\xa0"); break;
+            case 'L': g_string_append (f->buf, "\xe2\x80\xa8"); break;
+            case 'P': g_string_append (f->buf, "\xe2\x80\xa9"); break;
+            case 'x':
+              if (!fast_hex (f, 2, &u) || !fast_append_unichar (f, u))
+                return FALSE;
+              break;
+            case 'u':
+              if (!fast_hex (f, 4, &u) || !fast_append_unichar (f, u))
+                return FALSE;
+              break;
+            case 'U':
+              if (!fast_hex (f, 8, &u) || !fast_append_unichar (f, u))
+                return FALSE;
+              break;
+            default:
+              return FALSE; /* \0 (refused), a line break, or what libyaml may not know */
+            }
+          continue;
+        }
+      if (c < 0x20 || c == 0x7f)
+        return FALSE; /* a line break (folding), a tab, a control character */
+      if (c < 0x80)
+        {
+          g_string_append_c (f->buf, (char) c);
+          f->p++;
+          continue;
+        }
+      {
+        gunichar u = g_utf8_get_char_validated (f->p, f->end - f->p);
+        const char *next;
+
+        /* what libyaml reads as printable and not as a line break or BOM */
+        if (u == (gunichar) -1 || u == (gunichar) -2 || u < 0xa0 || (u >= 0xd800 && u <= 0xdfff)
+            || u == 0x2028 || u == 0x2029 || u == 0xfeff || u == 0xfffe || u == 0xffff || u > 0x10ffff)
+          return FALSE;
+        next = g_utf8_next_char (f->p);
+        g_string_append_len (f->buf, f->p, next - f->p);
+        f->p = next;
+      }
+    }
+  return FALSE;
+}
+
+/* A plain key as yaml_from_cjson writes them, into F->buf. */
+static gboolean
+fast_plain_key (Fast *f)
+{
+  const char *start = f->p;
+
+  if (f->p >= f->end || (!g_ascii_isalpha (*f->p) && *f->p != '_'))
+    return FALSE;
+  while (f->p < f->end && (g_ascii_isalnum (*f->p) || *f->p == '_' || *f->p == '-'))
+    f->p++;
+  g_string_truncate (f->buf, 0);
+  g_string_append_len (f->buf, start, f->p - start);
+  return TRUE;
+}
+
+/* Is the token at F->p a key (followed by ':' and a space or line end)? */
+static gboolean
+fast_at_key (const Fast *f)
+{
+  const char *q = f->p;
+
+  if (q < f->end && *q == '"')
+    {
+      for (q++; q < f->end && *q != '"' && *q != '\n'; q++)
+        if (*q == '\\' && q + 1 < f->end)
+          q++;
+      if (q >= f->end || *q != '"')
+        return FALSE;
+      q++;
+    }
+  else
+    while (q < f->end && (g_ascii_isalnum (*q) || *q == '_' || *q == '-'))
+      q++;
+  return q + 1 < f->end && q[0] == ':' && (q[1] == ' ' || q[1] == '\n');
+}
+
+/* The value on the rest of the line (after "key: " or "- "), through its '\n'. */
+static cJSON *
+fast_inline_value (Fast *f)
+{
+  const char *eol;
+  cJSON *node = NULL;
+
+  if (f->p < f->end && *f->p == '"')
+    {
+      if (!fast_quoted (f) || f->p >= f->end || *f->p != '\n')
+        return NULL;
+      if (memchr (f->buf->str, '\0', f->buf->len) != NULL)
+        return NULL;
+      f->p++;
+      return cJSON_CreateString (f->buf->str);
+    }
+  eol = memchr (f->p, '\n', f->end - f->p);
+  if (eol == NULL)
+    return NULL;
+  if (eol - f->p == 2 && memcmp (f->p, "[]", 2) == 0)
+    node = cJSON_CreateArray ();
+  else if (eol - f->p == 2 && memcmp (f->p, "{}", 2) == 0)
+    node = cJSON_CreateObject ();
+  else if (eol - f->p == 4 && memcmp (f->p, "null", 4) == 0)
+    node = cJSON_CreateNull ();
+  else if (eol - f->p == 4 && memcmp (f->p, "true", 4) == 0)
+    node = cJSON_CreateTrue ();
+  else if (eol - f->p == 5 && memcmp (f->p, "false", 5) == 0)
+    node = cJSON_CreateFalse ();
+  else if (eol - f->p > 0 && eol - f->p < 20)
+    {
+      char text[24];
+      gint64 n;
+
+      memcpy (text, f->p, eol - f->p);
+      text[eol - f->p] = '\0';
+      if (!is_integer_text (text)
+          || !g_ascii_string_to_signed (text, 10, -MAX_EXACT_INTEGER, MAX_EXACT_INTEGER, &n, NULL))
+        return NULL;
+      node = cJSON_CreateNumber ((double) n);
+    }
+  if (node == NULL)
+    return NULL;
+  f->p = eol + 1;
+  return node;
+}
+
+static gboolean
+object_has_name (const cJSON *object, const char *name)
+{
+  for (const cJSON *c = object->child; c != NULL; c = c->next)
+    if (strcmp (c->string, name) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean fast_mapping (Fast *f, gint col, cJSON *object);
+static gboolean fast_sequence (Fast *f, gint col, cJSON *array);
+
+static cJSON *
+fast_container (Fast *f, gboolean mapping)
+{
+  if (++f->depth >= SGPLAN_YAML_MAX_DEPTH)
+    return NULL;
+  return mapping ? cJSON_CreateObject () : cJSON_CreateArray ();
+}
+
+/* A block mapping whose keys are at column COL, F->p at its first key. */
+static gboolean
+fast_mapping (Fast *f, gint col, cJSON *object)
+{
+  GHashTable *names = NULL;
+  guint members = 0;
+  gboolean ok = FALSE;
+
+  for (;;)
+    {
+      const char *start = f->p, *name;
+      char *key;
+      cJSON *value = NULL;
+      gint next;
+
+      if (f->p < f->end && *f->p == '"' ? !fast_quoted (f) : !fast_plain_key (f))
+        break;
+      if (f->p - start > 1000 || f->end - f->p < 2 || f->p[0] != ':'
+          || memchr (f->buf->str, '\0', f->buf->len) != NULL)
+        break; /* libyaml's limit on a key's length is 1024 characters */
+      name = f->buf->str;
+      if (f->p[1] != ' ' && f->p[1] != '\n')
+        break;
+      if (names != NULL ? g_hash_table_contains (names, name) : object_has_name (object, name))
+        break; /* duplicate: libyaml's reader says so, and where */
+      key = (char *) known_key (name);
+      if (key == NULL)
+        {
+          key = cJSON_malloc (f->buf->len + 1);
+          if (G_UNLIKELY (key == NULL))
+            g_error ("out of memory");
+          memcpy (key, name, f->buf->len + 1);
+        }
+      if (f->p[1] == ' ')
+        {
+          f->p += 2;
+          value = fast_inline_value (f);
+        }
+      else
+        {
+          f->p += 2;
+          next = fast_indent (f);
+          if (next == col && f->end - f->p > col + 1 && f->p[col] == '-' && f->p[col + 1] == ' ')
+            {
+              value = fast_container (f, FALSE);
+              if (value != NULL && !fast_sequence (f, col, value))
+                g_clear_pointer (&value, cJSON_Delete);
+            }
+          else if (next == col + 2 && f->p[next] != '-')
+            {
+              f->p += next;
+              value = fast_container (f, TRUE);
+              if (value != NULL && !fast_mapping (f, col + 2, value))
+                g_clear_pointer (&value, cJSON_Delete);
+            }
+        }
+      if (value == NULL)
+        {
+          if (!is_known_key (key))
+            cJSON_free (key);
+          break;
+        }
+      value->string = key;
+      if (is_known_key (key))
+        value->type |= cJSON_StringIsConst;
+      cJSON_AddItemToArray (object, value);
+      if (++members == NAMES_SCAN_MAX)
+        {
+          names = g_hash_table_new (g_str_hash, g_str_equal);
+          for (const cJSON *c = object->child; c != NULL; c = c->next)
+            g_hash_table_add (names, c->string);
+        }
+      else if (names != NULL)
+        g_hash_table_add (names, value->string);
+      next = fast_indent (f);
+      if (next == -1 || (next >= 0 && next < col))
+        {
+          ok = TRUE; /* the end of the text, or of this mapping */
+          break;
+        }
+      if (next != col || f->p[next] == '-')
+        break;
+      f->p += next;
+    }
+  if (names != NULL)
+    g_hash_table_unref (names);
+  f->depth--;
+  return ok;
+}
+
+/* A block sequence whose dashes are at column COL, F->p at the start of the
+ * line of its first item. */
+static gboolean
+fast_sequence (Fast *f, gint col, cJSON *array)
+{
+  for (;;)
+    {
+      cJSON *item;
+      gint next;
+
+      f->p += col + 2; /* "- " */
+      if (f->p < f->end && *f->p == '-')
+        return FALSE;
+      if (fast_at_key (f))
+        {
+          item = fast_container (f, TRUE);
+          if (item != NULL && !fast_mapping (f, col + 2, item))
+            g_clear_pointer (&item, cJSON_Delete);
+        }
+      else
+        item = fast_inline_value (f);
+      if (item == NULL)
+        return FALSE;
+      cJSON_AddItemToArray (array, item);
+      next = fast_indent (f);
+      if (next == -1 || (next >= 0 && next < col)
+          || (next == col && f->p[next] != '-'))
+        break; /* the end of the text or of this sequence (an indentless one, then a key) */
+      if (next != col || f->end - f->p < col + 2 || f->p[col + 1] != ' ')
+        return FALSE;
+    }
+  f->depth--;
+  return TRUE;
+}
+
+/* The tree of TEXT when it is in yaml_from_cjson's form, else NULL. */
+static cJSON *
+fast_parse (const char *text, gsize len)
+{
+  Fast f = { text, text + len, 0, NULL };
+  cJSON *root = NULL;
+  gboolean ok;
+
+  if (len < 5 || memcmp (text, "---\n", 4) != 0 || text[len - 1] != '\n')
+    return NULL;
+  f.p += 4;
+  if (fast_indent (&f) != 0)
+    return NULL;
+  f.buf = g_string_sized_new (256);
+  if (f.p[0] == '-' && f.p[1] == ' ')
+    {
+      root = fast_container (&f, FALSE);
+      ok = root != NULL && fast_sequence (&f, 0, root);
+    }
+  else
+    {
+      root = fast_container (&f, TRUE);
+      ok = root != NULL && fast_mapping (&f, 0, root);
+    }
+  g_string_free (f.buf, TRUE);
+  if (!ok || f.p != f.end)
+    {
+      cJSON_Delete (root);
+      return NULL;
+    }
+  return root;
+}
+
+cJSON *
+yaml_fast_parse (const char *buf, gsize len)
+{
+  return fast_parse (buf, len);
+}
+
 cJSON *
 yaml_to_cjson (const char *buf, gsize len, const char *filename, GHashTable **marks,
                GError **error)
@@ -753,6 +1164,16 @@ yaml_to_cjson (const char *buf, gsize len, const char *filename, GHashTable **ma
       yaml_parser_delete (&parser);
       g_set_error (error, SGPLAN_ERROR, SGPLAN_ERROR_INPUT, "'%s':1:1: %s", filename, encoding);
       return NULL;
+    }
+  if (marks == NULL)
+    {
+      cJSON *root = fast_parse (buf + start, len - start);
+
+      if (root != NULL)
+        {
+          yaml_parser_delete (&parser);
+          return root;
+        }
     }
   /* Past a UTF-8 byte-order mark: libyaml, told the text is UTF-8, would
    * take the mark for content.  Marks then count from after it. */
