@@ -637,10 +637,13 @@ test_fast_same_as_libyaml_on_edits (void)
         {
           gsize at = (gsize) g_rand_int_range (rand, 0, (gint32) edited->len);
           const char *insert = inserts[g_rand_int_range (rand, 0, G_N_ELEMENTS (inserts))];
+          gint cut = g_rand_int_range (rand, 1, 4);
 
           switch (g_rand_int_range (rand, 0, 3))
             {
-            case 0: g_string_erase (edited, (gssize) at, MIN (g_rand_int_range (rand, 1, 4), (gint) (edited->len - at))); break;
+            case 0:
+              g_string_erase (edited, (gssize) at, MIN (cut, (gint) (edited->len - at)));
+              break;
             case 1: g_string_insert (edited, (gssize) at, insert); break;
             default:
               g_string_erase (edited, (gssize) at, 1);
