@@ -89,37 +89,93 @@ mapped (GHashTable *id_map, const char *id)
   return to != NULL ? to : id != NULL ? id : "-";
 }
 
-static GPtrArray *
+/* S, or what printf would print for a NULL string. */
+static void
+append_str (GString *out, const char *s)
+{
+  g_string_append (out, s != NULL ? s : "(null)");
+}
+
+/* Sorted lines, kept in one string chunk: a state has a line per group,
+ * rule, tag and ENI, and a big export has millions. */
+typedef struct {
+  GStringChunk *text;
+  GPtrArray *lines; /* (element-type utf8) in TEXT */
+} Lines;
+
+static void
+lines_free (Lines *l)
+{
+  g_string_chunk_free (l->text);
+  g_ptr_array_unref (l->lines);
+  g_free (l);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Lines, lines_free)
+
+static void
+lines_add (Lines *l, GString *line)
+{
+  g_ptr_array_add (l->lines, g_string_chunk_insert_len (l->text, line->str, (gssize) line->len));
+  g_string_truncate (line, 0);
+}
+
+static Lines *
 canonical_lines (State *state, GHashTable *id_map)
 {
-  GPtrArray *lines = g_ptr_array_new_with_free_func (g_free);
+  Lines *l = g_new0 (Lines, 1);
+  g_autoptr (GString) line = g_string_sized_new (256);
   GHashTableIter iter;
   gpointer value;
 
+  l->text = g_string_chunk_new (1 << 20);
+  l->lines = g_ptr_array_new ();
   g_hash_table_iter_init (&iter, state->groups);
   while (g_hash_table_iter_next (&iter, NULL, &value))
     {
       const StateGroup *g = value;
       const char *id = mapped (id_map, g->id);
 
-      g_ptr_array_add (lines, g_strdup_printf ("group %s name=%s vpc=%s owner=%s", id, g->name,
-                                               mapped (NULL, g->vpc_id), g->owner_id));
+      g_string_append (line, "group ");
+      append_str (line, id);
+      g_string_append (line, " name=");
+      append_str (line, g->name);
+      g_string_append (line, " vpc=");
+      g_string_append (line, mapped (NULL, g->vpc_id));
+      g_string_append (line, " owner=");
+      append_str (line, g->owner_id);
+      lines_add (l, line);
       for (guint t = 0; t < g->tags->len; t++)
         {
           const Tag *tag = &g_array_index (g->tags, Tag, t);
-          g_ptr_array_add (lines, g_strdup_printf ("group %s tag %s=%s", id, tag->key, tag->value));
+
+          g_string_append (line, "group ");
+          append_str (line, id);
+          g_string_append (line, " tag ");
+          append_str (line, tag->key);
+          g_string_append_c (line, '=');
+          append_str (line, tag->value);
+          lines_add (l, line);
         }
       for (guint r = 0; r < g->rules->len; r++)
         {
           const Rule *rule = &g_array_index (g->rules, Rule, r);
-          g_autofree char *traffic = rule_describe_traffic (rule);
 
-          g_ptr_array_add (lines, g_strdup_printf ("group %s rule %s %s %s %s owner=%s peering=%s description=%s",
-                                                   id, rule->direction == RULE_EGRESS ? "outbound" : "inbound",
-                                                   traffic, rule->direction == RULE_EGRESS ? "to" : "from",
-                                                   mapped (id_map, rule->peer), mapped (NULL, rule->peer_owner),
-                                                   mapped (NULL, rule->peering_id),
-                                                   rule->description != NULL ? rule->description : "-"));
+          g_string_append (line, "group ");
+          append_str (line, id);
+          g_string_append (line, rule->direction == RULE_EGRESS ? " rule outbound " : " rule inbound ");
+          {
+            g_autofree char *traffic = rule_describe_traffic (rule);
+            g_string_append (line, traffic);
+          }
+          g_string_append (line, rule->direction == RULE_EGRESS ? " to " : " from ");
+          g_string_append (line, mapped (id_map, rule->peer));
+          g_string_append (line, " owner=");
+          g_string_append (line, mapped (NULL, rule->peer_owner));
+          g_string_append (line, " peering=");
+          g_string_append (line, mapped (NULL, rule->peering_id));
+          g_string_append (line, " description=");
+          g_string_append (line, rule->description != NULL ? rule->description : "-");
+          lines_add (l, line);
         }
     }
   for (guint i = 0; i < state->model->eni_list->len; i++)
@@ -127,15 +183,19 @@ canonical_lines (State *state, GHashTable *id_map)
       const Eni *eni = state->model->eni_list->pdata[i];
       guint n;
       const char *const *groups = state_eni_groups (state, eni->id, &n);
-      GString *line = g_string_new (NULL);
 
-      g_string_append_printf (line, "eni %s groups", eni->id);
+      g_string_append (line, "eni ");
+      append_str (line, eni->id);
+      g_string_append (line, " groups");
       for (guint g = 0; g < n; g++)
-        g_string_append_printf (line, " %s", mapped (id_map, groups[g]));
-      g_ptr_array_add (lines, g_string_free (line, FALSE));
+        {
+          g_string_append_c (line, ' ');
+          g_string_append (line, mapped (id_map, groups[g]));
+        }
+      lines_add (l, line);
     }
-  g_ptr_array_sort (lines, sgplan_compare_strings);
-  return lines;
+  g_ptr_array_sort (l->lines, sgplan_compare_strings);
+  return l;
 }
 
 /* Lines in A missing from B (both sorted), at most LIMIT, as "a; b; c". */
@@ -1191,7 +1251,7 @@ check_after (Validation *v, const ChangeSet *cs, State *predicted, const Model *
 {
   g_autoptr (GHashTable) to_real = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr (State) actual = state_new (after);
-  g_autoptr (GPtrArray) want = NULL, got = NULL;
+  g_autoptr (Lines) want = NULL, got = NULL;
   g_autofree char *difference = NULL;
 
   for (guint i = 0; i < cs->groups->len; i++)
@@ -1220,7 +1280,7 @@ check_after (Validation *v, const ChangeSet *cs, State *predicted, const Model *
     }
   want = canonical_lines (predicted, to_real);
   got = canonical_lines (actual, NULL);
-  difference = state_difference (want, got);
+  difference = state_difference (want->lines, got->lines);
   if (difference != NULL)
     report (v, "after", CHECK_FAIL, "the account is not as the plan predicted: %s", difference);
   else
@@ -1697,7 +1757,7 @@ verify_changeset (const char *plan_path, const Model *export, const Model *after
   g_autoptr (ChangeSet) cs = NULL;
   g_autoptr (GError) local = NULL;
   g_autoptr (State) before = NULL, state = NULL;
-  g_autoptr (GPtrArray) original = NULL, restored = NULL;
+  g_autoptr (Lines) original = NULL, restored = NULL;
   g_autofree char *difference = NULL, *today = NULL;
   const char *date = options != NULL ? options->date : NULL;
   static const char *const needs_export[] = { "fingerprint", "findings", "preflight", "apply", "compliant",
@@ -1773,7 +1833,7 @@ verify_changeset (const char *plan_path, const Model *export, const Model *after
   else
     {
       restored = canonical_lines (state, NULL);
-      difference = state_difference (original, restored);
+      difference = state_difference (original->lines, restored->lines);
       if (difference != NULL)
         report (v, "rollback-exact", CHECK_FAIL, "the rollback does not restore the export: %s", difference);
       else

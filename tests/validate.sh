@@ -304,6 +304,15 @@ json.dump(d, open(p, \"w\"))"
   expect_status 1
   grep -q "^  FAIL  after           the account is not as the plan predicted: missing: eni eni-0d3652191bb282d5b groups" "$TMP/stdout"
 '
+test_expect '--after with a rule changed by hand fails after, naming the rule both ways' '
+  sgplan plan "$fixtures/example" >cs.yaml
+  sgplan apply cs.yaml "$fixtures/example" -o applied
+  mkdir real && cp applied/111122223333/us-east-1/*.json real/
+  sed "s/\"corp VPN\"/\"changed by hand\"/" applied/111122223333/us-east-1/security-groups.json >real/security-groups.json
+  run_sgplan validate cs.yaml "$fixtures/example" --after real
+  expect_status 1
+  grep -qx "  FAIL  after           the account is not as the plan predicted: missing: group sg-02979695b61ea6880 rule inbound tcp 22 from 198.51.100.0/24 owner=- peering=- description=corp VPN; unexpected: group sg-02979695b61ea6880 rule inbound tcp 22 from 198.51.100.0/24 owner=- peering=- description=changed by hand" "$TMP/stdout"
+'
 test_expect '--after without the tagged replacement fails after' '
   sgplan plan "$fixtures/example" >cs.yaml
   run_sgplan validate cs.yaml "$fixtures/example" --after "$fixtures/example"
