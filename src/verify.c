@@ -96,6 +96,23 @@ append_str (GString *out, const char *s)
   g_string_append (out, s != NULL ? s : "(null)");
 }
 
+/* VALUE as printf's %d writes it. */
+static void
+append_int (GString *out, gint value)
+{
+  char digits[16];
+  guint n = 0;
+  guint v = value < 0 ? 0u - (guint) value : (guint) value;
+
+  if (value < 0)
+    g_string_append_c (out, '-');
+  do
+    digits[n++] = (char) ('0' + v % 10);
+  while ((v /= 10) > 0);
+  while (n > 0)
+    g_string_append_c (out, digits[--n]);
+}
+
 /* Sorted lines, kept in one string chunk: a state has a line per group,
  * rule, tag and ENI, and a big export has millions. */
 typedef struct {
@@ -510,10 +527,34 @@ rule_key (const Replay *rp, const Rule *r, KeyMode mode)
             peer = token = g_strconcat ("replaced:", p->d, NULL);
         }
     }
-  return g_strdup_printf ("%d\x1f%s\x1f%d\x1f%d\x1f%d\x1f%s\x1f%s\x1f%s\x1f%s%s", r->direction, r->protocol,
-                          r->from_port, r->to_port, r->peer_kind, peer, r->peer_owner ? r->peer_owner : "",
-                          r->peering_id ? r->peering_id : "", r->description ? "d:" : "",
-                          r->description ? r->description : "");
+  {
+    /* what "%d\x1f%s\x1f%d\x1f%d\x1f%d\x1f%s\x1f%s\x1f%s\x1f%s%s" would print, without
+     * printf: a key is made for every rule of every group a step touches */
+    GString *key = g_string_sized_new (128);
+
+    append_int (key, (gint) r->direction);
+    g_string_append_c (key, '\x1f');
+    append_str (key, r->protocol);
+    g_string_append_c (key, '\x1f');
+    append_int (key, r->from_port);
+    g_string_append_c (key, '\x1f');
+    append_int (key, r->to_port);
+    g_string_append_c (key, '\x1f');
+    append_int (key, (gint) r->peer_kind);
+    g_string_append_c (key, '\x1f');
+    append_str (key, peer);
+    g_string_append_c (key, '\x1f');
+    g_string_append (key, r->peer_owner ? r->peer_owner : "");
+    g_string_append_c (key, '\x1f');
+    g_string_append (key, r->peering_id ? r->peering_id : "");
+    g_string_append_c (key, '\x1f');
+    if (r->description != NULL)
+      {
+        g_string_append (key, "d:");
+        g_string_append (key, r->description);
+      }
+    return g_string_free (key, FALSE);
+  }
 }
 
 /* RULES by key (element-type utf8 Rule, the rules borrowed). */

@@ -379,6 +379,7 @@ typedef struct {
   guint members;     /* objects: how many members so far */
   GHashTable *names; /* objects of many members: their names (element-type utf8), owned by the members */
   char *key;         /* objects: the name waiting for its value (cJSON_malloc or one of KEYS), or NULL */
+  gboolean key_known;/* KEY is one of KEYS */
 } Frame;
 
 typedef struct {
@@ -393,7 +394,7 @@ typedef struct {
  * them; bigger ones keep a table of names. */
 #define NAMES_SCAN_MAX 16
 
-/* The names a change set uses, sorted: a member with one of them points at
+/* The names a change set uses: a member with one of them points at
  * it (cJSON_StringIsConst) instead of a copy, which saves a copy per node of
  * a tree that can have millions.  Any other name is copied. */
 static const char *const keys[] = {
@@ -412,28 +413,42 @@ static const char *const keys[] = {
   "version", "vpc_id", "warnings",
 };
 
-static int
-key_compare (const void *a, const void *b)
+/* KEYS by a hash of their text, open addressing. */
+#define KEY_SLOTS 256u
+static const char *key_slots[KEY_SLOTS];
+
+static guint
+key_hash (const char *s)
 {
-  return strcmp (a, *(const char *const *) b);
+  guint h = 2166136261u; /* FNV-1a */
+
+  for (; *s != '\0'; s++)
+    h = (h ^ (guchar) *s) * 16777619u;
+  return h;
 }
 
 /* NAME's entry in KEYS, or NULL. */
 static const char *
 known_key (const char *name)
 {
-  const char *const *found = bsearch (name, keys, G_N_ELEMENTS (keys), sizeof keys[0], key_compare);
+  static gsize ready = 0;
+  guint slot;
 
-  return found != NULL ? *found : NULL;
-}
-
-/* Is NAME (a pointer) one of KEYS itself, not a copy? */
-static gboolean
-is_known_key (const char *name)
-{
-  const char *found = name != NULL ? known_key (name) : NULL;
-
-  return found != NULL && found == name;
+  G_STATIC_ASSERT (G_N_ELEMENTS (keys) < KEY_SLOTS / 2);
+  if (g_once_init_enter (&ready))
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+        {
+          for (slot = key_hash (keys[i]) % KEY_SLOTS; key_slots[slot] != NULL; slot = (slot + 1) % KEY_SLOTS)
+            ;
+          key_slots[slot] = keys[i];
+        }
+      g_once_init_leave (&ready, 1);
+    }
+  for (slot = key_hash (name) % KEY_SLOTS; key_slots[slot] != NULL; slot = (slot + 1) % KEY_SLOTS)
+    if (strcmp (key_slots[slot], name) == 0)
+      return key_slots[slot];
+  return NULL;
 }
 
 static void
@@ -442,7 +457,7 @@ frame_clear (gpointer data)
   Frame *frame = data;
 
   g_clear_pointer (&frame->names, g_hash_table_unref);
-  if (!is_known_key (frame->key))
+  if (!frame->key_known)
     cJSON_free (frame->key);
   frame->key = NULL;
 }
@@ -539,8 +554,9 @@ reader_attach (Reader *r, cJSON *node, const yaml_mark_t *mark)
       /* the member takes the pending name as it is (cJSON_AddItemToObject
        * would copy it) */
       node->string = g_steal_pointer (&top->key);
-      if (is_known_key (node->string))
+      if (top->key_known)
         node->type |= cJSON_StringIsConst;
+      top->key_known = FALSE;
       cJSON_AddItemToArray (top->node, node);
       if (++top->members == NAMES_SCAN_MAX)
         {
@@ -652,6 +668,7 @@ reader_scalar (Reader *r, const yaml_event_t *event, GError **error)
                                 "once in a mapping", quoted);
         }
       top->key = (char *) known_key (value);
+      top->key_known = top->key != NULL;
       if (top->key == NULL)
         {
           top->key = cJSON_malloc (length + 1);
@@ -674,7 +691,7 @@ reader_open (Reader *r, const yaml_event_t *event, GError **error)
 {
   gboolean mapping = event->type == YAML_MAPPING_START_EVENT;
   Frame *top = reader_top (r);
-  Frame frame = { NULL, 0, NULL, NULL };
+  Frame frame = { NULL, 0, NULL, NULL, FALSE };
 
   if (!reader_check_properties (r, event, error))
     return FALSE;
@@ -983,6 +1000,7 @@ fast_mapping (Fast *f, gint col, cJSON *object)
     {
       const char *start = f->p, *name;
       char *key;
+      gboolean known;
       cJSON *value = NULL;
       gint next;
 
@@ -997,6 +1015,7 @@ fast_mapping (Fast *f, gint col, cJSON *object)
       if (names != NULL ? g_hash_table_contains (names, name) : object_has_name (object, name))
         break; /* duplicate: libyaml's reader says so, and where */
       key = (char *) known_key (name);
+      known = key != NULL;
       if (key == NULL)
         {
           key = cJSON_malloc (f->buf->len + 1);
@@ -1029,12 +1048,12 @@ fast_mapping (Fast *f, gint col, cJSON *object)
         }
       if (value == NULL)
         {
-          if (!is_known_key (key))
+          if (!known)
             cJSON_free (key);
           break;
         }
       value->string = key;
-      if (is_known_key (key))
+      if (known)
         value->type |= cJSON_StringIsConst;
       cJSON_AddItemToArray (object, value);
       if (++members == NAMES_SCAN_MAX)
