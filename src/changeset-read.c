@@ -910,18 +910,23 @@ changeset_read (const char *path, GError **error)
     }
   else
     {
-      ChangeSet *cs;
+      g_autoptr (YamlArena) arena = NULL;
+      const cJSON *tree = yaml_fast_parse_in_arena (text + start, len - start, &arena);
 
-      /* The position of every node (a hash table as big as the tree) is
-       * needed only to say where a change set is wrong: read without it,
-       * and only when the change set is refused read it again with it. */
-      root = yaml_to_cjson (text, len, path, NULL, error);
-      if (root == NULL)
-        return NULL;
-      cs = from_tree (root, path, text, len, NULL, TRUE, NULL);
-      if (cs != NULL)
-        return cs;
-      g_clear_pointer (&root, cJSON_Delete);
+      /* A change set as sgplan writes it is read without libyaml, into a
+       * tree that is freed at once (yaml_fast_parse_in_arena), and without
+       * the position of every node: a hash table as big as the tree, needed
+       * only to say where a change set is wrong.  Any other YAML, and a
+       * change set that is refused, is read (again) by libyaml, with the
+       * positions. */
+      if (tree != NULL)
+        {
+          ChangeSet *cs = from_tree (tree, path, text, len, NULL, TRUE, NULL);
+
+          if (cs != NULL)
+            return cs;
+        }
+      g_clear_pointer (&arena, yaml_arena_free);
       root = yaml_to_cjson (text, len, path, &marks, error);
       if (root == NULL)
         return NULL;

@@ -752,11 +752,115 @@ reader_event (Reader *r, const yaml_event_t *event, GError **error)
  * of any kind) it gives up and the libyaml reader reads the text instead, so
  * what is accepted, what it means and every error stay libyaml's. */
 
+struct _YamlArena {
+  GPtrArray *blocks; /* (element-type gpointer) owned */
+  char *next;        /* free space in the last block */
+  gsize left;
+};
+
+#define ARENA_BLOCK (1u << 20)
+
+void
+yaml_arena_free (YamlArena *arena)
+{
+  if (arena == NULL)
+    return;
+  g_ptr_array_unref (arena->blocks);
+  g_free (arena);
+}
+
+/* SIZE zeroed bytes, aligned for any node, that live as long as ARENA. */
+static gpointer
+arena_alloc0 (YamlArena *arena, gsize size)
+{
+  gpointer p;
+
+  size = (size + 7) & ~(gsize) 7;
+  if (size > arena->left)
+    {
+      gsize block = MAX (size, ARENA_BLOCK);
+
+      arena->next = g_malloc0 (block);
+      arena->left = block;
+      g_ptr_array_add (arena->blocks, arena->next);
+    }
+  p = arena->next;
+  arena->next += size;
+  arena->left -= size;
+  return p;
+}
+
 typedef struct {
   const char *p, *end;
   guint depth;
-  GString *buf; /* a decoded string */
+  GString *buf;      /* a decoded string */
+  YamlArena *arena;  /* where the nodes are, or NULL: cJSON's allocator */
 } Fast;
+
+/* A node of TYPE, as cJSON_CreateObject, cJSON_CreateArray, ... make them. */
+static cJSON *
+fast_node (Fast *f, int type)
+{
+  cJSON *node;
+
+  if (f->arena == NULL)
+    switch (type)
+      {
+      case cJSON_Object: return cJSON_CreateObject ();
+      case cJSON_Array: return cJSON_CreateArray ();
+      case cJSON_NULL: return cJSON_CreateNull ();
+      case cJSON_True: return cJSON_CreateTrue ();
+      case cJSON_False: return cJSON_CreateFalse ();
+      default: g_assert_not_reached ();
+      }
+  node = arena_alloc0 (f->arena, sizeof *node);
+  node->type = type;
+  return node;
+}
+
+static char *
+fast_strdup (Fast *f, const char *s, gsize len)
+{
+  char *copy = f->arena != NULL ? arena_alloc0 (f->arena, len + 1) : cJSON_malloc (len + 1);
+
+  if (G_UNLIKELY (copy == NULL))
+    g_error ("out of memory");
+  memcpy (copy, s, len + 1);
+  return copy;
+}
+
+static cJSON *
+fast_string (Fast *f, const char *s, gsize len)
+{
+  cJSON *node;
+
+  if (f->arena == NULL)
+    return cJSON_CreateString (s);
+  node = fast_node (f, cJSON_String);
+  node->valuestring = fast_strdup (f, s, len);
+  return node;
+}
+
+static cJSON *
+fast_number (Fast *f, gint64 n)
+{
+  cJSON *node;
+
+  if (f->arena == NULL)
+    return cJSON_CreateNumber ((double) n);
+  node = fast_node (f, cJSON_Number);
+  node->valuedouble = (double) n;
+  node->valueint = n >= G_MAXINT ? G_MAXINT : n <= G_MININT ? G_MININT : (int) n;
+  return node;
+}
+
+/* A subtree given up on: freed now, or with the arena. */
+static void
+fast_drop (Fast *f, cJSON *node)
+{
+  if (f->arena == NULL)
+    cJSON_Delete (node);
+}
 
 /* Spaces at the start of the line at F->p; -1 at the end of the text or on
  * a line fast_parse leaves to libyaml (blank, a tab or CR in the indent, a
@@ -935,21 +1039,21 @@ fast_inline_value (Fast *f)
       if (memchr (f->buf->str, '\0', f->buf->len) != NULL)
         return NULL;
       f->p++;
-      return cJSON_CreateString (f->buf->str);
+      return fast_string (f, f->buf->str, f->buf->len);
     }
   eol = memchr (f->p, '\n', f->end - f->p);
   if (eol == NULL)
     return NULL;
   if (eol - f->p == 2 && memcmp (f->p, "[]", 2) == 0)
-    node = cJSON_CreateArray ();
+    node = fast_node (f, cJSON_Array);
   else if (eol - f->p == 2 && memcmp (f->p, "{}", 2) == 0)
-    node = cJSON_CreateObject ();
+    node = fast_node (f, cJSON_Object);
   else if (eol - f->p == 4 && memcmp (f->p, "null", 4) == 0)
-    node = cJSON_CreateNull ();
+    node = fast_node (f, cJSON_NULL);
   else if (eol - f->p == 4 && memcmp (f->p, "true", 4) == 0)
-    node = cJSON_CreateTrue ();
+    node = fast_node (f, cJSON_True);
   else if (eol - f->p == 5 && memcmp (f->p, "false", 5) == 0)
-    node = cJSON_CreateFalse ();
+    node = fast_node (f, cJSON_False);
   else if (eol - f->p > 0 && eol - f->p < 20)
     {
       char text[24];
@@ -960,7 +1064,7 @@ fast_inline_value (Fast *f)
       if (!is_integer_text (text)
           || !g_ascii_string_to_signed (text, 10, -MAX_EXACT_INTEGER, MAX_EXACT_INTEGER, &n, NULL))
         return NULL;
-      node = cJSON_CreateNumber ((double) n);
+      node = fast_number (f, n);
     }
   if (node == NULL)
     return NULL;
@@ -985,7 +1089,7 @@ fast_container (Fast *f, gboolean mapping)
 {
   if (++f->depth >= SGPLAN_YAML_MAX_DEPTH)
     return NULL;
-  return mapping ? cJSON_CreateObject () : cJSON_CreateArray ();
+  return fast_node (f, mapping ? cJSON_Object : cJSON_Array);
 }
 
 /* A block mapping whose keys are at column COL, F->p at its first key. */
@@ -1018,10 +1122,7 @@ fast_mapping (Fast *f, gint col, cJSON *object)
       known = key != NULL;
       if (key == NULL)
         {
-          key = cJSON_malloc (f->buf->len + 1);
-          if (G_UNLIKELY (key == NULL))
-            g_error ("out of memory");
-          memcpy (key, name, f->buf->len + 1);
+          key = fast_strdup (f, name, f->buf->len);
         }
       if (f->p[1] == ' ')
         {
@@ -1036,19 +1137,25 @@ fast_mapping (Fast *f, gint col, cJSON *object)
             {
               value = fast_container (f, FALSE);
               if (value != NULL && !fast_sequence (f, col, value))
-                g_clear_pointer (&value, cJSON_Delete);
+                {
+                  fast_drop (f, value);
+                  value = NULL;
+                }
             }
           else if (next == col + 2 && f->p[next] != '-')
             {
               f->p += next;
               value = fast_container (f, TRUE);
               if (value != NULL && !fast_mapping (f, col + 2, value))
-                g_clear_pointer (&value, cJSON_Delete);
+                {
+                  fast_drop (f, value);
+                  value = NULL;
+                }
             }
         }
       if (value == NULL)
         {
-          if (!known)
+          if (!known && f->arena == NULL)
             cJSON_free (key);
           break;
         }
@@ -1097,7 +1204,10 @@ fast_sequence (Fast *f, gint col, cJSON *array)
         {
           item = fast_container (f, TRUE);
           if (item != NULL && !fast_mapping (f, col + 2, item))
-            g_clear_pointer (&item, cJSON_Delete);
+            {
+              fast_drop (f, item);
+              item = NULL;
+            }
         }
       else
         item = fast_inline_value (f);
@@ -1115,11 +1225,12 @@ fast_sequence (Fast *f, gint col, cJSON *array)
   return TRUE;
 }
 
-/* The tree of TEXT when it is in yaml_from_cjson's form, else NULL. */
+/* The tree of TEXT when it is in yaml_from_cjson's form, else NULL; its
+ * nodes in ARENA when not NULL. */
 static cJSON *
-fast_parse (const char *text, gsize len)
+fast_parse (const char *text, gsize len, YamlArena *arena)
 {
-  Fast f = { text, text + len, 0, NULL };
+  Fast f = { text, text + len, 0, NULL, arena };
   cJSON *root = NULL;
   gboolean ok;
 
@@ -1142,7 +1253,7 @@ fast_parse (const char *text, gsize len)
   g_string_free (f.buf, TRUE);
   if (!ok || f.p != f.end)
     {
-      cJSON_Delete (root);
+      fast_drop (&f, root);
       return NULL;
     }
   return root;
@@ -1151,7 +1262,21 @@ fast_parse (const char *text, gsize len)
 cJSON *
 yaml_fast_parse (const char *buf, gsize len)
 {
-  return fast_parse (buf, len);
+  return fast_parse (buf, len, NULL);
+}
+
+cJSON *
+yaml_fast_parse_in_arena (const char *buf, gsize len, YamlArena **arena)
+{
+  YamlArena *a = g_new0 (YamlArena, 1);
+  cJSON *root;
+
+  a->blocks = g_ptr_array_new_with_free_func (g_free);
+  root = fast_parse (buf, len, a);
+  if (root == NULL)
+    g_clear_pointer (&a, yaml_arena_free);
+  *arena = a;
+  return root;
 }
 
 cJSON *
@@ -1186,7 +1311,7 @@ yaml_to_cjson (const char *buf, gsize len, const char *filename, GHashTable **ma
     }
   if (marks == NULL)
     {
-      cJSON *root = fast_parse (buf + start, len - start);
+      cJSON *root = fast_parse (buf + start, len - start, NULL);
 
       if (root != NULL)
         {

@@ -67,3 +67,14 @@ cJSON *yaml_to_cjson (const char *buf, gsize len, const char *filename,
  * not asked for marks; exported for the tests that prove both readers build
  * the same tree. */
 cJSON *yaml_fast_parse (const char *buf, gsize len);
+
+/* Where the nodes of a tree from yaml_fast_parse_in_arena live. */
+typedef struct _YamlArena YamlArena;
+void yaml_arena_free (YamlArena *arena);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (YamlArena, yaml_arena_free)
+
+/* yaml_fast_parse, with every node and string of the tree in *ARENA (set
+ * on success, NULL otherwise): one allocation per megabyte instead of one
+ * per node and string, for a tree that is only read.  Free *ARENA, never
+ * the tree, and do not change the tree. */
+cJSON *yaml_fast_parse_in_arena (const char *buf, gsize len, YamlArena **arena);

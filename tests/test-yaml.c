@@ -529,17 +529,24 @@ same_as_libyaml (const char *text, gsize len)
   g_autoptr (cJSON) slow = yaml_to_cjson (text, len, "cs.yaml", &marks, &slow_error); /* libyaml */
   g_autoptr (cJSON) fast = yaml_fast_parse (text, len);
   g_autoptr (cJSON) any = yaml_to_cjson (text, len, "cs.yaml", NULL, &error);
+  g_autoptr (YamlArena) arena = NULL;
+  const cJSON *in_arena = yaml_fast_parse_in_arena (text, len, &arena);
 
+  g_assert_true ((in_arena != NULL) == (fast != NULL));
+  g_assert_true ((arena != NULL) == (fast != NULL));
   if (fast != NULL)
     {
-      g_autofree char *want = NULL, *got = NULL;
+      g_autofree char *want = NULL, *got = NULL, *got_in_arena = NULL;
 
       g_assert_no_error (slow_error);
       g_assert_nonnull (slow);
       want = cJSON_PrintUnformatted (slow);
       got = cJSON_PrintUnformatted (fast);
+      got_in_arena = cJSON_PrintUnformatted (in_arena);
       g_assert_cmpstr (got, ==, want);
+      g_assert_cmpstr (got_in_arena, ==, want);
       g_assert_true (cJSON_Compare (slow, fast, TRUE));
+      g_assert_true (cJSON_Compare (slow, in_arena, TRUE));
     }
   if (slow == NULL)
     {

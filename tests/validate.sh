@@ -327,6 +327,15 @@ test_expect 'validate of a damaged change set fails schema; of a missing one is 
   expect_status 2
   grep -q "no-such.yaml" "$TMP/stderr"
 '
+test_expect 'a change set as sgplan writes it but with a bad value fails schema, at the right line and column' '
+  sgplan plan "$fixtures/example" >cs.yaml
+  sed "0,/action: \"revoke-security-group-ingress\"/s//action: \"revoke-everything\"/" cs.yaml >edited.yaml
+  line=$(grep -n "revoke-everything" edited.yaml | cut -d: -f1)
+  column=$(sed -n "${line}p" edited.yaml | awk "{ print index(\$0, \"\\\"\") }")
+  run_sgplan validate --structure-only edited.yaml
+  expect_status 1
+  grep -qx "  FAIL  schema          .edited.yaml.:$line:$column: unknown action \"revoke-everything\"" "$TMP/stdout"
+'
 test_expect 'validate with an invalid export is invalid input (exit 3)' '
   sgplan plan "$fixtures/example" >cs.yaml
   run_sgplan validate cs.yaml "$srcdir/tests/bad-input/malformed.json"
