@@ -881,16 +881,16 @@ changeset_read (const char *path, GError **error)
   gsize len;
   g_autoptr (cJSON) root = NULL;
   g_autoptr (GHashTable) marks = NULL;
-  gsize start;
+  gsize start, body;
   const char *encoding;
 
   if (!sgplan_read_file (path, &text, &len, error))
     return NULL;
   path = sgplan_display_path (path);
-  encoding = sgplan_text_encoding (text, len, &start);
+  encoding = sgplan_text_encoding (text, len, &body); /* BODY: past a byte-order mark */
   if (encoding != NULL)
     return changeset_fail_at (path, text, len, 0, encoding, error);
-  start = sgplan_json_skip_ws (text, len, start);
+  start = sgplan_json_skip_ws (text, len, body);
   if (start < len && text[start] == '{')
     {
       /* JSON */
@@ -911,7 +911,7 @@ changeset_read (const char *path, GError **error)
   else
     {
       g_autoptr (YamlArena) arena = NULL;
-      const cJSON *tree = yaml_fast_parse_in_arena (text + start, len - start, &arena);
+      const cJSON *tree = yaml_fast_parse_in_arena (text + body, len - body, &arena);
 
       /* A change set as sgplan writes it is read without libyaml, into a
        * tree that is freed at once (yaml_fast_parse_in_arena), and without

@@ -336,6 +336,16 @@ test_expect 'a change set as sgplan writes it but with a bad value fails schema,
   expect_status 1
   grep -qx "  FAIL  schema          .edited.yaml.:$line:$column: unknown action \"revoke-everything\"" "$TMP/stdout"
 '
+test_expect 'a change set indented by two spaces is not one (libyaml reads "  ---" as text, not a document start)' '
+  sgplan plan "$fixtures/example" >cs.yaml
+  { printf "  "; cat cs.yaml; } >indented.yaml
+  run_sgplan validate --structure-only indented.yaml
+  expect_status 1
+  grep -qx "  FAIL  schema          .indented.yaml.:2:7: mapping values are not allowed in this context" "$TMP/stdout"
+  { printf "\n\n"; cat cs.yaml; } >blank-lines.yaml
+  run_sgplan validate --structure-only blank-lines.yaml
+  expect_status 0
+'
 test_expect 'validate with an invalid export is invalid input (exit 3)' '
   sgplan plan "$fixtures/example" >cs.yaml
   run_sgplan validate cs.yaml "$srcdir/tests/bad-input/malformed.json"
