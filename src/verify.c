@@ -1293,24 +1293,25 @@ check_after (Validation *v, const ChangeSet *cs, State *predicted, const Model *
   g_autoptr (GHashTable) to_real = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr (State) actual = state_new (after);
   g_autoptr (Lines) want = NULL, got = NULL;
+  g_autoptr (GHashTable) tagged = g_hash_table_new (g_str_hash, g_str_equal); /* D -> first group tagged so */
   g_autofree char *difference = NULL;
 
+  for (guint g = 0; g < after->group_list->len; g++)
+    {
+      const Group *group = after->group_list->pdata[g];
+
+      for (guint t = 0; t < group->n_tags; t++)
+        if (strcmp (group->tags[t].key, "sgplan:replaces") == 0 && !g_hash_table_contains (tagged, group->tags[t].value))
+          g_hash_table_insert (tagged, (gpointer) group->tags[t].value, (gpointer) group->id);
+    }
   for (guint i = 0; i < cs->groups->len; i++)
     {
       const ChangeSetGroup *cg = cs->groups->pdata[i];
-      const char *real = NULL;
+      const char *real;
 
       if (cg->replacement_id == NULL)
         continue;
-      for (guint g = 0; g < after->group_list->len && real == NULL; g++)
-        {
-          const Group *group = after->group_list->pdata[g];
-
-          for (guint t = 0; t < group->n_tags; t++)
-            if (strcmp (group->tags[t].key, "sgplan:replaces") == 0
-                && strcmp (group->tags[t].value, cg->group_id) == 0)
-              real = group->id;
-        }
+      real = g_hash_table_lookup (tagged, cg->group_id);
       if (real == NULL)
         {
           report (v, "after", CHECK_FAIL, "no group in the after export is tagged sgplan:replaces=%s",
