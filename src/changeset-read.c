@@ -23,6 +23,7 @@ typedef struct {
   const char *text;
   gsize len;
   GHashTable *marks; /* YAML: node -> position; NULL for JSON */
+  gboolean unplaced; /* YAML read without marks: errors need not say where */
   SgplanJsonPath path;
   Plan *store;
   GError **error;
@@ -45,6 +46,8 @@ reader_fail (Reader *r, const cJSON *node, const char *format, ...)
       line = SGPLAN_YAML_MARK_LINE (mark);
       col = SGPLAN_YAML_MARK_COLUMN (mark);
     }
+  else if (r->unplaced)
+    line = col = 0; /* changeset_read reads the file again, with marks */
   else
     sgplan_json_line_col (r->text, r->len, sgplan_json_locate (r->text, r->len, 0, &r->path),
                           &line, &col);
@@ -833,9 +836,9 @@ changeset_new (const char *path)
   return cs;
 }
 
-ChangeSet *
-changeset_from_tree (const cJSON *root, const char *path, const char *text, gsize len,
-                     GHashTable *marks, GError **error)
+static ChangeSet *
+from_tree (const cJSON *root, const char *path, const char *text, gsize len, GHashTable *marks,
+           gboolean unplaced, GError **error)
 {
   g_autoptr (ChangeSet) cs = changeset_new (path);
   Reader r = { 0 };
@@ -844,11 +847,19 @@ changeset_from_tree (const cJSON *root, const char *path, const char *text, gsiz
   r.text = text != NULL ? text : "";
   r.len = text != NULL ? len : 0;
   r.marks = marks;
+  r.unplaced = unplaced;
   r.store = cs->store;
   r.error = error;
   if (!read_root (&r, cs, root))
     return NULL;
   return g_steal_pointer (&cs);
+}
+
+ChangeSet *
+changeset_from_tree (const cJSON *root, const char *path, const char *text, gsize len,
+                     GHashTable *marks, GError **error)
+{
+  return from_tree (root, path, text, len, marks, FALSE, error);
 }
 
 static ChangeSet *
@@ -870,16 +881,16 @@ changeset_read (const char *path, GError **error)
   gsize len;
   g_autoptr (cJSON) root = NULL;
   g_autoptr (GHashTable) marks = NULL;
-  gsize start;
+  gsize start, body;
   const char *encoding;
 
   if (!sgplan_read_file (path, &text, &len, error))
     return NULL;
   path = sgplan_display_path (path);
-  encoding = sgplan_text_encoding (text, len, &start);
+  encoding = sgplan_text_encoding (text, len, &body); /* BODY: past a byte-order mark */
   if (encoding != NULL)
     return changeset_fail_at (path, text, len, 0, encoding, error);
-  start = sgplan_json_skip_ws (text, len, start);
+  start = sgplan_json_skip_ws (text, len, body);
   if (start < len && text[start] == '{')
     {
       /* JSON */
@@ -899,6 +910,23 @@ changeset_read (const char *path, GError **error)
     }
   else
     {
+      g_autoptr (YamlArena) arena = NULL;
+      const cJSON *tree = yaml_fast_parse_in_arena (text + body, len - body, &arena);
+
+      /* A change set as sgplan writes it is read without libyaml, into a
+       * tree that is freed at once (yaml_fast_parse_in_arena), and without
+       * the position of every node: a hash table as big as the tree, needed
+       * only to say where a change set is wrong.  Any other YAML, and a
+       * change set that is refused, is read (again) by libyaml, with the
+       * positions. */
+      if (tree != NULL)
+        {
+          ChangeSet *cs = from_tree (tree, path, text, len, NULL, TRUE, NULL);
+
+          if (cs != NULL)
+            return cs;
+        }
+      g_clear_pointer (&arena, yaml_arena_free);
       root = yaml_to_cjson (text, len, path, &marks, error);
       if (root == NULL)
         return NULL;

@@ -89,37 +89,110 @@ mapped (GHashTable *id_map, const char *id)
   return to != NULL ? to : id != NULL ? id : "-";
 }
 
-static GPtrArray *
+/* S, or what printf would print for a NULL string. */
+static void
+append_str (GString *out, const char *s)
+{
+  g_string_append (out, s != NULL ? s : "(null)");
+}
+
+/* VALUE as printf's %d writes it. */
+static void
+append_int (GString *out, gint value)
+{
+  char digits[16];
+  guint n = 0;
+  guint v = value < 0 ? 0u - (guint) value : (guint) value;
+
+  if (value < 0)
+    g_string_append_c (out, '-');
+  do
+    digits[n++] = (char) ('0' + v % 10);
+  while ((v /= 10) > 0);
+  while (n > 0)
+    g_string_append_c (out, digits[--n]);
+}
+
+/* Sorted lines, kept in one string chunk: a state has a line per group,
+ * rule, tag and ENI, and a big export has millions. */
+typedef struct {
+  GStringChunk *text;
+  GPtrArray *lines; /* (element-type utf8) in TEXT */
+} Lines;
+
+static void
+lines_free (Lines *l)
+{
+  g_string_chunk_free (l->text);
+  g_ptr_array_unref (l->lines);
+  g_free (l);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Lines, lines_free)
+
+static void
+lines_add (Lines *l, GString *line)
+{
+  g_ptr_array_add (l->lines, g_string_chunk_insert_len (l->text, line->str, (gssize) line->len));
+  g_string_truncate (line, 0);
+}
+
+static Lines *
 canonical_lines (State *state, GHashTable *id_map)
 {
-  GPtrArray *lines = g_ptr_array_new_with_free_func (g_free);
+  Lines *l = g_new0 (Lines, 1);
+  g_autoptr (GString) line = g_string_sized_new (256);
   GHashTableIter iter;
   gpointer value;
 
+  l->text = g_string_chunk_new (1 << 20);
+  l->lines = g_ptr_array_new ();
   g_hash_table_iter_init (&iter, state->groups);
   while (g_hash_table_iter_next (&iter, NULL, &value))
     {
       const StateGroup *g = value;
       const char *id = mapped (id_map, g->id);
 
-      g_ptr_array_add (lines, g_strdup_printf ("group %s name=%s vpc=%s owner=%s", id, g->name,
-                                               mapped (NULL, g->vpc_id), g->owner_id));
+      g_string_append (line, "group ");
+      append_str (line, id);
+      g_string_append (line, " name=");
+      append_str (line, g->name);
+      g_string_append (line, " vpc=");
+      g_string_append (line, mapped (NULL, g->vpc_id));
+      g_string_append (line, " owner=");
+      append_str (line, g->owner_id);
+      lines_add (l, line);
       for (guint t = 0; t < g->tags->len; t++)
         {
           const Tag *tag = &g_array_index (g->tags, Tag, t);
-          g_ptr_array_add (lines, g_strdup_printf ("group %s tag %s=%s", id, tag->key, tag->value));
+
+          g_string_append (line, "group ");
+          append_str (line, id);
+          g_string_append (line, " tag ");
+          append_str (line, tag->key);
+          g_string_append_c (line, '=');
+          append_str (line, tag->value);
+          lines_add (l, line);
         }
       for (guint r = 0; r < g->rules->len; r++)
         {
           const Rule *rule = &g_array_index (g->rules, Rule, r);
-          g_autofree char *traffic = rule_describe_traffic (rule);
 
-          g_ptr_array_add (lines, g_strdup_printf ("group %s rule %s %s %s %s owner=%s peering=%s description=%s",
-                                                   id, rule->direction == RULE_EGRESS ? "outbound" : "inbound",
-                                                   traffic, rule->direction == RULE_EGRESS ? "to" : "from",
-                                                   mapped (id_map, rule->peer), mapped (NULL, rule->peer_owner),
-                                                   mapped (NULL, rule->peering_id),
-                                                   rule->description != NULL ? rule->description : "-"));
+          g_string_append (line, "group ");
+          append_str (line, id);
+          g_string_append (line, rule->direction == RULE_EGRESS ? " rule outbound " : " rule inbound ");
+          {
+            g_autofree char *traffic = rule_describe_traffic (rule);
+            g_string_append (line, traffic);
+          }
+          g_string_append (line, rule->direction == RULE_EGRESS ? " to " : " from ");
+          g_string_append (line, mapped (id_map, rule->peer));
+          g_string_append (line, " owner=");
+          g_string_append (line, mapped (NULL, rule->peer_owner));
+          g_string_append (line, " peering=");
+          g_string_append (line, mapped (NULL, rule->peering_id));
+          g_string_append (line, " description=");
+          g_string_append (line, rule->description != NULL ? rule->description : "-");
+          lines_add (l, line);
         }
     }
   for (guint i = 0; i < state->model->eni_list->len; i++)
@@ -127,15 +200,19 @@ canonical_lines (State *state, GHashTable *id_map)
       const Eni *eni = state->model->eni_list->pdata[i];
       guint n;
       const char *const *groups = state_eni_groups (state, eni->id, &n);
-      GString *line = g_string_new (NULL);
 
-      g_string_append_printf (line, "eni %s groups", eni->id);
+      g_string_append (line, "eni ");
+      append_str (line, eni->id);
+      g_string_append (line, " groups");
       for (guint g = 0; g < n; g++)
-        g_string_append_printf (line, " %s", mapped (id_map, groups[g]));
-      g_ptr_array_add (lines, g_string_free (line, FALSE));
+        {
+          g_string_append_c (line, ' ');
+          g_string_append (line, mapped (id_map, groups[g]));
+        }
+      lines_add (l, line);
     }
-  g_ptr_array_sort (lines, sgplan_compare_strings);
-  return lines;
+  g_ptr_array_sort (l->lines, sgplan_compare_strings);
+  return l;
 }
 
 /* Lines in A missing from B (both sorted), at most LIMIT, as "a; b; c". */
@@ -392,6 +469,7 @@ typedef struct {
   GHashTable *n_final;    /* (element-type utf8 Rule) N's rules after the plan, by key */
   GHashTable *referrers;  /* (element-type utf8) groups with a rule referencing D or N */
   guint swap_first, swap_last; /* steps that swap D for N in one call (quota), as warned; 0: none */
+  GHashTable *swap_words; /* (element-type utf8) words of D's warnings about swaps, or NULL: not yet read */
 } Pair;
 
 typedef struct {
@@ -416,6 +494,7 @@ pair_free (gpointer data)
 
   g_clear_pointer (&p->d_keys, g_hash_table_unref);
   g_clear_pointer (&p->n_final, g_hash_table_unref);
+  g_clear_pointer (&p->swap_words, g_hash_table_unref);
   g_hash_table_unref (p->referrers);
   g_free (p);
 }
@@ -448,10 +527,34 @@ rule_key (const Replay *rp, const Rule *r, KeyMode mode)
             peer = token = g_strconcat ("replaced:", p->d, NULL);
         }
     }
-  return g_strdup_printf ("%d\x1f%s\x1f%d\x1f%d\x1f%d\x1f%s\x1f%s\x1f%s\x1f%s%s", r->direction, r->protocol,
-                          r->from_port, r->to_port, r->peer_kind, peer, r->peer_owner ? r->peer_owner : "",
-                          r->peering_id ? r->peering_id : "", r->description ? "d:" : "",
-                          r->description ? r->description : "");
+  {
+    /* what "%d\x1f%s\x1f%d\x1f%d\x1f%d\x1f%s\x1f%s\x1f%s\x1f%s%s" would print, without
+     * printf: a key is made for every rule of every group a step touches */
+    GString *key = g_string_sized_new (128);
+
+    append_int (key, (gint) r->direction);
+    g_string_append_c (key, '\x1f');
+    append_str (key, r->protocol);
+    g_string_append_c (key, '\x1f');
+    append_int (key, r->from_port);
+    g_string_append_c (key, '\x1f');
+    append_int (key, r->to_port);
+    g_string_append_c (key, '\x1f');
+    append_int (key, (gint) r->peer_kind);
+    g_string_append_c (key, '\x1f');
+    append_str (key, peer);
+    g_string_append_c (key, '\x1f');
+    g_string_append (key, r->peer_owner ? r->peer_owner : "");
+    g_string_append_c (key, '\x1f');
+    g_string_append (key, r->peering_id ? r->peering_id : "");
+    g_string_append_c (key, '\x1f');
+    if (r->description != NULL)
+      {
+        g_string_append (key, "d:");
+        g_string_append (key, r->description);
+      }
+    return g_string_free (key, FALSE);
+  }
 }
 
 /* RULES by key (element-type utf8 Rule, the rules borrowed). */
@@ -797,6 +900,44 @@ after_step (Replay *rp, const Step *step, guint k)
     check_eni (rp, l->data, k, step);
 }
 
+/* Does a warning of P's about a swap name ENI_ID?  The plan names each
+ * swapped ENI as a word of its own, so the words of those warnings are
+ * indexed once (per ENI a scan of them all made a plan with many swaps
+ * quadratic); any other mention is still found by the scan. */
+static gboolean
+swap_warned (Pair *p, const char *eni_id)
+{
+  const GPtrArray *warnings = p->cg->warnings;
+
+  if (p->swap_words == NULL)
+    {
+      p->swap_words = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      for (guint w = 0; w < warnings->len; w++)
+        {
+          const char *text = warnings->pdata[w];
+
+          if (strstr (text, "swapped") == NULL)
+            continue;
+          for (const char *s = text; *s != '\0';)
+            {
+              gsize len = strcspn (s, " :,;()'\"");
+
+              if (len > 0)
+                g_hash_table_add (p->swap_words, g_strndup (s, len));
+              s += len;
+              if (*s != '\0')
+                s++;
+            }
+        }
+    }
+  if (g_hash_table_contains (p->swap_words, eni_id))
+    return TRUE;
+  for (guint w = 0; w < warnings->len; w++)
+    if (strstr (warnings->pdata[w], eni_id) != NULL && strstr (warnings->pdata[w], "swapped") != NULL)
+      return TRUE;
+  return FALSE;
+}
+
 /* Is step K a swap of D for N in one call, which the plan warns about? */
 static void
 note_swap (Replay *rp, const Step *step, guint k)
@@ -806,16 +947,12 @@ note_swap (Replay *rp, const Step *step, guint k)
   for (guint i = 0; i < step->n_before; i++)
     {
       Pair *p = g_hash_table_lookup (rp->pairs, step->groups_before[i]);
-      gboolean warned = FALSE;
 
       if (p == NULL || p->cg->replacement_id == NULL || strcmp (p->d, step->groups_before[i]) != 0
           || strcmp (step->groups_after[i], p->cg->replacement_id) != 0
           || groups_contain (step->groups_after, step->n_after, p->d))
         continue;
-      for (guint w = 0; w < p->cg->warnings->len && !warned; w++)
-        warned = strstr (p->cg->warnings->pdata[w], step->eni_id) != NULL
-                 && strstr (p->cg->warnings->pdata[w], "swapped") != NULL;
-      if (!warned)
+      if (!swap_warned (p, step->eni_id))
         continue;
       if (p->swap_first == 0)
         p->swap_first = k;
@@ -1155,25 +1292,26 @@ check_after (Validation *v, const ChangeSet *cs, State *predicted, const Model *
 {
   g_autoptr (GHashTable) to_real = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr (State) actual = state_new (after);
-  g_autoptr (GPtrArray) want = NULL, got = NULL;
+  g_autoptr (Lines) want = NULL, got = NULL;
+  g_autoptr (GHashTable) tagged = g_hash_table_new (g_str_hash, g_str_equal); /* D -> first group tagged so */
   g_autofree char *difference = NULL;
 
+  for (guint g = 0; g < after->group_list->len; g++)
+    {
+      const Group *group = after->group_list->pdata[g];
+
+      for (guint t = 0; t < group->n_tags; t++)
+        if (strcmp (group->tags[t].key, "sgplan:replaces") == 0 && !g_hash_table_contains (tagged, group->tags[t].value))
+          g_hash_table_insert (tagged, (gpointer) group->tags[t].value, (gpointer) group->id);
+    }
   for (guint i = 0; i < cs->groups->len; i++)
     {
       const ChangeSetGroup *cg = cs->groups->pdata[i];
-      const char *real = NULL;
+      const char *real;
 
       if (cg->replacement_id == NULL)
         continue;
-      for (guint g = 0; g < after->group_list->len && real == NULL; g++)
-        {
-          const Group *group = after->group_list->pdata[g];
-
-          for (guint t = 0; t < group->n_tags; t++)
-            if (strcmp (group->tags[t].key, "sgplan:replaces") == 0
-                && strcmp (group->tags[t].value, cg->group_id) == 0)
-              real = group->id;
-        }
+      real = g_hash_table_lookup (tagged, cg->group_id);
       if (real == NULL)
         {
           report (v, "after", CHECK_FAIL, "no group in the after export is tagged sgplan:replaces=%s",
@@ -1184,7 +1322,7 @@ check_after (Validation *v, const ChangeSet *cs, State *predicted, const Model *
     }
   want = canonical_lines (predicted, to_real);
   got = canonical_lines (actual, NULL);
-  difference = state_difference (want, got);
+  difference = state_difference (want->lines, got->lines);
   if (difference != NULL)
     report (v, "after", CHECK_FAIL, "the account is not as the plan predicted: %s", difference);
   else
@@ -1661,7 +1799,7 @@ verify_changeset (const char *plan_path, const Model *export, const Model *after
   g_autoptr (ChangeSet) cs = NULL;
   g_autoptr (GError) local = NULL;
   g_autoptr (State) before = NULL, state = NULL;
-  g_autoptr (GPtrArray) original = NULL, restored = NULL;
+  g_autoptr (Lines) original = NULL, restored = NULL;
   g_autofree char *difference = NULL, *today = NULL;
   const char *date = options != NULL ? options->date : NULL;
   static const char *const needs_export[] = { "fingerprint", "findings", "preflight", "apply", "compliant",
@@ -1737,7 +1875,7 @@ verify_changeset (const char *plan_path, const Model *export, const Model *after
   else
     {
       restored = canonical_lines (state, NULL);
-      difference = state_difference (original, restored);
+      difference = state_difference (original->lines, restored->lines);
       if (difference != NULL)
         report (v, "rollback-exact", CHECK_FAIL, "the rollback does not restore the export: %s", difference);
       else

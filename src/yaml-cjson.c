@@ -570,8 +570,10 @@ fail:
 
 typedef struct {
   cJSON *node;       /* the array or object being filled */
-  GHashTable *names; /* objects: member names so far (element-type utf8), owned by the members */
-  char *key;         /* objects: the name waiting for its value, or NULL */
+  guint members;     /* objects: how many members so far */
+  GHashTable *names; /* objects of many members: their names (element-type utf8), owned by the members */
+  char *key;         /* objects: the name waiting for its value (cJSON_malloc or one of KEYS), or NULL */
+  gboolean key_known;/* KEY is one of KEYS */
 } Frame;
 
 typedef struct {
@@ -582,13 +584,88 @@ typedef struct {
   guint documents;
 } Reader;
 
+/* Objects up to this many members find a duplicate name by looking through
+ * them; bigger ones keep a table of names. */
+#define NAMES_SCAN_MAX 16
+
+/* The names a change set uses: a member with one of them points at
+ * it (cJSON_StringIsConst) instead of a copy, which saves a copy per node of
+ * a tree that can have millions.  Any other name is copied. */
+static const char *const keys[] = {
+  "account", "action", "attached_interfaces", "availability_zone", "blocked", "compliant",
+  "cross_account", "date", "decision", "default_groups", "description", "direction", "excepted",
+  "exception", "exceptions", "expires", "findings", "fingerprint", "format", "from_port",
+  "group_exists", "group_id", "group_name", "groups", "groups_after", "groups_before", "id", "in_vpc",
+  "inputs", "instance_id", "interface_type", "inverse", "key", "max_groups_per_eni",
+  "max_rules_per_group", "migrate", "network_interface_id", "network_interfaces", "no_group_named",
+  "options", "outcome", "outside_references", "owner_id", "path", "peer", "peer_kind",
+  "peer_owner_id", "peer_vpc_id", "peered", "peering_id", "peering_status", "precondition",
+  "preflight", "protocol", "purpose", "reason", "references", "referencing_rules",
+  "referencing_vpc_id", "region", "replacement", "replacement_name", "requester_id",
+  "requester_managed", "revoke", "rollback", "rule", "rule_id", "rules", "sha256", "source",
+  "status", "steps", "summary", "tags", "to_port", "transit_gateway_id", "unblock", "undoes", "value",
+  "version", "vpc_id", "warnings",
+};
+
+/* KEYS by a hash of their text, open addressing. */
+#define KEY_SLOTS 256u
+static const char *key_slots[KEY_SLOTS];
+
+static guint
+key_hash (const char *s)
+{
+  guint h = 2166136261u; /* FNV-1a */
+
+  for (; *s != '\0'; s++)
+    h = (h ^ (guchar) *s) * 16777619u;
+  return h;
+}
+
+/* NAME's entry in KEYS, or NULL. */
+static const char *
+known_key (const char *name)
+{
+  static gsize ready = 0;
+  guint slot;
+
+  G_STATIC_ASSERT (G_N_ELEMENTS (keys) < KEY_SLOTS / 2);
+  if (g_once_init_enter (&ready))
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+        {
+          for (slot = key_hash (keys[i]) % KEY_SLOTS; key_slots[slot] != NULL; slot = (slot + 1) % KEY_SLOTS)
+            ;
+          key_slots[slot] = keys[i];
+        }
+      g_once_init_leave (&ready, 1);
+    }
+  for (slot = key_hash (name) % KEY_SLOTS; key_slots[slot] != NULL; slot = (slot + 1) % KEY_SLOTS)
+    if (strcmp (key_slots[slot], name) == 0)
+      return key_slots[slot];
+  return NULL;
+}
+
 static void
 frame_clear (gpointer data)
 {
   Frame *frame = data;
 
   g_clear_pointer (&frame->names, g_hash_table_unref);
-  g_clear_pointer (&frame->key, g_free);
+  if (!frame->key_known)
+    cJSON_free (frame->key);
+  frame->key = NULL;
+}
+
+/* Does the object being filled in FRAME have a member NAME already? */
+static gboolean
+frame_has_name (const Frame *frame, const char *name)
+{
+  if (frame->names != NULL)
+    return g_hash_table_contains (frame->names, name);
+  for (const cJSON *c = frame->node->child; c != NULL; c = c->next)
+    if (strcmp (c->string, name) == 0)
+      return TRUE;
+  return FALSE;
 }
 
 static Frame *
@@ -668,9 +745,21 @@ reader_attach (Reader *r, cJSON *node, const yaml_mark_t *mark)
     cJSON_AddItemToArray (top->node, node);
   else
     {
-      cJSON_AddItemToObject (top->node, top->key, node);
-      g_hash_table_add (top->names, node->string);
-      g_clear_pointer (&top->key, g_free);
+      /* the member takes the pending name as it is (cJSON_AddItemToObject
+       * would copy it) */
+      node->string = g_steal_pointer (&top->key);
+      if (top->key_known)
+        node->type |= cJSON_StringIsConst;
+      top->key_known = FALSE;
+      cJSON_AddItemToArray (top->node, node);
+      if (++top->members == NAMES_SCAN_MAX)
+        {
+          top->names = g_hash_table_new (g_str_hash, g_str_equal);
+          for (const cJSON *c = top->node->child; c != NULL; c = c->next)
+            g_hash_table_add (top->names, c->string);
+        }
+      else if (top->names != NULL)
+        g_hash_table_add (top->names, node->string);
     }
 }
 
@@ -766,13 +855,21 @@ reader_scalar (Reader *r, const yaml_event_t *event, GError **error)
     return reader_refuse (r, event, error, "NUL characters (\\0) are not accepted");
   if (top != NULL && cJSON_IsObject (top->node) && top->key == NULL)
     {
-      if (g_hash_table_contains (top->names, value))
+      if (frame_has_name (top, value))
         {
           g_autofree char *quoted = sgplan_quote (value);
           return reader_refuse (r, event, error, "duplicate key %s: each key may appear only "
                                 "once in a mapping", quoted);
         }
-      top->key = g_strndup (value, length);
+      top->key = (char *) known_key (value);
+      top->key_known = top->key != NULL;
+      if (top->key == NULL)
+        {
+          top->key = cJSON_malloc (length + 1);
+          if (G_UNLIKELY (top->key == NULL))
+            g_error ("out of memory");
+          memcpy (top->key, value, length + 1);
+        }
       return TRUE;
     }
   if (top == NULL && event->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && length == 0)
@@ -788,7 +885,7 @@ reader_open (Reader *r, const yaml_event_t *event, GError **error)
 {
   gboolean mapping = event->type == YAML_MAPPING_START_EVENT;
   Frame *top = reader_top (r);
-  Frame frame = { NULL, NULL, NULL };
+  Frame frame = { NULL, 0, NULL, NULL, FALSE };
 
   if (!reader_check_properties (r, event, error))
     return FALSE;
@@ -799,8 +896,6 @@ reader_open (Reader *r, const yaml_event_t *event, GError **error)
     return reader_refuse (r, event, error, "nesting deeper than %d levels", SGPLAN_YAML_MAX_DEPTH);
   frame.node = mapping ? cJSON_CreateObject () : cJSON_CreateArray ();
   reader_attach (r, frame.node, &event->start_mark);
-  if (mapping)
-    frame.names = g_hash_table_new (g_str_hash, g_str_equal);
   g_array_append_val (r->frames, frame);
   return TRUE;
 }
@@ -840,6 +935,544 @@ reader_event (Reader *r, const yaml_event_t *event, GError **error)
     }
 }
 
+/* ---------------------------------------------- reading, the common case
+ *
+ * libyaml takes most of the time of reading a big change set, and nearly
+ * all change sets are exactly as yaml_from_cjson wrote them: block mappings
+ * and sequences indented as it indents them, double-quoted strings on one
+ * line, plain integers, true, false, null, [] and {}.  fast_parse reads that
+ * form, and only that form, into the tree the libyaml reader builds; on
+ * anything else (a comment, another indentation, a folded string, an error
+ * of any kind) it gives up and the libyaml reader reads the text instead, so
+ * what is accepted, what it means and every error stay libyaml's. */
+
+struct _YamlArena {
+  GPtrArray *blocks; /* (element-type gpointer) owned */
+  char *next;        /* free space in the last block */
+  gsize left;
+};
+
+#define ARENA_BLOCK (1u << 20)
+
+void
+yaml_arena_free (YamlArena *arena)
+{
+  if (arena == NULL)
+    return;
+  g_ptr_array_unref (arena->blocks);
+  g_free (arena);
+}
+
+/* SIZE zeroed bytes, aligned for any node, that live as long as ARENA. */
+static gpointer
+arena_alloc0 (YamlArena *arena, gsize size)
+{
+  gpointer p;
+
+  size = (size + 7) & ~(gsize) 7;
+  if (size > arena->left)
+    {
+      gsize block = MAX (size, ARENA_BLOCK);
+
+      arena->next = g_malloc0 (block);
+      arena->left = block;
+      g_ptr_array_add (arena->blocks, arena->next);
+    }
+  p = arena->next;
+  arena->next += size;
+  arena->left -= size;
+  return p;
+}
+
+typedef struct {
+  const char *p, *end;
+  guint depth;
+  GString *buf;      /* a decoded string */
+  YamlArena *arena;  /* where the nodes are, or NULL: cJSON's allocator */
+} Fast;
+
+/* A node of TYPE, as cJSON_CreateObject, cJSON_CreateArray, ... make them. */
+static cJSON *
+fast_node (Fast *f, int type)
+{
+  cJSON *node;
+
+  if (f->arena == NULL)
+    switch (type)
+      {
+      case cJSON_Object: return cJSON_CreateObject ();
+      case cJSON_Array: return cJSON_CreateArray ();
+      case cJSON_NULL: return cJSON_CreateNull ();
+      case cJSON_True: return cJSON_CreateTrue ();
+      case cJSON_False: return cJSON_CreateFalse ();
+      default: g_assert_not_reached ();
+      }
+  node = arena_alloc0 (f->arena, sizeof *node);
+  node->type = type;
+  return node;
+}
+
+static char *
+fast_strdup (Fast *f, const char *s, gsize len)
+{
+  char *copy = f->arena != NULL ? arena_alloc0 (f->arena, len + 1) : cJSON_malloc (len + 1);
+
+  if (G_UNLIKELY (copy == NULL))
+    g_error ("out of memory");
+  memcpy (copy, s, len + 1);
+  return copy;
+}
+
+static cJSON *
+fast_string (Fast *f, const char *s, gsize len)
+{
+  cJSON *node;
+
+  if (f->arena == NULL)
+    return cJSON_CreateString (s);
+  node = fast_node (f, cJSON_String);
+  node->valuestring = fast_strdup (f, s, len);
+  return node;
+}
+
+static cJSON *
+fast_number (Fast *f, gint64 n)
+{
+  cJSON *node;
+
+  if (f->arena == NULL)
+    return cJSON_CreateNumber ((double) n);
+  node = fast_node (f, cJSON_Number);
+  node->valuedouble = (double) n;
+  node->valueint = n >= G_MAXINT ? G_MAXINT : n <= G_MININT ? G_MININT : (int) n;
+  return node;
+}
+
+/* A subtree given up on: freed now, or with the arena. */
+static void
+fast_drop (Fast *f, cJSON *node)
+{
+  if (f->arena == NULL)
+    cJSON_Delete (node);
+}
+
+/* Spaces at the start of the line at F->p; -1 at the end of the text or on
+ * a line fast_parse leaves to libyaml (blank, a tab or CR in the indent, a
+ * comment). */
+static gint
+fast_indent (const Fast *f)
+{
+  const char *q = f->p;
+
+  if (q >= f->end)
+    return -1;
+  while (q < f->end && *q == ' ')
+    q++;
+  if (q >= f->end || *q == '\n' || *q == '\t' || *q == '\r' || *q == '#' || q - f->p > 1024)
+    return -2;
+  return (gint) (q - f->p);
+}
+
+/* Append code point C, as libyaml would decode it; FALSE for what it would refuse or change. */
+static gboolean
+fast_append_unichar (Fast *f, gunichar c)
+{
+  if (c == 0 || (c >= 0xd800 && c <= 0xdfff) || c > 0x10ffff)
+    return FALSE;
+  g_string_append_unichar (f->buf, c);
+  return TRUE;
+}
+
+static gboolean
+fast_hex (Fast *f, guint digits, gunichar *out)
+{
+  *out = 0;
+  if (f->end - f->p < (gssize) digits)
+    return FALSE;
+  for (guint i = 0; i < digits; i++)
+    {
+      int v = g_ascii_xdigit_value (f->p[i]);
+
+      if (v < 0)
+        return FALSE;
+      *out = *out * 16 + (gunichar) v;
+    }
+  f->p += digits;
+  return TRUE;
+}
+
+/* A double-quoted scalar on one line, F->p at its opening quote, decoded
+ * into F->buf; F->p after the closing quote. */
+static gboolean
+fast_quoted (Fast *f)
+{
+  g_string_truncate (f->buf, 0);
+  f->p++;
+  while (f->p < f->end)
+    {
+      guchar c = (guchar) *f->p;
+
+      if (c == '"')
+        {
+          f->p++;
+          return TRUE;
+        }
+      if (c == '\\')
+        {
+          gunichar u;
+          char e;
+
+          if (++f->p >= f->end)
+            return FALSE;
+          e = *f->p++;
+          switch (e)
+            {
+            case 'a': g_string_append_c (f->buf, '\a'); break;
+            case 'b': g_string_append_c (f->buf, '\b'); break;
+            case 't': g_string_append_c (f->buf, '\t'); break;
+            case 'n': g_string_append_c (f->buf, '\n'); break;
+            case 'v': g_string_append_c (f->buf, '\v'); break;
+            case 'f': g_string_append_c (f->buf, '\f'); break;
+            case 'r': g_string_append_c (f->buf, '\r'); break;
+            case 'e': g_string_append_c (f->buf, '\x1b'); break;
+            case ' ': g_string_append_c (f->buf, ' '); break;
+            case '"': g_string_append_c (f->buf, '"'); break;
+            case '\\': g_string_append_c (f->buf, '\\'); break;
+            case 'N': g_string_append (f->buf, "\xc2\x85"); break;
+            case '_': g_string_append (f->buf, "\xc2\xa0"); break;
+            case 'L': g_string_append (f->buf, "\xe2\x80\xa8"); break;
+            case 'P': g_string_append (f->buf, "\xe2\x80\xa9"); break;
+            case 'x':
+              if (!fast_hex (f, 2, &u) || !fast_append_unichar (f, u))
+                return FALSE;
+              break;
+            case 'u':
+              if (!fast_hex (f, 4, &u) || !fast_append_unichar (f, u))
+                return FALSE;
+              break;
+            case 'U':
+              if (!fast_hex (f, 8, &u) || !fast_append_unichar (f, u))
+                return FALSE;
+              break;
+            default:
+              return FALSE; /* \0 (refused), a line break, or what libyaml may not know */
+            }
+          continue;
+        }
+      if (c < 0x20 || c == 0x7f)
+        return FALSE; /* a line break (folding), a tab, a control character */
+      if (c < 0x80)
+        {
+          g_string_append_c (f->buf, (char) c);
+          f->p++;
+          continue;
+        }
+      {
+        gunichar u = g_utf8_get_char_validated (f->p, f->end - f->p);
+        const char *next;
+
+        /* what libyaml reads as printable and not as a line break or BOM */
+        if (u == (gunichar) -1 || u == (gunichar) -2 || u < 0xa0 || (u >= 0xd800 && u <= 0xdfff)
+            || u == 0x2028 || u == 0x2029 || u == 0xfeff || u == 0xfffe || u == 0xffff || u > 0x10ffff)
+          return FALSE;
+        next = g_utf8_next_char (f->p);
+        g_string_append_len (f->buf, f->p, next - f->p);
+        f->p = next;
+      }
+    }
+  return FALSE;
+}
+
+/* A plain key as yaml_from_cjson writes them, into F->buf. */
+static gboolean
+fast_plain_key (Fast *f)
+{
+  const char *start = f->p;
+
+  if (f->p >= f->end || (!g_ascii_isalpha (*f->p) && *f->p != '_'))
+    return FALSE;
+  while (f->p < f->end && (g_ascii_isalnum (*f->p) || *f->p == '_' || *f->p == '-'))
+    f->p++;
+  g_string_truncate (f->buf, 0);
+  g_string_append_len (f->buf, start, f->p - start);
+  return TRUE;
+}
+
+/* Is the token at F->p a key (followed by ':' and a space or line end)? */
+static gboolean
+fast_at_key (const Fast *f)
+{
+  const char *q = f->p;
+
+  if (q < f->end && *q == '"')
+    {
+      for (q++; q < f->end && *q != '"' && *q != '\n'; q++)
+        if (*q == '\\' && q + 1 < f->end)
+          q++;
+      if (q >= f->end || *q != '"')
+        return FALSE;
+      q++;
+    }
+  else
+    while (q < f->end && (g_ascii_isalnum (*q) || *q == '_' || *q == '-'))
+      q++;
+  return q + 1 < f->end && q[0] == ':' && (q[1] == ' ' || q[1] == '\n');
+}
+
+/* The value on the rest of the line (after "key: " or "- "), through its '\n'. */
+static cJSON *
+fast_inline_value (Fast *f)
+{
+  const char *eol;
+  cJSON *node = NULL;
+
+  if (f->p < f->end && *f->p == '"')
+    {
+      if (!fast_quoted (f) || f->p >= f->end || *f->p != '\n')
+        return NULL;
+      if (memchr (f->buf->str, '\0', f->buf->len) != NULL)
+        return NULL;
+      f->p++;
+      return fast_string (f, f->buf->str, f->buf->len);
+    }
+  eol = memchr (f->p, '\n', f->end - f->p);
+  if (eol == NULL)
+    return NULL;
+  if (eol - f->p == 2 && memcmp (f->p, "[]", 2) == 0)
+    node = fast_node (f, cJSON_Array);
+  else if (eol - f->p == 2 && memcmp (f->p, "{}", 2) == 0)
+    node = fast_node (f, cJSON_Object);
+  else if (eol - f->p == 4 && memcmp (f->p, "null", 4) == 0)
+    node = fast_node (f, cJSON_NULL);
+  else if (eol - f->p == 4 && memcmp (f->p, "true", 4) == 0)
+    node = fast_node (f, cJSON_True);
+  else if (eol - f->p == 5 && memcmp (f->p, "false", 5) == 0)
+    node = fast_node (f, cJSON_False);
+  else if (eol - f->p > 0 && eol - f->p < 20)
+    {
+      char text[24];
+      gint64 n;
+
+      memcpy (text, f->p, eol - f->p);
+      text[eol - f->p] = '\0';
+      if (!is_integer_text (text)
+          || !g_ascii_string_to_signed (text, 10, -MAX_EXACT_INTEGER, MAX_EXACT_INTEGER, &n, NULL))
+        return NULL;
+      node = fast_number (f, n);
+    }
+  if (node == NULL)
+    return NULL;
+  f->p = eol + 1;
+  return node;
+}
+
+static gboolean
+object_has_name (const cJSON *object, const char *name)
+{
+  for (const cJSON *c = object->child; c != NULL; c = c->next)
+    if (strcmp (c->string, name) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean fast_mapping (Fast *f, gint col, cJSON *object);
+static gboolean fast_sequence (Fast *f, gint col, cJSON *array);
+
+static cJSON *
+fast_container (Fast *f, gboolean mapping)
+{
+  if (++f->depth >= SGPLAN_YAML_MAX_DEPTH)
+    return NULL;
+  return fast_node (f, mapping ? cJSON_Object : cJSON_Array);
+}
+
+/* A block mapping whose keys are at column COL, F->p at its first key. */
+static gboolean
+fast_mapping (Fast *f, gint col, cJSON *object)
+{
+  GHashTable *names = NULL;
+  guint members = 0;
+  gboolean ok = FALSE;
+
+  for (;;)
+    {
+      const char *start = f->p, *name;
+      char *key;
+      gboolean known;
+      cJSON *value = NULL;
+      gint next;
+
+      if (f->p < f->end && *f->p == '"' ? !fast_quoted (f) : !fast_plain_key (f))
+        break;
+      if (f->p - start > 1000 || f->end - f->p < 2 || f->p[0] != ':'
+          || memchr (f->buf->str, '\0', f->buf->len) != NULL)
+        break; /* libyaml's limit on a key's length is 1024 characters */
+      name = f->buf->str;
+      if (f->p[1] != ' ' && f->p[1] != '\n')
+        break;
+      if (names != NULL ? g_hash_table_contains (names, name) : object_has_name (object, name))
+        break; /* duplicate: libyaml's reader says so, and where */
+      key = (char *) known_key (name);
+      known = key != NULL;
+      if (key == NULL)
+        {
+          key = fast_strdup (f, name, f->buf->len);
+        }
+      if (f->p[1] == ' ')
+        {
+          f->p += 2;
+          value = fast_inline_value (f);
+        }
+      else
+        {
+          f->p += 2;
+          next = fast_indent (f);
+          if (next == col && f->end - f->p > col + 1 && f->p[col] == '-' && f->p[col + 1] == ' ')
+            {
+              value = fast_container (f, FALSE);
+              if (value != NULL && !fast_sequence (f, col, value))
+                {
+                  fast_drop (f, value);
+                  value = NULL;
+                }
+            }
+          else if (next == col + 2 && f->p[next] != '-')
+            {
+              f->p += next;
+              value = fast_container (f, TRUE);
+              if (value != NULL && !fast_mapping (f, col + 2, value))
+                {
+                  fast_drop (f, value);
+                  value = NULL;
+                }
+            }
+        }
+      if (value == NULL)
+        {
+          if (!known && f->arena == NULL)
+            cJSON_free (key);
+          break;
+        }
+      value->string = key;
+      if (known)
+        value->type |= cJSON_StringIsConst;
+      cJSON_AddItemToArray (object, value);
+      if (++members == NAMES_SCAN_MAX)
+        {
+          names = g_hash_table_new (g_str_hash, g_str_equal);
+          for (const cJSON *c = object->child; c != NULL; c = c->next)
+            g_hash_table_add (names, c->string);
+        }
+      else if (names != NULL)
+        g_hash_table_add (names, value->string);
+      next = fast_indent (f);
+      if (next == -1 || (next >= 0 && next < col))
+        {
+          ok = TRUE; /* the end of the text, or of this mapping */
+          break;
+        }
+      if (next != col || f->p[next] == '-')
+        break;
+      f->p += next;
+    }
+  if (names != NULL)
+    g_hash_table_unref (names);
+  f->depth--;
+  return ok;
+}
+
+/* A block sequence whose dashes are at column COL, F->p at the start of the
+ * line of its first item. */
+static gboolean
+fast_sequence (Fast *f, gint col, cJSON *array)
+{
+  for (;;)
+    {
+      cJSON *item;
+      gint next;
+
+      f->p += col + 2; /* "- " */
+      if (f->p < f->end && *f->p == '-')
+        return FALSE;
+      if (fast_at_key (f))
+        {
+          item = fast_container (f, TRUE);
+          if (item != NULL && !fast_mapping (f, col + 2, item))
+            {
+              fast_drop (f, item);
+              item = NULL;
+            }
+        }
+      else
+        item = fast_inline_value (f);
+      if (item == NULL)
+        return FALSE;
+      cJSON_AddItemToArray (array, item);
+      next = fast_indent (f);
+      if (next == -1 || (next >= 0 && next < col)
+          || (next == col && f->p[next] != '-'))
+        break; /* the end of the text or of this sequence (an indentless one, then a key) */
+      if (next != col || f->end - f->p < col + 2 || f->p[col + 1] != ' ')
+        return FALSE;
+    }
+  f->depth--;
+  return TRUE;
+}
+
+/* The tree of TEXT when it is in yaml_from_cjson's form, else NULL; its
+ * nodes in ARENA when not NULL. */
+static cJSON *
+fast_parse (const char *text, gsize len, YamlArena *arena)
+{
+  Fast f = { text, text + len, 0, NULL, arena };
+  cJSON *root = NULL;
+  gboolean ok;
+
+  if (len < 5 || memcmp (text, "---\n", 4) != 0 || text[len - 1] != '\n')
+    return NULL;
+  f.p += 4;
+  if (fast_indent (&f) != 0)
+    return NULL;
+  f.buf = g_string_sized_new (256);
+  if (f.p[0] == '-' && f.p[1] == ' ')
+    {
+      root = fast_container (&f, FALSE);
+      ok = root != NULL && fast_sequence (&f, 0, root);
+    }
+  else
+    {
+      root = fast_container (&f, TRUE);
+      ok = root != NULL && fast_mapping (&f, 0, root);
+    }
+  g_string_free (f.buf, TRUE);
+  if (!ok || f.p != f.end)
+    {
+      fast_drop (&f, root);
+      return NULL;
+    }
+  return root;
+}
+
+cJSON *
+yaml_fast_parse (const char *buf, gsize len)
+{
+  return fast_parse (buf, len, NULL);
+}
+
+cJSON *
+yaml_fast_parse_in_arena (const char *buf, gsize len, YamlArena **arena)
+{
+  YamlArena *a = g_new0 (YamlArena, 1);
+  cJSON *root;
+
+  a->blocks = g_ptr_array_new_with_free_func (g_free);
+  root = fast_parse (buf, len, a);
+  if (root == NULL)
+    g_clear_pointer (&a, yaml_arena_free);
+  *arena = a;
+  return root;
+}
+
 cJSON *
 yaml_to_cjson (const char *buf, gsize len, const char *filename, GHashTable **marks,
                GError **error)
@@ -869,6 +1502,16 @@ yaml_to_cjson (const char *buf, gsize len, const char *filename, GHashTable **ma
       yaml_parser_delete (&parser);
       g_set_error (error, SGPLAN_ERROR, SGPLAN_ERROR_INPUT, "'%s':1:1: %s", filename, encoding);
       return NULL;
+    }
+  if (marks == NULL)
+    {
+      cJSON *root = fast_parse (buf + start, len - start, NULL);
+
+      if (root != NULL)
+        {
+          yaml_parser_delete (&parser);
+          return root;
+        }
     }
   /* Past a UTF-8 byte-order mark: libyaml, told the text is UTF-8, would
    * take the mark for content.  Marks then count from after it. */

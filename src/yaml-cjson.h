@@ -79,3 +79,21 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (YamlStream, yaml_stream_free)
  * the table with the tree.  On error *MARKS is set to NULL. */
 cJSON *yaml_to_cjson (const char *buf, gsize len, const char *filename,
                       GHashTable **marks, GError **error);
+
+/* The tree of BUF/LEN (after any byte-order mark) when it is in the form
+ * yaml_from_cjson writes, read without libyaml; NULL when it is in any other
+ * form or yaml_to_cjson would refuse it.  yaml_to_cjson uses it when it is
+ * not asked for marks; exported for the tests that prove both readers build
+ * the same tree. */
+cJSON *yaml_fast_parse (const char *buf, gsize len);
+
+/* Where the nodes of a tree from yaml_fast_parse_in_arena live. */
+typedef struct _YamlArena YamlArena;
+void yaml_arena_free (YamlArena *arena);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (YamlArena, yaml_arena_free)
+
+/* yaml_fast_parse, with every node and string of the tree in *ARENA (set
+ * on success, NULL otherwise): one allocation per megabyte instead of one
+ * per node and string, for a tree that is only read.  Free *ARENA, never
+ * the tree, and do not change the tree. */
+cJSON *yaml_fast_parse_in_arena (const char *buf, gsize len, YamlArena **arena);

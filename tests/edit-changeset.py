@@ -37,6 +37,8 @@ EDITS
   name:NAME           the replacement is named NAME
   label:GROUP:DECISION the decision of GROUP becomes DECISION
   duplicate-step:N    step N is repeated right after itself
+  drop-swap-warning:ENI the warnings that ENI is swapped in one call removed
+  reword-swap-warning:ENI those warnings name ENI as "ENI/eth0" instead (still a mention)
 """
 import sys
 
@@ -249,6 +251,13 @@ def main():
         i = next(k for k, s in enumerate(g["steps"]) if s is step)
         g["steps"].insert(i + 1, yaml.safe_load(yaml.safe_dump(step)))
         rebuild_rollback(cs)
+    elif name in ("drop-swap-warning", "reword-swap-warning"):
+        for owner in [cs] + cs["default_groups"]:
+            about = [w for w in owner["warnings"] if w.startswith(arg + " ") and "swapped" in w]
+            assert owner is cs or not about or len(about) == 1, about
+            owner["warnings"] = [w if w not in about else None if name == "drop-swap-warning"
+                                 else arg + "/eth0" + w[len(arg):] for w in owner["warnings"]]
+            owner["warnings"] = [w for w in owner["warnings"] if w is not None]
     else:
         sys.exit(f"unknown edit {edit}")
     with open(dst, "w", encoding="utf-8") as f:

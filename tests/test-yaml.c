@@ -433,6 +433,8 @@ test_parse_errors (void)
       "write the file with 'aws ... --output json | Out-File -Encoding utf8 FILE' instead, or convert "
       "it with 'Get-Content FILE | Set-Content -Encoding utf8 NEWFILE'" },
     { "\xef\xbb\xbf" "a: 1\na: 2\n", "'cs.yaml':2:1: duplicate key \"a\": each key may appear only once in a mapping" },
+    { "action: 1\naccount: 2\naction: 3\n",
+      "'cs.yaml':3:1: duplicate key \"action\": each key may appear only once in a mapping" },
     { "a: 1\n---\nb: 2\n", "'cs.yaml':2:1: more than one document: expected one change set per file" },
     { "--- 1\n--- 2\n", "'cs.yaml':2:1: more than one document: expected one change set per file" },
     { "a:\n  b: 1\n c: 2\n",
@@ -471,6 +473,33 @@ test_parse_errors (void)
       g_assert_cmpstr (error->message, ==, cases[i].message);
     }
 
+  /* Big mappings look names up in a table, built at the 16th member: a
+   * duplicate of any member, before or after, is found all the same. */
+  for (guint members = 14; members <= 20; members++)
+    for (guint dup = 0; dup < members; dup++)
+      {
+        g_autoptr (GString) text = g_string_new ("x: 0\nmap:\n");
+        g_autoptr (GError) error = NULL;
+        g_autoptr (cJSON) tree = NULL;
+        g_autofree char *want = NULL;
+
+        for (guint k = 0; k < members; k++)
+          g_string_append_printf (text, "  %s%u: %u\n", k % 2 == 0 ? "key" : "other_key", k, k);
+        {
+          g_autoptr (cJSON) all = yaml_to_cjson (text->str, text->len, "cs.yaml", NULL, &error);
+
+          g_assert_no_error (error);
+          g_assert_cmpint (cJSON_GetArraySize (cJSON_GetObjectItemCaseSensitive (all, "map")), ==, members);
+        }
+        g_string_append_printf (text, "  %s%u: again\n", dup % 2 == 0 ? "key" : "other_key", dup);
+        tree = yaml_to_cjson (text->str, text->len, "cs.yaml", NULL, &error);
+        want = g_strdup_printf ("'cs.yaml':%u:3: duplicate key \"%s%u\": each key may appear only once in a "
+                                "mapping", members + 3, dup % 2 == 0 ? "key" : "other_key", dup);
+        g_assert_null (tree);
+        g_assert_error (error, SGPLAN_ERROR, SGPLAN_ERROR_INPUT);
+        g_assert_cmpstr (error->message, ==, want);
+      }
+
   /* Errors deep inside a partly built tree free it (valgrind checks). */
   deep = g_strdup ("a:\n  b:\n  - c: [1, 2, {d: 3}]\n    e: {f: [x, y]}\n    f: *z\n");
   {
@@ -480,6 +509,164 @@ test_parse_errors (void)
     g_assert_null (tree);
     g_assert_cmpstr (error->message, ==, "'cs.yaml':5:8: aliases are not accepted");
   }
+  /* ... also with a name of a change set waiting for its value */
+  {
+    g_autoptr (GError) error = NULL;
+    g_autoptr (cJSON) tree = yaml_to_cjson ("steps:\n- action: *z\n", 20, "cs.yaml", NULL, &error);
+
+    g_assert_null (tree);
+    g_assert_cmpstr (error->message, ==, "'cs.yaml':2:11: aliases are not accepted");
+  }
+}
+
+/* Both readers give TEXT the same meaning: the same tree, or the same error.
+ * Returns whether the fast reader took it. */
+static gboolean
+same_as_libyaml (const char *text, gsize len)
+{
+  g_autoptr (GError) slow_error = NULL, error = NULL;
+  g_autoptr (GHashTable) marks = NULL;
+  g_autoptr (cJSON) slow = yaml_to_cjson (text, len, "cs.yaml", &marks, &slow_error); /* libyaml */
+  g_autoptr (cJSON) fast = yaml_fast_parse (text, len);
+  g_autoptr (cJSON) any = yaml_to_cjson (text, len, "cs.yaml", NULL, &error);
+  g_autoptr (YamlArena) arena = NULL;
+  const cJSON *in_arena = yaml_fast_parse_in_arena (text, len, &arena);
+
+  g_assert_true ((in_arena != NULL) == (fast != NULL));
+  g_assert_true ((arena != NULL) == (fast != NULL));
+  if (fast != NULL)
+    {
+      g_autofree char *want = NULL, *got = NULL, *got_in_arena = NULL;
+
+      g_assert_no_error (slow_error);
+      g_assert_nonnull (slow);
+      want = cJSON_PrintUnformatted (slow);
+      got = cJSON_PrintUnformatted (fast);
+      got_in_arena = cJSON_PrintUnformatted (in_arena);
+      g_assert_cmpstr (got, ==, want);
+      g_assert_cmpstr (got_in_arena, ==, want);
+      g_assert_true (cJSON_Compare (slow, fast, TRUE));
+      g_assert_true (cJSON_Compare (slow, in_arena, TRUE));
+    }
+  if (slow == NULL)
+    {
+      g_assert_null (any);
+      g_assert_nonnull (error);
+      g_assert_cmpstr (error->message, ==, slow_error->message);
+    }
+  else
+    {
+      g_autofree char *want = cJSON_PrintUnformatted (slow);
+      g_autofree char *got = any != NULL ? cJSON_PrintUnformatted (any) : NULL;
+
+      g_assert_no_error (error);
+      g_assert_cmpstr (got, ==, want);
+    }
+  return fast != NULL;
+}
+
+static char *
+golden_plan_text (const char *name, gsize *len)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("srcdir") ? g_getenv ("srcdir") : ".", "tests", "golden",
+                                            "plan", name, NULL);
+  char *text = NULL;
+
+  g_assert_true (g_file_get_contents (path, &text, len, NULL));
+  return text;
+}
+
+/* What yaml_from_cjson writes, the fast reader reads as libyaml does. */
+static void
+test_fast_reads_what_the_writer_writes (void)
+{
+  g_autoptr (cJSON) tree = cJSON_CreateObject ();
+  cJSON *strings = cJSON_AddArrayToObject (tree, "strings");
+  cJSON *keys = cJSON_AddObjectToObject (tree, "keys");
+  cJSON *list = cJSON_AddArrayToObject (tree, "list");
+  g_autoptr (GError) error = NULL;
+  g_autofree char *yaml = NULL;
+  static const char *const plans[] = { "example.plan.yaml", "plan-rule-kinds.plan.yaml",
+                                       "hostile-values.plan.yaml", "plan-quotas.plan.yaml" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (hostile_strings); i++)
+    {
+      cJSON *item = cJSON_CreateObject ();
+
+      cJSON_AddItemToArray (strings, cJSON_CreateString (hostile_strings[i]));
+      /* libyaml writes a key over 128 characters or with a line break
+       * after "? ", which the fast reader leaves to libyaml */
+      if (strlen (hostile_strings[i]) < 100 && strpbrk (hostile_strings[i], "\r\n") == NULL
+          && strstr (hostile_strings[i], "\xc2\x85") == NULL && strstr (hostile_strings[i], "\xe2\x80\xa8") == NULL)
+        cJSON_AddNumberToObject (keys, hostile_strings[i], i);
+      cJSON_AddStringToObject (item, "name", hostile_strings[i]);
+      cJSON_AddItemToObject (item, "empty", i % 2 ? cJSON_CreateArray () : cJSON_CreateObject ());
+      cJSON_AddNumberToObject (item, "n", i % 3 == 0 ? -9007199254740992.0 : i);
+      cJSON_AddItemToArray (list, item);
+    }
+  cJSON_AddItemToArray (strings, cJSON_CreateString ("\xef\xbf\xbd \xe2\x80\xae \xf4\x8f\xbf\xbf \xc2\xa0"));
+  cJSON_AddTrueToObject (tree, "true");
+  cJSON_AddFalseToObject (tree, "false");
+  cJSON_AddNullToObject (tree, "null");
+  yaml = yaml_from_cjson (tree, &error);
+  g_assert_no_error (error);
+  g_assert_true (same_as_libyaml (yaml, strlen (yaml)));
+  for (guint i = 0; i < G_N_ELEMENTS (plans); i++)
+    {
+      gsize len;
+      g_autofree char *text = golden_plan_text (plans[i], &len);
+
+      g_test_message ("%s", plans[i]);
+      g_assert_true (same_as_libyaml (text, len));
+    }
+}
+
+/* Hand edits of a change set, at random: whatever the fast reader accepts,
+ * libyaml reads as the same tree; the rest is libyaml's to read or refuse. */
+static void
+test_fast_same_as_libyaml_on_edits (void)
+{
+  static const char *const inserts[] = { " ", "  ", "\n", "-", "- ", ":", ": ", "\"", "\\", "#", "[", "]", "{",
+                                         "}", "0", "9", "a", "_", "\t", "\r", "é", "x", "'", "~", "&", "*", "!",
+                                         "---\n", "\\x41", "\\u00e9", "\\0", "\\q", "\xc2\x85", "\xef\xbb\xbf",
+                                         "\x01", "null", "true", "99999999999999999", "-0", "? " };
+  g_autoptr (GRand) rand = g_rand_new_with_seed (20261201);
+  guint accepted = 0, refused = 0;
+  gsize len;
+  g_autofree char *text = golden_plan_text ("example.plan.yaml", &len);
+
+  for (guint round = 0; round < 3000; round++)
+    {
+      g_autoptr (GString) edited = g_string_new_len (text, (gssize) len);
+      guint edits = (guint) g_rand_int_range (rand, 1, 3);
+
+      for (guint e = 0; e < edits; e++)
+        {
+          gsize at = (gsize) g_rand_int_range (rand, 0, (gint32) edited->len);
+          const char *insert = inserts[g_rand_int_range (rand, 0, G_N_ELEMENTS (inserts))];
+          gint cut = g_rand_int_range (rand, 1, 4);
+
+          switch (g_rand_int_range (rand, 0, 3))
+            {
+            case 0:
+              g_string_erase (edited, (gssize) at, MIN (cut, (gint) (edited->len - at)));
+              break;
+            case 1: g_string_insert (edited, (gssize) at, insert); break;
+            default:
+              g_string_erase (edited, (gssize) at, 1);
+              g_string_insert (edited, (gssize) at, insert);
+              break;
+            }
+        }
+      if (same_as_libyaml (edited->str, edited->len))
+        accepted++;
+      else
+        refused++;
+    }
+  g_test_message ("fast reader: %u edits read, %u left to libyaml", accepted, refused);
+  /* both kinds, or the test proves nothing */
+  g_assert_cmpuint (accepted, >, 100);
+  g_assert_cmpuint (refused, >, 100);
 }
 
 static void
@@ -565,6 +752,8 @@ main (int argc, char **argv)
   g_test_add_func ("/yaml/parse/bom-and-crlf", test_parse_bom_crlf);
   g_test_add_func ("/yaml/parse/errors-with-positions", test_parse_errors);
   g_test_add_func ("/yaml/parse/marks", test_parse_marks);
+  g_test_add_func ("/yaml/parse/fast-reads-what-the-writer-writes", test_fast_reads_what_the_writer_writes);
+  g_test_add_func ("/yaml/parse/fast-same-as-libyaml-on-edits", test_fast_same_as_libyaml_on_edits);
   g_test_add_func ("/yaml/parse/marks-saturate", test_parse_marks_saturate);
   return g_test_run ();
 }

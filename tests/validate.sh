@@ -253,6 +253,21 @@ if [ $have_yaml = yes ]; then
   test_expect 'a duplicated step fails duplicates' '
     expect_check duplicate-step:6 example duplicates "step 7 (modify-network-interface-attribute) repeats step 6"
   '
+  test_expect 'a quota swap the plan does not warn about fails connectivity, not a warning' '
+    sgplan plan --max-groups-per-eni 1 "$fixtures/instances" >cs.yaml
+    $py "$srcdir/tests/edit-changeset.py" cs.yaml edited.yaml drop-swap-warning:eni-0a929432dcae8b49b
+    run_sgplan validate edited.yaml "$fixtures/instances"
+    expect_status 1
+    grep -q "^  FAIL  connectivity    2 network interfaces lose access: after step 3 (modify-network-interface-attribute), eni-0a929432dcae8b49b loses" "$TMP/stdout"
+  '
+  test_expect 'a quota swap warning that names the ENI inside a longer word still counts' '
+    sgplan plan --max-groups-per-eni 1 "$fixtures/instances" >cs.yaml
+    $py "$srcdir/tests/edit-changeset.py" cs.yaml edited.yaml reword-swap-warning:eni-0a929432dcae8b49b
+    grep -q "eni-0a929432dcae8b49b/eth0 already has" edited.yaml
+    run_sgplan validate edited.yaml "$fixtures/instances"
+    expect_status 5
+    grep -q "^  WARN  connectivity    only while network interfaces at the groups-per-ENI quota are swapped" "$TMP/stdout"
+  '
 else
   test_skip 'hand-edited change sets fail the right check' 'python3-yaml is not installed'
 fi
@@ -289,6 +304,15 @@ json.dump(d, open(p, \"w\"))"
   expect_status 1
   grep -q "^  FAIL  after           the account is not as the plan predicted: missing: eni eni-0d3652191bb282d5b groups" "$TMP/stdout"
 '
+test_expect '--after with a rule changed by hand fails after, naming the rule both ways' '
+  sgplan plan "$fixtures/example" >cs.yaml
+  sgplan apply cs.yaml "$fixtures/example" -o applied
+  mkdir real && cp applied/111122223333/us-east-1/*.json real/
+  sed "s/\"corp VPN\"/\"changed by hand\"/" applied/111122223333/us-east-1/security-groups.json >real/security-groups.json
+  run_sgplan validate cs.yaml "$fixtures/example" --after real
+  expect_status 1
+  grep -qx "  FAIL  after           the account is not as the plan predicted: missing: group sg-02979695b61ea6880 rule inbound tcp 22 from 198.51.100.0/24 owner=- peering=- description=corp VPN; unexpected: group sg-02979695b61ea6880 rule inbound tcp 22 from 198.51.100.0/24 owner=- peering=- description=changed by hand" "$TMP/stdout"
+'
 test_expect '--after without the tagged replacement fails after' '
   sgplan plan "$fixtures/example" >cs.yaml
   run_sgplan validate cs.yaml "$fixtures/example" --after "$fixtures/example"
@@ -302,6 +326,25 @@ test_expect 'validate of a damaged change set fails schema; of a missing one is 
   run_sgplan validate --structure-only no-such.yaml
   expect_status 2
   grep -q "no-such.yaml" "$TMP/stderr"
+'
+test_expect 'a change set as sgplan writes it but with a bad value fails schema, at the right line and column' '
+  sgplan plan "$fixtures/example" >cs.yaml
+  sed "0,/action: \"revoke-security-group-ingress\"/s//action: \"revoke-everything\"/" cs.yaml >edited.yaml
+  line=$(grep -n "revoke-everything" edited.yaml | cut -d: -f1)
+  column=$(sed -n "${line}p" edited.yaml | awk "{ print index(\$0, \"\\\"\") }")
+  run_sgplan validate --structure-only edited.yaml
+  expect_status 1
+  grep -qx "  FAIL  schema          .edited.yaml.:$line:$column: unknown action \"revoke-everything\"" "$TMP/stdout"
+'
+test_expect 'a change set indented by two spaces is not one (libyaml reads "  ---" as text, not a document start)' '
+  sgplan plan "$fixtures/example" >cs.yaml
+  { printf "  "; cat cs.yaml; } >indented.yaml
+  run_sgplan validate --structure-only indented.yaml
+  expect_status 1
+  grep -qx "  FAIL  schema          .indented.yaml.:2:7: mapping values are not allowed in this context" "$TMP/stdout"
+  { printf "\n\n"; cat cs.yaml; } >blank-lines.yaml
+  run_sgplan validate --structure-only blank-lines.yaml
+  expect_status 0
 '
 test_expect 'validate with an invalid export is invalid input (exit 3)' '
   sgplan plan "$fixtures/example" >cs.yaml
