@@ -1586,12 +1586,12 @@ check_default_users (Validation *v, const ChangeSet *cs, const Model *model)
                   u->has_references ? "does not have" : "has");
           return FALSE;
         }
-      for (guint r = 0; r < model->references->len; r++)
+      for (guint r = model_references_start (model, d->id); r < model->references->len; r++)
         {
           const GroupReference *ref = model->references->pdata[r];
 
           if (strcmp (ref->group_id, d->id) != 0)
-            continue;
+            break;
           same = u->has_references && n_refs < u->n_references
                  && g_strcmp0 (ref->referencing_vpc, u->references[n_refs].referencing_vpc) == 0
                  && g_strcmp0 (ref->peering_id, u->references[n_refs].peering_id) == 0;
