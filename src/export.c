@@ -825,7 +825,13 @@ typedef struct {
   gsize at;                  /* AT_TOP: where the next document may start */
   SgplanJsonCursor *cursor;  /* the current document's */
   SgplanSha256 sum;
-  gsize hashed;
+  gpointer hashed;           /* (atomic) gsize: bytes hashed */
+  /* with three threads or more, a thread of its own hashes just behind the
+   * parser: the parser lets it read up to READABLE (under LOCK) */
+  GThread *hasher;
+  GMutex lock;
+  GCond moved;
+  gsize readable;
   gsize nul;                 /* offset of the first NUL byte, or G_MAXSIZE */
   gsize released;            /* pages before this were given back */
   gint cancel;               /* (atomic) the loader wants no more */
@@ -853,22 +859,62 @@ batch_add (Batch *b, EventKind kind, guint k, gsize offset, const char *name, co
 #define HASH_STEP (1024 * 1024)
 #define RELEASE_STEP (2 * 1024 * 1024)
 
+static gsize
+hashed_so_far (Producer *p)
+{
+  return GPOINTER_TO_SIZE (g_atomic_pointer_get (&p->hashed));
+}
+
 static void
 hash_upto (Producer *p, gsize upto)
 {
-  gsize n = upto - p->hashed;
+  gsize at = hashed_so_far (p), n = upto - at;
 
-  if (upto <= p->hashed)
+  if (upto <= at)
     return;
-  sgplan_sha256_update (&p->sum, p->buf + p->hashed, n);
+  sgplan_sha256_update (&p->sum, p->buf + at, n);
   if (p->nul == G_MAXSIZE)
     {
-      const char *nul = memchr (p->buf + p->hashed, '\0', n);
+      const char *nul = memchr (p->buf + at, '\0', n);
 
       if (nul != NULL)
         p->nul = (gsize) (nul - p->buf);
     }
-  p->hashed = upto;
+  g_atomic_pointer_set (&p->hashed, GSIZE_TO_POINTER (upto));
+}
+
+static gpointer
+hash_thread (gpointer data)
+{
+  Producer *p = data;
+
+  while (hashed_so_far (p) < p->len)
+    {
+      gsize upto;
+
+      g_mutex_lock (&p->lock);
+      while (p->readable == hashed_so_far (p))
+        g_cond_wait (&p->moved, &p->lock);
+      upto = p->readable;
+      g_mutex_unlock (&p->lock);
+      hash_upto (p, upto);
+    }
+  return NULL;
+}
+
+/* Lets the hash read up to PARSED (the whole text at the end). */
+static void
+let_hash_read (Producer *p, gsize parsed)
+{
+  if (p->hasher == NULL)
+    {
+      hash_upto (p, parsed);
+      return;
+    }
+  g_mutex_lock (&p->lock);
+  p->readable = MAX (p->readable, parsed);
+  g_cond_signal (&p->moved);
+  g_mutex_unlock (&p->lock);
 }
 
 static void
@@ -876,13 +922,13 @@ progress (Producer *p, gsize parsed)
 {
   gsize page, upto;
 
-  if (parsed < p->hashed + HASH_STEP)
+  if (parsed < (p->hasher != NULL ? p->readable : hashed_so_far (p)) + HASH_STEP)
     return;
-  hash_upto (p, parsed);
+  let_hash_read (p, parsed);
   if (!p->mapped)
     return;
   page = (gsize) sysconf (_SC_PAGESIZE);
-  upto = parsed / page * page;
+  upto = MIN (parsed, hashed_so_far (p)) / page * page;
   if (upto >= p->released + RELEASE_STEP)
     {
       (void) madvise ((char *) p->buf + p->released, upto - p->released, MADV_DONTNEED);
@@ -1176,6 +1222,10 @@ read_documents (Loader *l, char sha256[65])
     ok = fail_at (l, 0, encoding);
   else
     {
+      g_mutex_init (&p.lock);
+      g_cond_init (&p.moved);
+      if (sgplan_thread_count () > 2 && l->len >= HASH_STEP)
+        p.hasher = g_thread_new ("sgplan-sha256", hash_thread, &p);
       if (sgplan_thread_count () > 1 && l->len >= HASH_STEP)
         {
           p.ready = g_async_queue_new ();
@@ -1200,8 +1250,12 @@ read_documents (Loader *l, char sha256[65])
           g_async_queue_unref (p.ready);
           g_async_queue_unref (p.spare);
         }
+      let_hash_read (&p, l->len);
+      if (p.hasher != NULL)
+        g_thread_join (p.hasher);
+      g_mutex_clear (&p.lock);
+      g_cond_clear (&p.moved);
       /* Binary data is named as such, whichever problem came first. */
-      hash_upto (&p, l->len);
       if (!ok && p.nul != G_MAXSIZE)
         {
           g_clear_error (l->error);

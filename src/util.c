@@ -260,8 +260,9 @@ sgplan_thread_count (void)
         {
           if (env != NULL)
             g_printerr ("sgplan: warning: SGPLAN_THREADS='%s' is not a number from 1 to 64: "
-                        "using the number of processors\n", env);
-          count = CLAMP (g_get_num_processors (), 1, 64);
+                        "using one more than the number of processors\n", env);
+          /* one more than the processors: the hashing thread is light */
+          count = CLAMP (g_get_num_processors () + 1, 1, 64);
         }
       g_once_init_leave (&once, 1);
     }

@@ -68,6 +68,6 @@ const char *sgplan_text_encoding (const char *buf, gsize len, gsize *start);
 gboolean sgplan_region_prefix (const char *name, gsize *prefix_len);
 
 /* How many threads sgplan may use: SGPLAN_THREADS when it is a number from
- * 1 to 64, else the number of processors (at most 64).  Output never
- * depends on it. */
+ * 1 to 64, else one more than the number of processors (at most 64).
+ * Output never depends on it. */
 guint sgplan_thread_count (void);
