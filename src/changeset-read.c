@@ -910,7 +910,7 @@ changeset_read (const char *path, GError **error)
     }
   else
     {
-      g_autoptr (YamlArena) arena = NULL;
+      g_autoptr (SgplanArena) arena = NULL;
       const cJSON *tree = yaml_fast_parse_in_arena (text + body, len - body, &arena);
 
       /* A change set as sgplan writes it is read without libyaml, into a
@@ -926,7 +926,7 @@ changeset_read (const char *path, GError **error)
           if (cs != NULL)
             return cs;
         }
-      g_clear_pointer (&arena, yaml_arena_free);
+      g_clear_pointer (&arena, sgplan_arena_free);
       root = yaml_to_cjson (text, len, path, &marks, error);
       if (root == NULL)
         return NULL;

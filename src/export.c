@@ -805,7 +805,7 @@ typedef struct {
 } Event;
 
 typedef struct {
-  SgplanJsonArena *arena;
+  SgplanArena *arena;
   GArray *events;     /* (element-type Event) */
   gboolean last;      /* ends with the file's last event */
 } Batch;
@@ -844,7 +844,7 @@ typedef struct {
 static void
 batch_add (Batch *b, EventKind kind, guint k, gsize offset, const char *name, const cJSON *tree)
 {
-  Event e = { kind, k, offset, name != NULL ? sgplan_json_arena_strdup (b->arena, name) : NULL,
+  Event e = { kind, k, offset, name != NULL ? sgplan_arena_strdup (b->arena, name) : NULL,
               tree };
 
   g_array_append_val (b->events, e);
@@ -978,10 +978,10 @@ produce (Producer *p, Batch *b)
 {
   const char *name;
 
-  sgplan_json_arena_reset (b->arena);
+  sgplan_arena_reset (b->arena);
   g_array_set_size (b->events, 0);
   b->last = FALSE;
-  while (!b->last && b->events->len < BATCH_EVENTS && sgplan_json_arena_used (b->arena) < BATCH_BYTES)
+  while (!b->last && b->events->len < BATCH_EVENTS && sgplan_arena_used (b->arena) < BATCH_BYTES)
     {
       if (g_atomic_int_get (&p->cancel))
         {
@@ -1214,7 +1214,7 @@ read_documents (Loader *l, char sha256[65])
   sgplan_sha256_init (&p.sum);
   for (guint i = 0; i < BATCHES; i++)
     {
-      p.batches[i].arena = sgplan_json_arena_new ();
+      p.batches[i].arena = sgplan_arena_new ();
       p.batches[i].events = g_array_new (FALSE, FALSE, sizeof (Event));
     }
   /* (the parser checks that the text is UTF-8 as it goes) */
@@ -1267,7 +1267,7 @@ read_documents (Loader *l, char sha256[65])
   g_clear_pointer (&p.cursor, sgplan_json_cursor_free);
   for (guint i = 0; i < BATCHES; i++)
     {
-      sgplan_json_arena_free (p.batches[i].arena);
+      sgplan_arena_free (p.batches[i].arena);
       g_array_unref (p.batches[i].events);
     }
   return ok;

@@ -24,110 +24,8 @@ typedef struct {
   gsize error_at;
   char *message;  /* NULL while no error */
   GArray *names;  /* (element-type NameEntry): member names of the open objects */
-  SgplanJsonArena *arena; /* NULL: nodes and strings from cJSON's allocator */
+  SgplanArena *arena; /* NULL: nodes and strings from cJSON's allocator */
 } Parser;
-
-/* A bump allocator: a list of blocks, reused from the first after a reset. */
-#define ARENA_BLOCK (256 * 1024)
-
-typedef struct ArenaBlock ArenaBlock;
-struct ArenaBlock {
-  ArenaBlock *next;
-  gsize size;
-  gsize used;
-  char data[];
-};
-
-struct SgplanJsonArena {
-  ArenaBlock *first;
-  ArenaBlock *current;
-  gsize used;      /* bytes handed out since the last reset */
-};
-
-SgplanJsonArena *
-sgplan_json_arena_new (void)
-{
-  return g_new0 (SgplanJsonArena, 1);
-}
-
-void
-sgplan_json_arena_reset (SgplanJsonArena *arena)
-{
-  for (ArenaBlock *b = arena->first; b != NULL; b = b->next)
-    b->used = 0;
-  arena->current = arena->first;
-  arena->used = 0;
-}
-
-gsize
-sgplan_json_arena_used (const SgplanJsonArena *arena)
-{
-  return arena->used;
-}
-
-static void *arena_alloc (SgplanJsonArena *arena, gsize n);
-
-char *
-sgplan_json_arena_strdup (SgplanJsonArena *arena, const char *s)
-{
-  gsize n = strlen (s) + 1;
-
-  return memcpy (arena_alloc (arena, n), s, n);
-}
-
-void
-sgplan_json_arena_free (SgplanJsonArena *arena)
-{
-  ArenaBlock *b, *next;
-
-  if (arena == NULL)
-    return;
-  for (b = arena->first; b != NULL; b = next)
-    {
-      next = b->next;
-      g_free (b);
-    }
-  g_free (arena);
-}
-
-static void *
-arena_alloc (SgplanJsonArena *arena, gsize n)
-{
-  ArenaBlock *b = arena->current;
-
-  n = (n + 15) & ~(gsize) 15;
-  while (b != NULL && b->size - b->used < n)
-    {
-      /* blocks after the current one are free since the last reset */
-      b = b->next;
-      if (b != NULL)
-        b->used = 0;
-    }
-  if (b == NULL)
-    {
-      gsize size = MAX (n, ARENA_BLOCK);
-
-      b = g_malloc (sizeof *b + size);
-      b->size = size;
-      b->used = 0;
-      b->next = NULL;
-      if (arena->current == NULL)
-        arena->first = b;
-      else
-        {
-          /* append at the end of the list */
-          ArenaBlock *last = arena->current;
-
-          while (last->next != NULL)
-            last = last->next;
-          last->next = b;
-        }
-    }
-  arena->current = b;
-  b->used += n;
-  arena->used += n;
-  return b->data + b->used - n;
-}
 
 static cJSON *
 new_node (Parser *p, int type)
@@ -136,7 +34,7 @@ new_node (Parser *p, int type)
 
   if (p->arena != NULL)
     {
-      item = arena_alloc (p->arena, sizeof *item);
+      item = sgplan_arena_alloc (p->arena, sizeof *item);
       memset (item, 0, sizeof *item);
     }
   else
@@ -266,7 +164,7 @@ hex4 (const char *s)
 static char *
 cjson_strndup (Parser *p, const char *s, gsize n)
 {
-  char *copy = p->arena != NULL ? arena_alloc (p->arena, n + 1) : cJSON_malloc (n + 1);
+  char *copy = p->arena != NULL ? sgplan_arena_alloc (p->arena, n + 1) : cJSON_malloc (n + 1);
 
   if (copy == NULL)
     g_error ("out of memory");
@@ -885,7 +783,7 @@ sgplan_json_cursor_next (SgplanJsonCursor *c, const char **name)
 }
 
 cJSON *
-sgplan_json_cursor_value (SgplanJsonCursor *c, SgplanJsonArena *arena)
+sgplan_json_cursor_value (SgplanJsonCursor *c, SgplanArena *arena)
 {
   Parser *p = &c->p;
   cJSON *value;

@@ -15,6 +15,8 @@
 #include <glib.h>
 #include <cjson/cJSON.h>
 
+#include "arena.h"
+
 /* Parse the one JSON value that starts at or after START (leading white space
  * is skipped).  On success returns the tree and sets *END to the offset just
  * past the value.  On failure returns NULL, sets *ERROR_OFFSET and returns
@@ -29,20 +31,9 @@ sgplan_json_is_plain_integer (const cJSON *item)
   return cJSON_IsNumber (item) && item->valuestring == NULL;
 }
 
-/* An arena for trees that are read and dropped one after another: parsing
- * into it costs no malloc per node, and a reset frees every tree at once
- * while keeping the memory for the next ones.  Trees in an arena must not be
- * given to cJSON_Delete. */
-typedef struct SgplanJsonArena SgplanJsonArena;
-
-SgplanJsonArena *sgplan_json_arena_new (void);
-void sgplan_json_arena_reset (SgplanJsonArena *arena);
-void sgplan_json_arena_free (SgplanJsonArena *arena);
-/* Bytes handed out since the last reset. */
-gsize sgplan_json_arena_used (const SgplanJsonArena *arena);
-/* A copy of S that lives until the next reset. */
-char *sgplan_json_arena_strdup (SgplanJsonArena *arena, const char *s);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (SgplanJsonArena, sgplan_json_arena_free)
+/* Trees parsed into an arena (sgplan_json_cursor_value) cost no malloc per
+ * node, and a reset frees every tree at once while keeping the memory for
+ * the next ones; such trees must not be given to cJSON_Delete. */
 
 /* A cursor walks the outer objects and arrays of a document one member or
  * element at a time and parses only the values the caller asks for, so that
@@ -70,6 +61,6 @@ char sgplan_json_cursor_peek (SgplanJsonCursor *cursor);
 gsize sgplan_json_cursor_offset (SgplanJsonCursor *cursor);
 gboolean sgplan_json_cursor_enter (SgplanJsonCursor *cursor);
 gboolean sgplan_json_cursor_next (SgplanJsonCursor *cursor, const char **name);
-cJSON *sgplan_json_cursor_value (SgplanJsonCursor *cursor, SgplanJsonArena *arena);
+cJSON *sgplan_json_cursor_value (SgplanJsonCursor *cursor, SgplanArena *arena);
 gboolean sgplan_json_cursor_failed (SgplanJsonCursor *cursor, gsize *error_offset,
                                     const char **message);

@@ -19,31 +19,9 @@ group_free (gpointer data)
 }
 
 /* ENIs are many (a large organisation has hundreds of thousands): they and
- * their group lists live in blocks that the model frees at once, with no
+ * their group lists live in an arena that the model frees at once, with no
  * allocator overhead per ENI, and the table keeps only keys (the ENIs,
  * hashed by their first member, the ID). */
-#define SLAB_BLOCK (1024 * 1024)
-
-static void *
-slab_alloc (Model *model, gsize size)
-{
-  void *p;
-
-  size = (size + 7) & ~(gsize) 7;
-  if (model->slab_left < size)
-    {
-      gsize block = MAX (size, SLAB_BLOCK);
-
-      model->slab_next = g_malloc (block);
-      model->slab_left = block;
-      g_ptr_array_add (model->slab_blocks, model->slab_next);
-    }
-  p = model->slab_next;
-  model->slab_next += size;
-  model->slab_left -= size;
-  return p;
-}
-
 static guint
 id_hash (gconstpointer p)
 {
@@ -59,19 +37,19 @@ id_equal (gconstpointer a, gconstpointer b)
 const Eni *
 model_add_eni (Model *model, const Eni *eni)
 {
-  Eni *copy = slab_alloc (model, sizeof *copy);
+  Eni *copy = sgplan_arena_alloc (model->slab, sizeof *copy);
 
   *copy = *eni;
   if (eni->n_groups > 0)
     {
-      copy->groups = slab_alloc (model, eni->n_groups * sizeof (EniGroup));
+      copy->groups = sgplan_arena_alloc (model->slab, eni->n_groups * sizeof (EniGroup));
       memcpy (copy->groups, eni->groups, eni->n_groups * sizeof (EniGroup));
     }
   else
     copy->groups = NULL;
   if (eni->n_tags > 0)
     {
-      copy->tags = slab_alloc (model, eni->n_tags * sizeof (Tag));
+      copy->tags = sgplan_arena_alloc (model->slab, eni->n_tags * sizeof (Tag));
       memcpy (copy->tags, eni->tags, eni->n_tags * sizeof (Tag));
     }
   else
@@ -89,7 +67,7 @@ model_new (void)
   model->interned = g_hash_table_new (g_str_hash, g_str_equal);
   model->groups = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, group_free);
   model->enis = g_hash_table_new (id_hash, id_equal);
-  model->slab_blocks = g_ptr_array_new_with_free_func (g_free);
+  model->slab = sgplan_arena_new ();
   model->references = g_ptr_array_new_with_free_func (g_free);
   model->sources = g_ptr_array_new_with_free_func (g_free);
   model->enis_by_group = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
@@ -120,7 +98,7 @@ model_free (Model *model)
   g_ptr_array_unref (model->empty_documents);
   g_hash_table_unref (model->groups);
   g_hash_table_unref (model->enis);
-  g_ptr_array_unref (model->slab_blocks);
+  sgplan_arena_free (model->slab);
   g_ptr_array_unref (model->references);
   g_ptr_array_unref (model->sources);
   g_hash_table_unref (model->interned);

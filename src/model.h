@@ -8,6 +8,8 @@
 
 #include <glib.h>
 
+#include "arena.h"
+
 #define SGPLAN_PORT_NONE G_MININT32 /* FromPort/ToPort absent (protocol -1, esp, ...) */
 
 typedef enum {
@@ -127,10 +129,8 @@ typedef struct {
   GPtrArray *empty_documents;/* (element-type EmptyDocument) in reading order */
   GPtrArray *empty;          /* returned for lookups that find nothing */
   char fingerprint[65];      /* SHA-256 of the canonical state, hex */
-  GPtrArray *slab_blocks;    /* memory of the ENIs (model_add_eni) */
+  SgplanArena *slab;         /* memory of the ENIs (model_add_eni) */
   const char *intern_cache[509]; /* recently interned strings (model_intern) */
-  char *slab_next;
-  gsize slab_left;
 } Model;
 
 typedef struct {

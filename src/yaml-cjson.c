@@ -946,49 +946,11 @@ reader_event (Reader *r, const yaml_event_t *event, GError **error)
  * of any kind) it gives up and the libyaml reader reads the text instead, so
  * what is accepted, what it means and every error stay libyaml's. */
 
-struct _YamlArena {
-  GPtrArray *blocks; /* (element-type gpointer) owned */
-  char *next;        /* free space in the last block */
-  gsize left;
-};
-
-#define ARENA_BLOCK (1u << 20)
-
-void
-yaml_arena_free (YamlArena *arena)
-{
-  if (arena == NULL)
-    return;
-  g_ptr_array_unref (arena->blocks);
-  g_free (arena);
-}
-
-/* SIZE zeroed bytes, aligned for any node, that live as long as ARENA. */
-static gpointer
-arena_alloc0 (YamlArena *arena, gsize size)
-{
-  gpointer p;
-
-  size = (size + 7) & ~(gsize) 7;
-  if (size > arena->left)
-    {
-      gsize block = MAX (size, ARENA_BLOCK);
-
-      arena->next = g_malloc0 (block);
-      arena->left = block;
-      g_ptr_array_add (arena->blocks, arena->next);
-    }
-  p = arena->next;
-  arena->next += size;
-  arena->left -= size;
-  return p;
-}
-
 typedef struct {
   const char *p, *end;
   guint depth;
   GString *buf;      /* a decoded string */
-  YamlArena *arena;  /* where the nodes are, or NULL: cJSON's allocator */
+  SgplanArena *arena;  /* where the nodes are, or NULL: cJSON's allocator */
 } Fast;
 
 /* A node of TYPE, as cJSON_CreateObject, cJSON_CreateArray, ... make them. */
@@ -1007,7 +969,7 @@ fast_node (Fast *f, int type)
       case cJSON_False: return cJSON_CreateFalse ();
       default: g_assert_not_reached ();
       }
-  node = arena_alloc0 (f->arena, sizeof *node);
+  node = sgplan_arena_alloc0 (f->arena, sizeof *node);
   node->type = type;
   return node;
 }
@@ -1015,7 +977,7 @@ fast_node (Fast *f, int type)
 static char *
 fast_strdup (Fast *f, const char *s, gsize len)
 {
-  char *copy = f->arena != NULL ? arena_alloc0 (f->arena, len + 1) : cJSON_malloc (len + 1);
+  char *copy = f->arena != NULL ? sgplan_arena_alloc0 (f->arena, len + 1) : cJSON_malloc (len + 1);
 
   if (G_UNLIKELY (copy == NULL))
     g_error ("out of memory");
@@ -1422,7 +1384,7 @@ fast_sequence (Fast *f, gint col, cJSON *array)
 /* The tree of TEXT when it is in yaml_from_cjson's form, else NULL; its
  * nodes in ARENA when not NULL. */
 static cJSON *
-fast_parse (const char *text, gsize len, YamlArena *arena)
+fast_parse (const char *text, gsize len, SgplanArena *arena)
 {
   Fast f = { text, text + len, 0, NULL, arena };
   cJSON *root = NULL;
@@ -1460,15 +1422,14 @@ yaml_fast_parse (const char *buf, gsize len)
 }
 
 cJSON *
-yaml_fast_parse_in_arena (const char *buf, gsize len, YamlArena **arena)
+yaml_fast_parse_in_arena (const char *buf, gsize len, SgplanArena **arena)
 {
-  YamlArena *a = g_new0 (YamlArena, 1);
+  SgplanArena *a = sgplan_arena_new ();
   cJSON *root;
 
-  a->blocks = g_ptr_array_new_with_free_func (g_free);
   root = fast_parse (buf, len, a);
   if (root == NULL)
-    g_clear_pointer (&a, yaml_arena_free);
+    g_clear_pointer (&a, sgplan_arena_free);
   *arena = a;
   return root;
 }

@@ -10,6 +10,8 @@
 #include <glib.h>
 #include <cjson/cJSON.h>
 
+#include "arena.h"
+
 /* Deepest nesting of mappings and sequences, both ways (the root counts). */
 #define SGPLAN_YAML_MAX_DEPTH 256
 
@@ -87,13 +89,8 @@ cJSON *yaml_to_cjson (const char *buf, gsize len, const char *filename,
  * the same tree. */
 cJSON *yaml_fast_parse (const char *buf, gsize len);
 
-/* Where the nodes of a tree from yaml_fast_parse_in_arena live. */
-typedef struct _YamlArena YamlArena;
-void yaml_arena_free (YamlArena *arena);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (YamlArena, yaml_arena_free)
-
 /* yaml_fast_parse, with every node and string of the tree in *ARENA (set
  * on success, NULL otherwise): one allocation per megabyte instead of one
  * per node and string, for a tree that is only read.  Free *ARENA, never
  * the tree, and do not change the tree. */
-cJSON *yaml_fast_parse_in_arena (const char *buf, gsize len, YamlArena **arena);
+cJSON *yaml_fast_parse_in_arena (const char *buf, gsize len, SgplanArena **arena);

@@ -400,7 +400,7 @@ test_parse_errors (void)
  * what is inside into an arena; the trees are appended to TREES (copies).
  * Returns the error offset and message, or FALSE. */
 static gboolean
-cursor_walk_level (SgplanJsonCursor *c, SgplanJsonArena *arena, guint levels, cJSON *into)
+cursor_walk_level (SgplanJsonCursor *c, SgplanArena *arena, guint levels, cJSON *into)
 {
   char first = sgplan_json_cursor_peek (c);
 
@@ -434,7 +434,7 @@ cursor_walk_level (SgplanJsonCursor *c, SgplanJsonArena *arena, guint levels, cJ
     if (value == NULL)
       return FALSE;
     cJSON_AddItemToArray (into, cJSON_Duplicate (value, TRUE));
-    sgplan_json_arena_reset (arena);
+    sgplan_arena_reset (arena);
     return TRUE;
   }
 }
@@ -471,7 +471,7 @@ test_cursor_same_as_parse (void)
         const char *c_message = NULL;
         g_autoptr (cJSON) whole = sgplan_json_parse (texts[i], len, 0, &end, &offset, &message);
         g_autoptr (SgplanJsonCursor) c = sgplan_json_cursor_new (texts[i], len, 0);
-        g_autoptr (SgplanJsonArena) arena = sgplan_json_arena_new ();
+        g_autoptr (SgplanArena) arena = sgplan_arena_new ();
         g_autoptr (cJSON) walked = cJSON_CreateArray ();
         gboolean ok = cursor_walk_level (c, arena, levels, walked);
 

@@ -529,7 +529,7 @@ same_as_libyaml (const char *text, gsize len)
   g_autoptr (cJSON) slow = yaml_to_cjson (text, len, "cs.yaml", &marks, &slow_error); /* libyaml */
   g_autoptr (cJSON) fast = yaml_fast_parse (text, len);
   g_autoptr (cJSON) any = yaml_to_cjson (text, len, "cs.yaml", NULL, &error);
-  g_autoptr (YamlArena) arena = NULL;
+  g_autoptr (SgplanArena) arena = NULL;
   const cJSON *in_arena = yaml_fast_parse_in_arena (text, len, &arena);
 
   g_assert_true ((in_arena != NULL) == (fast != NULL));
