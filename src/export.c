@@ -571,18 +571,18 @@ enis_equal (const Eni *a, const Eni *b)
 }
 
 static void
-eni_free (Eni *eni)
+eni_clear (Eni *eni)
 {
   g_free (eni->groups);
   g_free (eni->tags);
-  g_free (eni);
 }
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Eni, eni_free)
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Eni, eni_clear)
 
 static gboolean
 read_eni (Loader *l, const cJSON *obj)
 {
-  g_autoptr (Eni) eni = g_new0 (Eni, 1); /* copied into the model at the end */
+  g_auto (Eni) read = { 0 }; /* copied into the model at the end */
+  Eni *eni = &read;
   const char *id, *type, *owner, *description, *az, *vpc, *subnet, *status, *ip, *requester;
   const Eni *existing;
 
