@@ -113,13 +113,13 @@ find_missing_default_groups (Analysis *analysis, const Model *model)
       const Eni *eni = model->eni_list->pdata[i];
       Gap *gap;
 
-      if (eni->vpc_id == NULL || !g_hash_table_add (seen, (gpointer) eni->vpc_id))
+      if (eni->common->vpc_id == NULL || !g_hash_table_add (seen, (gpointer) eni->common->vpc_id))
         continue;
       gap = g_new0 (Gap, 1);
       gap->kind = GAP_NO_DEFAULT_GROUP;
-      gap->account = eni->owner_id;
-      gap->region = eni->region;
-      gap->vpc_id = eni->vpc_id;
+      gap->account = eni->common->owner_id;
+      gap->region = eni->common->region;
+      gap->vpc_id = eni->common->vpc_id;
       gap->seen_in = eni->id;
       g_ptr_array_add (analysis->gaps, gap);
     }

@@ -333,14 +333,14 @@ eni_json (Json *j, const State *state, const Eni *e)
   guint n = changed != NULL ? changed->len : exported != NULL ? exported->n_groups : 0;
 
   json_open_item (j);
-  if (e->instance_id != NULL || e->instance_owner_id != NULL)
+  if (e->instance_id != NULL || e->common->instance_owner_id != NULL)
     {
       json_open_member (j, "Attachment", '{');
       json_add_str (j, "InstanceId", e->instance_id);
-      json_add_str (j, "InstanceOwnerId", e->instance_owner_id);
+      json_add_str (j, "InstanceOwnerId", e->common->instance_owner_id);
       json_close_object (j);
     }
-  json_add_str (j, "AvailabilityZone", e->availability_zone);
+  json_add_str (j, "AvailabilityZone", e->common->availability_zone);
   json_add_str (j, "Description", e->description);
   json_open_member (j, "Groups", '[');
   for (guint i = 0; i < n; i++)
@@ -359,17 +359,17 @@ eni_json (Json *j, const State *state, const Eni *e)
       json_close_object (j);
     }
   json_close_array (j);
-  json_add_str (j, "InterfaceType", e->interface_type);
+  json_add_str (j, "InterfaceType", e->common->interface_type);
   json_add_str (j, "NetworkInterfaceId", e->id);
-  json_add_str (j, "OwnerId", e->owner_id);
+  json_add_str (j, "OwnerId", e->common->owner_id);
   json_add_str (j, "PrivateIpAddress", e->private_ip);
-  json_add_str (j, "RequesterId", e->requester_id);
+  json_add_str (j, "RequesterId", e->common->requester_id);
   json_key (j, "RequesterManaged");
-  g_string_append (j->out, e->requester_managed ? "true" : "false");
-  json_add_str (j, "Status", e->status);
-  json_add_str (j, "SubnetId", e->subnet_id);
+  g_string_append (j->out, e->common->requester_managed ? "true" : "false");
+  json_add_str (j, "Status", e->common->status);
+  json_add_str (j, "SubnetId", e->common->subnet_id);
   tags_json (j, "TagSet", e->tags, e->n_tags);
-  json_add_str (j, "VpcId", e->vpc_id);
+  json_add_str (j, "VpcId", e->common->vpc_id);
   json_close_object (j);
 }
 
@@ -508,7 +508,7 @@ apply_write_export (State *state, const char *dir, GError **error)
     {
       const Eni *e = model->eni_list->pdata[i];
 
-      g_ptr_array_add (folder_for (folders, e->owner_id, e->region)->enis, (gpointer) e);
+      g_ptr_array_add (folder_for (folders, e->common->owner_id, e->common->region)->enis, (gpointer) e);
     }
   for (guint i = 0; i < model->references->len; i++)
     {

@@ -315,8 +315,8 @@ preflight_json (const Model *model, const Plan *plan)
       cJSON *list;
 
       cJSON_AddStringToObject (item, "network_interface_id", e->id);
-      cJSON_AddStringToObject (item, "account", e->owner_id);
-      cJSON_AddStringToObject (item, "region", e->region);
+      cJSON_AddStringToObject (item, "account", e->common->owner_id);
+      cJSON_AddStringToObject (item, "region", e->common->region);
       list = cJSON_AddArrayToObject (item, "groups");
       for (guint g = 0; g < e->n_groups; g++)
         cJSON_AddItemToArray (list, cJSON_CreateString (e->groups[g].group_id));

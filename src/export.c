@@ -529,7 +529,7 @@ read_eni_groups (Loader *l, const cJSON *obj, Eni *eni)
 }
 
 static gboolean
-read_attachment (Loader *l, const cJSON *obj, Eni *eni)
+read_attachment (Loader *l, const cJSON *obj, Eni *eni, EniCommon *common)
 {
   const cJSON *att = member (l, obj, "Attachment");
   const char *instance, *instance_owner;
@@ -545,7 +545,7 @@ read_attachment (Loader *l, const cJSON *obj, Eni *eni)
   if (ok)
     {
       eni->instance_id = model_str (l->model, instance);
-      eni->instance_owner_id = model_intern (l->model, instance_owner);
+      common->instance_owner_id = model_intern (l->model, instance_owner);
     }
   return ok;
 }
@@ -553,14 +553,18 @@ read_attachment (Loader *l, const cJSON *obj, Eni *eni)
 static gboolean
 enis_equal (const Eni *a, const Eni *b)
 {
-  if (a->interface_type != b->interface_type || a->owner_id != b->owner_id
+  const EniCommon *x = a->common, *y = b->common;
+
+  /* the source file differs: it is what the error names */
+  if (x->interface_type != y->interface_type || x->owner_id != y->owner_id
       || g_strcmp0 (a->description, b->description) != 0
-      || a->availability_zone != b->availability_zone || a->vpc_id != b->vpc_id
-      || a->subnet_id != b->subnet_id || a->status != b->status
+      || x->availability_zone != y->availability_zone || x->vpc_id != y->vpc_id
+      || x->subnet_id != y->subnet_id || x->status != y->status
       || g_strcmp0 (a->private_ip, b->private_ip) != 0
       || g_strcmp0 (a->instance_id, b->instance_id) != 0
-      || a->instance_owner_id != b->instance_owner_id || a->requester_id != b->requester_id
-      || a->requester_managed != b->requester_managed || a->n_groups != b->n_groups
+      || x->instance_owner_id != y->instance_owner_id || x->requester_id != y->requester_id
+      || x->requester_managed != y->requester_managed || x->region != y->region
+      || a->n_groups != b->n_groups
       || !tags_equal (a->tags, a->n_tags, b->tags, b->n_tags))
     return FALSE;
   for (guint i = 0; i < a->n_groups; i++)
@@ -583,12 +587,13 @@ read_eni (Loader *l, const cJSON *obj)
 {
   g_auto (Eni) read = { 0 }; /* copied into the model at the end */
   Eni *eni = &read;
+  EniCommon common = { 0 };
   const char *id, *type, *owner, *description, *az, *vpc, *subnet, *status, *ip, *requester;
   const Eni *existing;
 
   /* in the order the AWS CLI writes the fields (see member()) */
   if (!expect_object (l, obj, "a network interface")
-      || !read_attachment (l, obj, eni)
+      || !read_attachment (l, obj, eni, &common)
       || !read_string (l, obj, "AvailabilityZone", FALSE, NULL, &az)
       || !read_string (l, obj, "Description", FALSE, NULL, &description)
       || !read_eni_groups (l, obj, eni)
@@ -597,24 +602,25 @@ read_eni (Loader *l, const cJSON *obj)
       || !read_string (l, obj, "OwnerId", TRUE, "network interface", &owner)
       || !read_string (l, obj, "PrivateIpAddress", FALSE, NULL, &ip)
       || !read_string (l, obj, "RequesterId", FALSE, NULL, &requester)
-      || !read_bool (l, obj, "RequesterManaged", FALSE, NULL, &eni->requester_managed)
+      || !read_bool (l, obj, "RequesterManaged", FALSE, NULL, &common.requester_managed)
       || !read_string (l, obj, "Status", FALSE, NULL, &status)
       || !read_string (l, obj, "SubnetId", FALSE, NULL, &subnet)
       || !read_tags (l, obj, "TagSet", &eni->tags, &eni->n_tags)
       || !read_string (l, obj, "VpcId", FALSE, NULL, &vpc))
     return FALSE;
   eni->id = model_str (l->model, id);
-  eni->interface_type = model_intern (l->model, type);
-  eni->owner_id = model_intern (l->model, owner);
+  eni->common = &common;
+  common.interface_type = model_intern (l->model, type);
+  common.owner_id = model_intern (l->model, owner);
   eni->description = model_str (l->model, description);
-  eni->availability_zone = model_intern (l->model, az);
-  eni->vpc_id = model_intern (l->model, vpc);
-  eni->subnet_id = model_intern (l->model, subnet);
-  eni->status = model_intern (l->model, status);
+  common.availability_zone = model_intern (l->model, az);
+  common.vpc_id = model_intern (l->model, vpc);
+  common.subnet_id = model_intern (l->model, subnet);
+  common.status = model_intern (l->model, status);
   eni->private_ip = model_str (l->model, ip);
-  eni->requester_id = model_intern (l->model, requester);
-  eni->source = l->file;
-  eni->region = l->path_region;
+  common.requester_id = model_intern (l->model, requester);
+  common.source = l->file;
+  common.region = l->path_region;
   sgplan_qsort (eni->tags, eni->n_tags, sizeof (Tag), tag_compare);
   if (az != NULL)
     {
@@ -627,7 +633,7 @@ read_eni (Loader *l, const cJSON *obj)
         }
       {
         g_autofree char *region = g_strndup (az, n);
-        eni->region = model_intern (l->model, region);
+        common.region = model_intern (l->model, region);
       }
     }
 
@@ -637,7 +643,7 @@ read_eni (Loader *l, const cJSON *obj)
       if (!enis_equal (existing, eni))
         return loader_fail (l, "network interface '%s' differs from the same interface in '%s': "
                                "were the files exported at different times?",
-                            eni->id, existing->source);
+                            eni->id, existing->common->source);
       return TRUE;
     }
   model_add_eni (l->model, eni);
@@ -1551,18 +1557,36 @@ resolve_regions (Model *model, const char *default_region, GError **error)
   gpointer value;
   g_autoptr (GPtrArray) unknown = g_ptr_array_new ();
 
+  gboolean missing = FALSE;
+
   default_region = model_intern (model, default_region);
-  g_hash_table_iter_init (&iter, model->enis);
+  /* The model owns the ENIs' common records: resolving a region there
+   * resolves it for every ENI that shares the record. */
+  g_hash_table_iter_init (&iter, model->commons);
   while (g_hash_table_iter_next (&iter, NULL, &value))
     {
-      Eni *eni = value;
+      EniCommon *common = value;
 
-      if (eni->availability_zone != NULL && eni->vpc_id != NULL)
-        g_hash_table_insert (vpc_region, (gpointer) eni->vpc_id, (gpointer) eni->region);
-      if (eni->region == NULL)
-        eni->region = default_region;
-      if (eni->region == NULL)
-        g_ptr_array_add (unknown, eni);
+      if (common->availability_zone != NULL && common->vpc_id != NULL)
+        {
+          const char *seen = g_hash_table_lookup (vpc_region, common->vpc_id);
+
+          /* one region per VPC; should an export disagree, the same one every run */
+          if (seen == NULL || strcmp (common->region, seen) < 0)
+            g_hash_table_insert (vpc_region, (gpointer) common->vpc_id, (gpointer) common->region);
+        }
+      if (common->region == NULL)
+        common->region = default_region;
+      if (common->region == NULL)
+        missing = TRUE;
+    }
+  g_hash_table_iter_init (&iter, model->enis);
+  while (missing && g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      const Eni *eni = value;
+
+      if (eni->common->region == NULL)
+        g_ptr_array_add (unknown, (gpointer) eni);
     }
   if (unknown->len > 0)
     {
@@ -1573,7 +1597,7 @@ resolve_regions (Model *model, const char *default_region, GError **error)
       g_set_error (error, SGPLAN_ERROR, SGPLAN_ERROR_INPUT,
                    "'%s': cannot tell the region of network interface '%s': it has no "
                    "\"AvailabilityZone\" and no folder in its path is a region name; export "
-                   "into ACCOUNT/REGION/ folders or pass --region", eni->source, eni->id);
+                   "into ACCOUNT/REGION/ folders or pass --region", eni->common->source, eni->id);
       return FALSE;
     }
   g_hash_table_iter_init (&iter, model->groups);
@@ -1608,7 +1632,7 @@ resolve_regions (Model *model, const char *default_region, GError **error)
 
 /* The only value of a field over every group and ENI, or NULL. */
 static const char *
-sole_value (Model *model, gsize group_offset, gsize eni_offset)
+sole_value (Model *model, gsize group_offset, gsize common_offset)
 {
   const char *sole = NULL;
   GHashTableIter iter;
@@ -1623,10 +1647,10 @@ sole_value (Model *model, gsize group_offset, gsize eni_offset)
         return NULL;
       sole = v;
     }
-  g_hash_table_iter_init (&iter, model->enis);
+  g_hash_table_iter_init (&iter, model->commons); /* what the ENIs hold */
   while (g_hash_table_iter_next (&iter, NULL, &value))
     {
-      const char *v = G_STRUCT_MEMBER (const char *, value, eni_offset);
+      const char *v = G_STRUCT_MEMBER (const char *, value, common_offset);
 
       if (sole != NULL && g_strcmp0 (sole, v) != 0)
         return NULL;
@@ -1664,15 +1688,15 @@ resolve_coverage (Model *model, const char *default_region)
       {
         const Eni *eni = value;
 
-        if (eni->source != source)
+        if (eni->common->source != source)
           {
-            source = eni->source;
+            source = eni->common->source;
             account = g_hash_table_lookup (model->path_accounts, source);
           }
-        if ((account != NULL ? account : eni->owner_id) == last_account && eni->region == last_region)
+        if ((account != NULL ? account : eni->common->owner_id) == last_account && eni->common->region == last_region)
           continue;
-        last_account = account != NULL ? account : eni->owner_id;
-        last_region = eni->region;
+        last_account = account != NULL ? account : eni->common->owner_id;
+        last_region = eni->common->region;
         model_add_coverage (model, last_account, last_region, MODEL_DOC_ENIS);
       }
   }
@@ -1686,10 +1710,10 @@ resolve_coverage (Model *model, const char *default_region)
     }
   if (model->empty_documents->len == 0)
     return;
-  only_account = sole_value (model, G_STRUCT_OFFSET (Group, owner_id), G_STRUCT_OFFSET (Eni, owner_id));
+  only_account = sole_value (model, G_STRUCT_OFFSET (Group, owner_id), G_STRUCT_OFFSET (EniCommon, owner_id));
   only_region = default_region != NULL
                   ? default_region
-                  : sole_value (model, G_STRUCT_OFFSET (Group, region), G_STRUCT_OFFSET (Eni, region));
+                  : sole_value (model, G_STRUCT_OFFSET (Group, region), G_STRUCT_OFFSET (EniCommon, region));
   for (guint i = 0; i < model->empty_documents->len; i++)
     {
       EmptyDocument *doc = model->empty_documents->pdata[i];

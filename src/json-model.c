@@ -49,13 +49,13 @@ json_from_eni (const Eni *eni)
   cJSON *obj = cJSON_CreateObject ();
 
   cJSON_AddStringToObject (obj, "id", eni->id);
-  json_add_string (obj, "interface_type", eni->interface_type);
-  cJSON_AddStringToObject (obj, "owner_id", eni->owner_id);
+  json_add_string (obj, "interface_type", eni->common->interface_type);
+  cJSON_AddStringToObject (obj, "owner_id", eni->common->owner_id);
   json_add_string (obj, "description", eni->description);
   json_add_string (obj, "instance_id", eni->instance_id);
-  cJSON_AddBoolToObject (obj, "requester_managed", eni->requester_managed);
-  json_add_string (obj, "requester_id", eni->requester_id);
-  json_add_string (obj, "availability_zone", eni->availability_zone);
+  cJSON_AddBoolToObject (obj, "requester_managed", eni->common->requester_managed);
+  json_add_string (obj, "requester_id", eni->common->requester_id);
+  json_add_string (obj, "availability_zone", eni->common->availability_zone);
   return obj;
 }
 

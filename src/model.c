@@ -34,12 +34,61 @@ id_equal (gconstpointer a, gconstpointer b)
   return strcmp (*(const char *const *) a, *(const char *const *) b) == 0;
 }
 
+/* EniCommon's members are all strings the model holds once (model_intern,
+ * or the file name), so identity of the pointers is equality. */
+static guint
+common_hash (gconstpointer p)
+{
+  const EniCommon *c = p;
+  const char *const members[] = {
+    c->interface_type, c->owner_id, c->availability_zone, c->region, c->vpc_id,
+    c->subnet_id, c->status, c->instance_owner_id, c->requester_id, c->source,
+  };
+  guint64 h = (guint64) c->requester_managed;
+
+  for (guint i = 0; i < G_N_ELEMENTS (members); i++)
+    h = (h ^ (guint64) (guintptr) members[i]) * G_GUINT64_CONSTANT (0x100000001b3);
+  return (guint) (h ^ (h >> 32));
+}
+
+static gboolean
+common_equal (gconstpointer a, gconstpointer b)
+{
+  const EniCommon *x = a, *y = b;
+
+  return x->interface_type == y->interface_type && x->owner_id == y->owner_id
+         && x->availability_zone == y->availability_zone && x->region == y->region
+         && x->vpc_id == y->vpc_id && x->subnet_id == y->subnet_id && x->status == y->status
+         && x->instance_owner_id == y->instance_owner_id && x->requester_id == y->requester_id
+         && x->source == y->source && x->requester_managed == y->requester_managed;
+}
+
+static const EniCommon *
+intern_common (Model *model, const EniCommon *common)
+{
+  EniCommon *stored;
+
+  /* neighbouring ENIs of one file mostly share everything */
+  if (model->last_common != NULL && common_equal (model->last_common, common))
+    return model->last_common;
+  stored = g_hash_table_lookup (model->commons, common);
+  if (stored == NULL)
+    {
+      stored = sgplan_arena_alloc (model->slab, sizeof *stored);
+      *stored = *common;
+      g_hash_table_add (model->commons, stored);
+    }
+  model->last_common = stored;
+  return stored;
+}
+
 const Eni *
 model_add_eni (Model *model, const Eni *eni)
 {
   Eni *copy = sgplan_arena_alloc (model->slab, sizeof *copy);
 
   *copy = *eni;
+  copy->common = intern_common (model, eni->common);
   if (eni->n_groups > 0)
     {
       copy->groups = sgplan_arena_alloc (model->slab, eni->n_groups * sizeof (EniGroup));
@@ -68,6 +117,7 @@ model_new (void)
   model->groups = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, group_free);
   model->enis = g_hash_table_new (id_hash, id_equal);
   model->slab = sgplan_arena_new ();
+  model->commons = g_hash_table_new (common_hash, common_equal);
   model->references = g_ptr_array_new_with_free_func (g_free);
   model->sources = g_ptr_array_new_with_free_func (g_free);
   model->enis_by_group = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
@@ -98,6 +148,7 @@ model_free (Model *model)
   g_ptr_array_unref (model->empty_documents);
   g_hash_table_unref (model->groups);
   g_hash_table_unref (model->enis);
+  g_hash_table_unref (model->commons);
   sgplan_arena_free (model->slab);
   g_ptr_array_unref (model->references);
   g_ptr_array_unref (model->sources);
@@ -371,19 +422,19 @@ hash_eni (SgplanSha256 *sum, const Eni *e)
 {
   hash_field (sum, "eni");
   hash_field (sum, e->id);
-  hash_field (sum, e->interface_type);
-  hash_field (sum, e->owner_id);
+  hash_field (sum, e->common->interface_type);
+  hash_field (sum, e->common->owner_id);
   hash_field (sum, e->description);
-  hash_field (sum, e->availability_zone);
-  hash_field (sum, e->region);
-  hash_field (sum, e->vpc_id);
-  hash_field (sum, e->subnet_id);
-  hash_field (sum, e->status);
+  hash_field (sum, e->common->availability_zone);
+  hash_field (sum, e->common->region);
+  hash_field (sum, e->common->vpc_id);
+  hash_field (sum, e->common->subnet_id);
+  hash_field (sum, e->common->status);
   hash_field (sum, e->private_ip);
   hash_field (sum, e->instance_id);
-  hash_field (sum, e->instance_owner_id);
-  hash_field (sum, e->requester_id);
-  hash_int (sum, e->requester_managed);
+  hash_field (sum, e->common->instance_owner_id);
+  hash_field (sum, e->common->requester_id);
+  hash_int (sum, e->common->requester_managed);
   hash_int (sum, e->n_groups);
   for (guint i = 0; i < e->n_groups; i++)
     {
@@ -492,8 +543,8 @@ model_finish (Model *model)
       Eni *eni = model->eni_list->pdata[i];
 
       sgplan_qsort (eni->tags, eni->n_tags, sizeof (Tag), tag_compare);
-      if (eni->vpc_id != NULL && !g_hash_table_contains (model->vpcs, eni->vpc_id))
-        g_hash_table_insert (model->vpcs, (gpointer) eni->vpc_id, (gpointer) eni->owner_id);
+      if (eni->common->vpc_id != NULL && !g_hash_table_contains (model->vpcs, eni->common->vpc_id))
+        g_hash_table_insert (model->vpcs, (gpointer) eni->common->vpc_id, (gpointer) eni->common->owner_id);
       for (guint g = 0; g < eni->n_groups; g++)
         {
           GPtrArray *bucket = index_bucket (model->enis_by_group, eni->groups[g].group_id, NULL);

@@ -63,26 +63,34 @@ typedef struct {
   const char *group_name;
 } EniGroup;
 
+/* What an ENI shares with its neighbours: where it is, whose it is, what
+ * kind it is and which file it came from.  A large organisation has hundreds
+ * of thousands of ENIs but few distinct combinations of these, so the model
+ * stores each combination once (model_add_eni) and every ENI points at it. */
 typedef struct {
-  const char *id;                /* first: the ENI table hashes it through the struct */
   const char *interface_type;
   const char *owner_id;
-  const char *description;
   const char *availability_zone;
-  const char *region;
+  const char *region;            /* resolved after loading */
   const char *vpc_id;
   const char *subnet_id;
   const char *status;
-  const char *private_ip;
-  const char *instance_id;       /* Attachment.InstanceId, or NULL */
   const char *instance_owner_id; /* Attachment.InstanceOwnerId, or NULL */
   const char *requester_id;      /* RequesterId, or NULL */
   const char *source;
+  gboolean requester_managed;
+} EniCommon;
+
+typedef struct {
+  const char *id;                /* first: the ENI table hashes it through the struct */
+  const EniCommon *common;       /* shared with other ENIs; interned by model_add_eni */
+  const char *description;
+  const char *private_ip;
+  const char *instance_id;       /* Attachment.InstanceId, or NULL */
   EniGroup *groups;              /* in the export's order: an ENI's group list is state */
   Tag *tags;                     /* TagSet, sorted by key */
   guint n_groups;
   guint n_tags;
-  gboolean requester_managed;
 } Eni;
 
 /* One entry of describe-security-group-references: VPC REFERENCING_VPC has
@@ -130,6 +138,8 @@ typedef struct {
   GPtrArray *empty;          /* returned for lookups that find nothing */
   char fingerprint[65];      /* SHA-256 of the canonical state, hex */
   SgplanArena *slab;         /* memory of the ENIs (model_add_eni) */
+  GHashTable *commons;       /* (element-type EniCommon) a set: what ENIs share, once each */
+  const EniCommon *last_common; /* the one model_add_eni stored last */
   const char *intern_cache[509]; /* recently interned strings (model_intern) */
 } Model;
 
@@ -170,7 +180,9 @@ void model_finish (Model *model);
 const Group *model_group (const Model *model, const char *id);
 const Eni *model_eni (const Model *model, const char *id);
 /* Stores a copy of ENI (and of its groups and tags) in the model, which
- * then owns it; there must be no ENI with its ID yet. */
+ * then owns it; there must be no ENI with its ID yet.  ENI->common may point
+ * to a caller's EniCommon whose strings the model holds: the copy points to
+ * the model's own record of the same values. */
 const Eni *model_add_eni (Model *model, const Eni *eni);
 /* The index in model->references (sorted by group) of the first entry about
  * GROUP_ID; the entries about it follow (none when the group_id there

@@ -421,7 +421,7 @@ plan_add_to_enis (Planner *p, const Finding *f, const char *n_id, gboolean swaps
           g_ptr_array_add (after, (gpointer) n_id);
           purpose = g_strdup_printf ("add the replacement next to %s", d->id);
         }
-      if (!modify_eni (p, eni->id, eni->owner_id, eni->region, now, n, after, purpose))
+      if (!modify_eni (p, eni->id, eni->common->owner_id, eni->common->region, now, n, after, purpose))
         return FALSE;
     }
   return TRUE;
@@ -446,7 +446,7 @@ plan_remove_from_enis (Planner *p, const Finding *f, GHashTable *swapped)
       for (guint g = 0; g < n; g++)
         if (strcmp (now[g], d->id) != 0)
           g_ptr_array_add (after, (gpointer) now[g]);
-      if (!modify_eni (p, eni->id, eni->owner_id, eni->region, now, n, after, purpose))
+      if (!modify_eni (p, eni->id, eni->common->owner_id, eni->common->region, now, n, after, purpose))
         return FALSE;
     }
   return TRUE;
@@ -616,14 +616,14 @@ blocked_reason (Planner *p, const Finding *f)
     {
       const Eni *eni = f->enis->pdata[i];
 
-      if (!eni->requester_managed)
+      if (!eni->common->requester_managed)
         continue;
       g_string_append_printf (reason, "%s%s (%s%s%s) is managed by an AWS service, which alone can "
                                       "change its security groups",
                               reason->len > 0 ? "; " : "", eni->id,
-                              eni->interface_type != NULL ? eni->interface_type : "interface",
-                              eni->requester_id != NULL ? ", requester " : "",
-                              eni->requester_id != NULL ? eni->requester_id : "");
+                              eni->common->interface_type != NULL ? eni->common->interface_type : "interface",
+                              eni->common->requester_id != NULL ? ", requester " : "",
+                              eni->common->requester_id != NULL ? eni->common->requester_id : "");
       managed++;
     }
   if (managed > 0)

@@ -77,9 +77,9 @@ text_enis (GString *out, const Finding *finding)
       const Eni *eni = finding->enis->pdata[i];
       g_autofree char *description = quoted (eni->description);
 
-      table_add (table, eni->id, eni->interface_type, eni->owner_id,
+      table_add (table, eni->id, eni->common->interface_type, eni->common->owner_id,
                  eni->instance_id != NULL ? eni->instance_id : "no instance",
-                 eni->requester_managed ? "requester-managed" : "",
+                 eni->common->requester_managed ? "requester-managed" : "",
                  description != NULL ? description : "");
     }
   table_render (table, out, 4);

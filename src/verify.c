@@ -1666,7 +1666,7 @@ check_preflight (Validation *v, const ChangeSet *cs, const Model *model)
       g_hash_table_add (enis, (gpointer) e->id);
       for (guint g = 0; same && g < e->n_groups; g++)
         same = strcmp (eni->groups[g].group_id, e->groups[g]) == 0;
-      if (!same || g_strcmp0 (e->account, eni->owner_id) != 0 || g_strcmp0 (e->region, eni->region) != 0)
+      if (!same || g_strcmp0 (e->account, eni->common->owner_id) != 0 || g_strcmp0 (e->region, eni->common->region) != 0)
         {
           g_autofree char *want = step_groups_text (e->groups, e->n_groups);
           report (v, "preflight", CHECK_FAIL, "preflight network interface %s (groups %s, %s %s) is not as in the "

@@ -121,15 +121,54 @@ test_service_enis (void)
   GPtrArray *attached = model_enis_of_group (model, "sg-068fde4344f1a595a");
 
   g_assert_nonnull (nat);
-  g_assert_cmpstr (nat->interface_type, ==, "nat_gateway");
+  g_assert_cmpstr (nat->common->interface_type, ==, "nat_gateway");
   g_assert_cmpuint (nat->n_groups, ==, 0);
   g_assert_nonnull (lambda);
-  g_assert_cmpstr (lambda->interface_type, ==, "lambda");
-  g_assert_true (lambda->requester_managed);
-  g_assert_cmpstr (lambda->region, ==, "eu-west-1");
+  g_assert_cmpstr (lambda->common->interface_type, ==, "lambda");
+  g_assert_true (lambda->common->requester_managed);
+  g_assert_cmpstr (lambda->common->region, ==, "eu-west-1");
   g_assert_cmpuint (attached->len, ==, 5);
   for (guint i = 1; i < attached->len; i++)
     g_assert_cmpint (strcmp (((Eni *) attached->pdata[i - 1])->id, ((Eni *) attached->pdata[i])->id), <, 0);
+}
+
+/* ENIs that agree on everything but their own IDs, addresses and groups
+ * share one record of the rest; an ENI that differs in any of it does not. */
+static void
+test_eni_common_shared (void)
+{
+  g_autoptr (Model) model = model_new ();
+  EniCommon a = { 0 }, b = { 0 };
+  Eni one = { 0 }, two = { 0 }, three = { 0 };
+  const Eni *s1, *s2, *s3;
+
+  a.interface_type = model_intern (model, "interface");
+  a.owner_id = model_intern (model, "111122223333");
+  a.vpc_id = model_intern (model, "vpc-1");
+  a.subnet_id = model_intern (model, "subnet-1");
+  a.region = model_intern (model, "eu-west-1");
+  a.source = model_str (model, "a.json");
+  b = a; /* another copy on the stack: the same values, another address */
+  one.id = model_str (model, "eni-1");
+  one.common = &a;
+  two.id = model_str (model, "eni-2");
+  two.common = &b;
+  s1 = model_add_eni (model, &one);
+  s2 = model_add_eni (model, &two);
+  g_assert_true (s1->common == s2->common);
+  g_assert_true (s1->common != &a && s2->common != &b); /* the model's own record */
+  b.subnet_id = model_intern (model, "subnet-2");
+  three.id = model_str (model, "eni-3");
+  three.common = &b;
+  s3 = model_add_eni (model, &three);
+  g_assert_true (s3->common != s1->common);
+  g_assert_cmpstr (s3->common->subnet_id, ==, "subnet-2");
+  g_assert_cmpstr (s1->common->subnet_id, ==, "subnet-1");
+  b.requester_managed = TRUE; /* a flag counts too */
+  b.subnet_id = a.subnet_id;
+  three.id = model_str (model, "eni-4");
+  g_assert_true (model_add_eni (model, &three)->common != s1->common);
+  g_assert_true (model_eni (model, "eni-2") == s2);
 }
 
 static void
@@ -196,7 +235,7 @@ test_region_precedence (void)
 
     g_assert_no_error (error);
     g_assert_cmpstr (model_group (model, "sg-1")->region, ==, "ap-southeast-2");
-    g_assert_cmpstr (model_eni (model, "eni-1")->region, ==, "ap-southeast-2");
+    g_assert_cmpstr (model_eni (model, "eni-1")->common->region, ==, "ap-southeast-2");
   }
   {
     /* no ENI, no region folder: --region */
@@ -546,6 +585,7 @@ main (int argc, char **argv)
   g_test_add_func ("/export/atomic-rules", test_atomic_rules);
   g_test_add_func ("/export/service-enis", test_service_enis);
   g_test_add_func ("/export/eni-group-order-kept", test_eni_group_order_kept);
+  g_test_add_func ("/export/eni-common-shared", test_eni_common_shared);
   g_test_add_func ("/export/regions-from-path-and-pages", test_regions_from_path_and_pages);
   g_test_add_func ("/export/region-precedence", test_region_precedence);
   g_test_add_func ("/export/identical-objects-merge", test_identical_objects_merge);
