@@ -267,6 +267,37 @@ read_tags (Reader *r, const cJSON *obj, Step *step)
   return TRUE;
 }
 
+/* A modify-resource step's "resource": {type, id, name, network_interfaces,
+ * subnets (Lambda)}. */
+static gboolean
+read_resource (Reader *r, const cJSON *obj, Step *step)
+{
+  gboolean ok;
+  const cJSON *res = member (r, obj, "resource", T_OBJECT, TRUE, &ok);
+  const char *type;
+
+  if (res == NULL)
+    return FALSE;
+  sgplan_json_path_push_key (&r->path, "resource");
+  if (!get_string (r, res, "type", TRUE, &type) || !get_string (r, res, "id", TRUE, &step->resource_id)
+      || !get_string (r, res, "name", FALSE, &step->resource_name)
+      || !get_strings_of (r, res, "network_interfaces", "a network interface ID", &step->resource_enis,
+                          &step->n_resource_enis))
+    return FALSE;
+  step->service = step_service_from_name (type);
+  if (step->service == SERVICE_COUNT)
+    {
+      g_autofree char *quoted = sgplan_quote (type);
+      sgplan_json_path_push_key (&r->path, "type");
+      return reader_fail (r, cJSON_GetObjectItemCaseSensitive (res, "type"), "unknown resource type %s", quoted);
+    }
+  if (step->service == SERVICE_LAMBDA
+      && !get_strings_of (r, res, "subnets", "a subnet ID", &step->subnets, &step->n_subnets))
+    return FALSE;
+  sgplan_json_path_pop (&r->path);
+  return TRUE;
+}
+
 /* The precondition a step states must be the one its fields imply. */
 static gboolean
 check_precondition (Reader *r, const cJSON *obj, const Step *step)
@@ -328,6 +359,22 @@ read_step_fields (Reader *r, const cJSON *obj, Step *step)
           || !get_strings (r, obj, "groups_before", &step->groups_before, &step->n_before)
           || !get_strings (r, obj, "groups_after", &step->groups_after, &step->n_after))
         return FALSE;
+      break;
+    case ACTION_MODIFY_RESOURCE_GROUPS:
+      if (!read_resource (r, obj, step)
+          || !get_strings (r, obj, "groups_before", &step->groups_before, &step->n_before)
+          || !get_strings (r, obj, "groups_after", &step->groups_after, &step->n_after))
+        return FALSE;
+      {
+        const char *problem = step_resource_problem (step);
+
+        if (problem != NULL)
+          {
+            sgplan_json_path_push_key (&r->path, "resource");
+            return reader_fail (r, cJSON_GetObjectItemCaseSensitive (obj, "resource"),
+                                "this resource step cannot be run: %s", problem);
+          }
+      }
       break;
     default:
       if (!get_string (r, obj, "group_id", TRUE, &step->group_id) || !read_rules (r, obj, step))
@@ -709,6 +756,37 @@ read_preflight (Reader *r, ChangeSet *cs, const cJSON *root)
       sgplan_json_path_pop (&r->path);
     }
   sgplan_json_path_pop (&r->path);
+  /* service resources: only change sets that change some have the list */
+  enis = member (r, pre, "resources", T_ARRAY, FALSE, &ok);
+  if (!ok)
+    return FALSE;
+  sgplan_json_path_push_key (&r->path, "resources");
+  i = 0;
+  for (item = enis != NULL ? enis->child : NULL; item != NULL; item = item->next)
+    {
+      ChangeSetExpected *e = g_new0 (ChangeSetExpected, 1);
+      const char *type;
+
+      g_ptr_array_add (cs->expected_resources, e);
+      sgplan_json_path_push_index (&r->path, i++);
+      if (!cJSON_IsObject (item))
+        return reader_fail (r, item, "expected a resource: {type, id, account, region, groups}");
+      if (!get_string (r, item, "type", TRUE, &type) || !get_string (r, item, "id", TRUE, &e->id)
+          || !get_string (r, item, "account", TRUE, &e->account)
+          || !get_string (r, item, "region", TRUE, &e->region)
+          || !get_strings (r, item, "groups", &e->groups, &e->n_groups))
+        return FALSE;
+      e->service = step_service_from_name (type);
+      if (e->service == SERVICE_COUNT)
+        {
+          g_autofree char *quoted = sgplan_quote (type);
+          sgplan_json_path_push_key (&r->path, "type");
+          return reader_fail (r, cJSON_GetObjectItemCaseSensitive (item, "type"), "unknown resource type %s",
+                              quoted);
+        }
+      sgplan_json_path_pop (&r->path);
+    }
+  sgplan_json_path_pop (&r->path);
   if (!read_default_users (r, cs, pre))
     return FALSE;
   sgplan_json_path_pop (&r->path);
@@ -790,6 +868,7 @@ changeset_free (ChangeSet *cs)
   g_array_unref (cs->rollback_undoes);
   g_ptr_array_unref (cs->expected_groups);
   g_ptr_array_unref (cs->expected_enis);
+  g_ptr_array_unref (cs->expected_resources);
   g_ptr_array_unref (cs->expected_defaults);
   plan_free (cs->store);
   g_free (cs);
@@ -832,6 +911,7 @@ changeset_new (const char *path)
   cs->rollback_undoes = g_array_new (FALSE, FALSE, sizeof (guint));
   cs->expected_groups = g_ptr_array_new_with_free_func (expected_free);
   cs->expected_enis = g_ptr_array_new_with_free_func (expected_free);
+  cs->expected_resources = g_ptr_array_new_with_free_func (expected_free);
   cs->expected_defaults = g_ptr_array_new_with_free_func (default_users_free);
   return cs;
 }

@@ -30,8 +30,9 @@ typedef struct {
   const char *region;
   Rule *rules;          /* groups */
   guint n_rules;
-  const char **groups;  /* network interfaces */
+  const char **groups;  /* network interfaces and resources */
   guint n_groups;
+  StepService service;  /* resources */
 } ChangeSetExpected;
 
 /* A rule of another group that references a default group. */
@@ -70,6 +71,7 @@ typedef struct {
   GArray *rollback_undoes; /* (element-type guint) the step each rollback entry undoes */
   GPtrArray *expected_groups; /* (element-type ChangeSetExpected) preflight */
   GPtrArray *expected_enis;   /* (element-type ChangeSetExpected) preflight */
+  GPtrArray *expected_resources; /* (element-type ChangeSetExpected) preflight.resources */
   GPtrArray *expected_defaults; /* (element-type ChangeSetDefaultUsers) preflight.default_groups */
   guint counts[DECISION_COUNT];
 } ChangeSet;

@@ -87,6 +87,21 @@ add_step_fields (cJSON *obj, const Step *step)
       cJSON_AddItemToObject (obj, "groups_before", string_array (step->groups_before, step->n_before));
       cJSON_AddItemToObject (obj, "groups_after", string_array (step->groups_after, step->n_after));
       break;
+    case ACTION_MODIFY_RESOURCE_GROUPS:
+      {
+        cJSON *resource = cJSON_AddObjectToObject (obj, "resource");
+
+        cJSON_AddStringToObject (resource, "type", step_service_name (step->service));
+        cJSON_AddStringToObject (resource, "id", step->resource_id);
+        json_add_string (resource, "name", step->resource_name);
+        cJSON_AddItemToObject (resource, "network_interfaces",
+                               string_array (step->resource_enis, step->n_resource_enis));
+        if (step->service == SERVICE_LAMBDA)
+          cJSON_AddItemToObject (resource, "subnets", string_array (step->subnets, step->n_subnets));
+        cJSON_AddItemToObject (obj, "groups_before", string_array (step->groups_before, step->n_before));
+        cJSON_AddItemToObject (obj, "groups_after", string_array (step->groups_after, step->n_after));
+        break;
+      }
     default:
       {
         cJSON *rules;
@@ -279,6 +294,8 @@ preflight_json (const Model *model, const Plan *plan)
   cJSON *obj = cJSON_CreateObject ();
   cJSON *groups = cJSON_AddArrayToObject (obj, "groups");
   cJSON *enis = cJSON_AddArrayToObject (obj, "network_interfaces");
+  cJSON *resources = NULL;
+  g_autoptr (GHashTable) resource_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr (GHashTable) group_ids = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr (GHashTable) eni_ids = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr (GList) sorted_groups = NULL, sorted_enis = NULL;
@@ -287,8 +304,30 @@ preflight_json (const Model *model, const Plan *plan)
     {
       const Step *step = plan->steps->pdata[i];
 
-      if (step->action == ACTION_MODIFY_ENI_GROUPS)
-        g_hash_table_add (eni_ids, (gpointer) step->eni_id);
+      const char *const *moved;
+      guint n_moved;
+
+      if (step_moves_enis (step, &moved, &n_moved))
+        for (guint e = 0; e < n_moved; e++)
+          g_hash_table_add (eni_ids, (gpointer) moved[e]);
+      if (step->action == ACTION_MODIFY_RESOURCE_GROUPS)
+        {
+          /* as the first step that changes it finds it: as exported */
+          char *key = g_strconcat (step_service_name (step->service), " ", step->resource_id, NULL);
+          cJSON *item;
+
+          if (!g_hash_table_add (resource_ids, key))
+            continue;
+          if (resources == NULL)
+            resources = cJSON_CreateArray ();
+          item = cJSON_CreateObject ();
+          cJSON_AddStringToObject (item, "type", step_service_name (step->service));
+          cJSON_AddStringToObject (item, "id", step->resource_id);
+          cJSON_AddStringToObject (item, "account", step->account);
+          cJSON_AddStringToObject (item, "region", step->region);
+          cJSON_AddItemToObject (item, "groups", string_array (step->groups_before, step->n_before));
+          cJSON_AddItemToArray (resources, item);
+        }
       else if (step->group_id != NULL && model_group (model, step->group_id) != NULL)
         g_hash_table_add (group_ids, (gpointer) step->group_id);
     }
@@ -322,6 +361,9 @@ preflight_json (const Model *model, const Plan *plan)
         cJSON_AddItemToArray (list, cJSON_CreateString (e->groups[g].group_id));
       cJSON_AddItemToArray (enis, item);
     }
+  /* only when there are any: change sets without service resources stay as they were */
+  if (resources != NULL)
+    cJSON_AddItemToObject (obj, "resources", resources);
   cJSON_AddItemToObject (obj, "default_groups", default_groups_json (model, plan));
   return obj;
 }

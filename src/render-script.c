@@ -461,6 +461,8 @@ typedef struct {
   GHashTable *plans;      /* (element-type utf8 GPtrArray<ChangeSetGroup>) group -> its entries */
   GHashTable *user_steps; /* (element-type utf8 GArray<guint>) default group -> the steps that
                            * may change its users (ENIs, referencing rules), in order */
+  GHashTable *service_moved; /* (element-type utf8) groups that a service resource's step
+                              * adds or removes: AWS moves its ENIs some time after the call */
 } Script;
 
 static void
@@ -503,6 +505,7 @@ script_init (Script *sc, const ChangeSet *cs)
   sc->expected = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) g_ptr_array_unref);
   sc->plans = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) g_ptr_array_unref);
   sc->user_steps = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) g_array_unref);
+  sc->service_moved = g_hash_table_new (g_str_hash, g_str_equal);
   for (guint i = cs->expected_defaults->len; i-- > 0;)
     {
       const ChangeSetDefaultUsers *u = cs->expected_defaults->pdata[i];
@@ -527,12 +530,21 @@ script_init (Script *sc, const ChangeSet *cs)
     {
       const Step *step = cs->steps->pdata[k];
 
-      if (step->action == ACTION_MODIFY_ENI_GROUPS)
+      if (step->action == ACTION_MODIFY_ENI_GROUPS || step->action == ACTION_MODIFY_RESOURCE_GROUPS)
         {
           for (guint i = 0; i < step->n_before; i++)
             script_note_user_step (sc, step->groups_before[i], k);
           for (guint i = 0; i < step->n_after; i++)
             script_note_user_step (sc, step->groups_after[i], k);
+        }
+      if (step->action == ACTION_MODIFY_RESOURCE_GROUPS)
+        {
+          for (guint i = 0; i < step->n_before; i++)
+            if (!g_strv_contains ((const char *const *) step->groups_after, step->groups_before[i]))
+              g_hash_table_add (sc->service_moved, (gpointer) step->groups_before[i]);
+          for (guint i = 0; i < step->n_after; i++)
+            if (!g_strv_contains ((const char *const *) step->groups_before, step->groups_after[i]))
+              g_hash_table_add (sc->service_moved, (gpointer) step->groups_after[i]);
         }
       else if (step_action_is_rules (step->action))
         for (guint r = 0; r < step->n_rules; r++)
@@ -549,6 +561,7 @@ script_clear (Script *sc)
   g_hash_table_unref (sc->expected);
   g_hash_table_unref (sc->plans);
   g_hash_table_unref (sc->user_steps);
+  g_hash_table_unref (sc->service_moved);
 }
 
 static const ChangeSetDefaultUsers *
@@ -657,20 +670,27 @@ users_at (const Script *sc, const ChangeSetDefaultUsers *u, guint before, GPtrAr
     {
       const Step *step = sc->cs->steps->pdata[g_array_index (steps, guint, s)];
 
-      if (step->action == ACTION_MODIFY_ENI_GROUPS)
+      const char *const *moved;
+      guint n_moved;
+
+      if (step_moves_enis (step, &moved, &n_moved))
         {
           gboolean was = g_strv_contains ((const char *const *) step->groups_before, u->group_id);
           gboolean is = g_strv_contains ((const char *const *) step->groups_after, u->group_id);
-          guint count = GPOINTER_TO_UINT (g_hash_table_lookup (carried, step->eni_id));
 
-          if (is && !was && count == 0)
+          for (guint e = 0; e < n_moved; e++)
             {
-              if (!g_hash_table_contains (carried, step->eni_id))
-                g_ptr_array_add (eni_order, (gpointer) step->eni_id);
-              g_hash_table_insert (carried, (gpointer) step->eni_id, GUINT_TO_POINTER (1));
+              guint count = GPOINTER_TO_UINT (g_hash_table_lookup (carried, moved[e]));
+
+              if (is && !was && count == 0)
+                {
+                  if (!g_hash_table_contains (carried, moved[e]))
+                    g_ptr_array_add (eni_order, (gpointer) moved[e]);
+                  g_hash_table_insert (carried, (gpointer) moved[e], GUINT_TO_POINTER (1));
+                }
+              if (was && !is && count > 0)
+                g_hash_table_insert (carried, (gpointer) moved[e], GUINT_TO_POINTER (count - 1));
             }
-          if (was && !is && count > 0)
-            g_hash_table_insert (carried, (gpointer) step->eni_id, GUINT_TO_POINTER (count - 1));
         }
       else if (step_action_is_rules (step->action) && strcmp (step->group_id, u->group_id) != 0)
         for (guint r = 0; r < step->n_rules; r++)
@@ -881,6 +901,133 @@ render_group_locals (GString *out, const Needed *needed)
     }
 }
 
+/* What a resource step's service call is, for each service: the CLI's
+ * service and command, the option that names the resource, and the option
+ * that lists the groups (NULL: the call is special, see render_resource_body). */
+static const struct {
+  const char *service;
+  const char *command;
+  const char *id_option;
+  const char *groups_option;
+  const char *extra;
+} service_calls[SERVICE_COUNT] = {
+  [SERVICE_ELBV2] = { "elbv2", "set-security-groups", "--load-balancer-arn", "--security-groups", NULL },
+  [SERVICE_ELB] = { "elb", "apply-security-groups-to-load-balancer", "--load-balancer-name", "--security-groups", NULL },
+  [SERVICE_VPC_ENDPOINT] = { "ec2", "modify-vpc-endpoint", "--vpc-endpoint-id", NULL, NULL },
+  [SERVICE_EFS] = { "efs", "modify-mount-target-security-groups", "--mount-target-id", "--security-groups", NULL },
+  [SERVICE_LAMBDA] = { "lambda", "update-function-configuration", "--function-name", NULL, NULL },
+  [SERVICE_RDS_INSTANCE] = { "rds", "modify-db-instance", "--db-instance-identifier", "--vpc-security-group-ids",
+                             "--apply-immediately" },
+  [SERVICE_RDS_CLUSTER] = { "rds", "modify-db-cluster", "--db-cluster-identifier", "--vpc-security-group-ids",
+                            "--apply-immediately" },
+  [SERVICE_CACHE_REPLICATION_GROUP] = { "elasticache", "modify-replication-group", "--replication-group-id",
+                                        "--security-group-ids", "--apply-immediately" },
+  [SERVICE_CACHE_CLUSTER] = { "elasticache", "modify-cache-cluster", "--cache-cluster-id", "--security-group-ids",
+                              "--apply-immediately" },
+};
+
+/* "sorted_tabs VAR ID..." with the placeholders as $gN */
+static void
+render_sorted_tabs (GString *out, const char *var, const char *const *groups, guint n, const Needed *needed)
+{
+  g_string_append_printf (out, "  sorted_tabs %s", var);
+  for (guint i = 0; i < n; i++)
+    {
+      g_string_append_c (out, ' ');
+      group_word (out, groups[i], needed);
+    }
+  g_string_append_c (out, '\n');
+}
+
+static void
+render_groups_words (GString *out, const char *option, const char *const *groups, guint n, const Needed *needed)
+{
+  g_string_append_printf (out, " \\\n    %s", option);
+  for (guint i = 0; i < n; i++)
+    {
+      g_string_append_c (out, ' ');
+      group_word (out, groups[i], needed);
+    }
+}
+
+/* A service resource's groups: read them (sorted: the services keep no
+ * order), make the service's call, read them back. */
+static void
+render_resource_body (GString *out, const Step *step, const Needed *needed, const char *qwhat, const char *what,
+                      const char *account_region)
+{
+  const char *type = step_service_name (step->service);
+  g_autofree char *id = quoted (step->resource_id);
+
+  g_string_append (out, "  local before after\n");
+  render_sorted_tabs (out, "before", step->groups_before, step->n_before, needed);
+  render_sorted_tabs (out, "after", step->groups_after, step->n_after, needed);
+  g_string_append_printf (out, "  if ! resource_before %s %s %s %s \"$before\" \"$after\"; then return 0; fi\n", qwhat,
+                          account_region, type, id);
+  if (step->service == SERVICE_VPC_ENDPOINT)
+    {
+      /* EC2: --dry-run works; the groups are added and removed, not set */
+      g_autoptr (GPtrArray) add = g_ptr_array_new ();
+      g_autoptr (GPtrArray) remove = g_ptr_array_new ();
+
+      for (guint i = 0; i < step->n_after; i++)
+        if (!g_strv_contains ((const char *const *) step->groups_before, step->groups_after[i]))
+          g_ptr_array_add (add, (gpointer) step->groups_after[i]);
+      for (guint i = 0; i < step->n_before; i++)
+        if (!g_strv_contains ((const char *const *) step->groups_after, step->groups_before[i]))
+          g_ptr_array_add (remove, (gpointer) step->groups_before[i]);
+      g_string_append_printf (out, "  ec2_change %s modify-vpc-endpoint \\\n    --vpc-endpoint-id %s", account_region, id);
+      if (add->len > 0)
+        render_groups_words (out, "--add-security-group-ids", (const char *const *) add->pdata, add->len, needed);
+      if (remove->len > 0)
+        render_groups_words (out, "--remove-security-group-ids", (const char *const *) remove->pdata, remove->len,
+                             needed);
+      g_string_append (out, " >/dev/null\n  if dry_run; then return 0; fi\n");
+    }
+  else
+    {
+      g_autofree char *message = g_strdup_printf ("%s: dry run: %s %s has no dry run; not called", what,
+                                                  service_calls[step->service].service,
+                                                  service_calls[step->service].command);
+      g_autofree char *qmessage = quoted (message);
+
+      g_string_append_printf (out, "  if dry_run; then note %s; return 0; fi\n", qmessage);
+      g_string_append_printf (out, "  aws_call %s %s %s \\\n    %s %s", account_region,
+                              service_calls[step->service].service, service_calls[step->service].command,
+                              service_calls[step->service].id_option, id);
+      if (step->service == SERVICE_LAMBDA)
+        {
+          /* the call replaces the whole VPC configuration: the subnets stay */
+          g_autofree char *subnets = g_strjoinv (",", (char **) step->subnets);
+
+          g_string_append (out, " \\\n    --vpc-config \"SubnetIds=");
+          g_string_append (out, subnets);
+          g_string_append (out, ",SecurityGroupIds=");
+          for (guint i = 0; i < step->n_after; i++)
+            {
+              guint k;
+
+              if (i > 0)
+                g_string_append_c (out, ',');
+              /* IDs checked by step_resource_problem: nothing to quote inside the double quotes */
+              if (is_placeholder (step->groups_after[i]) && needed_find (needed, step->groups_after[i], &k))
+                g_string_append_printf (out, "$g%u", k + 1);
+              else
+                g_string_append (out, step->groups_after[i]);
+            }
+          g_string_append_c (out, '"');
+        }
+      else
+        render_groups_words (out, service_calls[step->service].groups_option, step->groups_after, step->n_after,
+                             needed);
+      if (service_calls[step->service].extra != NULL)
+        g_string_append_printf (out, " \\\n    %s", service_calls[step->service].extra);
+      g_string_append (out, " >/dev/null\n");
+    }
+  g_string_append_printf (out, "  changed %s\n", id);
+  g_string_append_printf (out, "  resource_after %s %s %s %s \"$after\"\n", qwhat, account_region, type, id);
+}
+
 /* The body of a function that makes STEP (the Nth of the change set; with
  * ROLLBACK, its inverse), checking its precondition live before the call
  * and its effect after. */
@@ -942,14 +1089,37 @@ render_step_body (GString *out, const Script *sc, const Step *step, guint n, gbo
           users_at (sc, u, n, enis, refs);
           g_ptr_array_add (enis, NULL);
           eni_text = g_strjoinv (" ", (char **) enis->pdata);
-          g_string_append_printf (out, "  if (( ${carriers_checked[%s]:--1} != changes )); then\n"
-                                       "    check_carriers %s %s ",
-                                  id, account_region->str, id);
-          sh_quote (out, eni_text);
-          g_string_append_printf (out, " \\\n      || unexpected %s 'network interfaces carry '%s' that the plan does not "
-                                       "leave on it (see above): its rules stay'\n"
-                                       "  fi\n",
-                                  qwhat, id);
+          if (g_hash_table_contains (sc->service_moved, u->group_id))
+            {
+              /* AWS services move their interfaces some time after the
+               * call that changes their resource: wait for that first */
+              g_string_append_printf (out, "  if (( ${carriers_checked[%s]:--1} != changes )); then\n"
+                                           "    local waited=0\n"
+                                           "    wait_carriers %s %s ",
+                                      id, account_region->str, id);
+              sh_quote (out, eni_text);
+              g_string_append_printf (out, " || waited=$?\n"
+                                           "    if (( waited == 2 )); then\n"
+                                           "      die %s': AWS services have not yet moved their network interfaces off '%s': "
+                                           "run this script again later to go on waiting'\n"
+                                           "    elif (( waited )); then\n"
+                                           "      unexpected %s 'network interfaces carry '%s' that the plan does not "
+                                           "leave on it (see above): its rules stay'\n"
+                                           "    fi\n"
+                                           "  fi\n",
+                                      qwhat, id, qwhat, id);
+            }
+          else
+            {
+              g_string_append_printf (out, "  if (( ${carriers_checked[%s]:--1} != changes )); then\n"
+                                           "    check_carriers %s %s ",
+                                      id, account_region->str, id);
+              sh_quote (out, eni_text);
+              g_string_append_printf (out, " \\\n      || unexpected %s 'network interfaces carry '%s' that the plan does not "
+                                           "leave on it (see above): its rules stay'\n"
+                                           "  fi\n",
+                                      qwhat, id);
+            }
         }
       g_string_append_printf (out, "  cached_rules %s %s || die %s': cannot read the rules'\n",
                               account_region->str, group->str, qwhat);
@@ -997,10 +1167,26 @@ render_step_body (GString *out, const Script *sc, const Step *step, guint n, gbo
       g_string_append_printf (out, "  if dry_run; then return 0; fi\n  changed %s\n", eni);
       g_string_append_printf (out, "  eni_after %s %s %s \"$after\"\n", qwhat, account_region->str, eni);
     }
+  else if (step->action == ACTION_MODIFY_RESOURCE_GROUPS)
+    render_resource_body (out, step, needed, qwhat, what, account_region->str);
   else /* delete */
     {
       g_string_append (out, "  local group=");
       group_word (out, step->group_id, needed);
+      if (g_hash_table_contains (sc->service_moved, step->group_id))
+        {
+          /* a service resource left it: EC2 refuses to delete a group
+           * while any interface carries it, and services move theirs late */
+          g_string_append_printf (out, "\n  local waited=0\n"
+                                       "  wait_carriers %s \"$group\" '' || waited=$?\n"
+                                       "  if (( waited == 2 )); then\n"
+                                       "    die \"%s: AWS services have not yet moved their network interfaces off $group: "
+                                       "run this script again later to go on waiting\"\n"
+                                       "  elif (( waited )); then\n"
+                                       "    unexpected %s \"network interfaces still carry $group (see above)\"\n"
+                                       "  fi",
+                                  account_region->str, what, qwhat);
+        }
       g_string_append_printf (out, "\n  list_groups %s \"Name=group-id,Values=$group\" || die %s': cannot look for the group'\n",
                               account_region->str, qwhat);
       g_string_append_printf (out, "  if [[ -z $found ]]; then note \"%s: already done: $group does not exist\"; return 0; fi\n",
@@ -1092,6 +1278,19 @@ render_preflight (GString *out, const Script *sc)
       g_autofree char *groups = g_strjoinv ("\t", (char **) e->groups);
 
       drift_check (out, "check_eni_groups", e->account, e->region, e->id, groups);
+    }
+  for (guint i = 0; i < cs->expected_resources->len; i++)
+    {
+      const ChangeSetExpected *e = cs->expected_resources->pdata[i];
+      g_autofree const char **sorted = g_memdup2 (e->groups, sizeof (char *) * e->n_groups);
+      g_autoptr (GString) groups = g_string_new (NULL);
+
+      qsort (sorted, e->n_groups, sizeof (char *), sgplan_compare_strings);
+      for (guint g = 0; g < e->n_groups; g++)
+        g_string_append_printf (groups, "%s%s", g > 0 ? "\t" : "", sorted[g]);
+      g_autofree char *function = g_strdup_printf ("check_resource_groups %s", step_service_name (e->service));
+
+      drift_check (out, function, e->account, e->region, e->id, groups->str);
     }
   for (guint i = 0; i < cs->steps->len; i++)
     {
@@ -1244,11 +1443,14 @@ render_verify (GString *out, const Script *sc)
           g_hash_table_insert (created, (gpointer) step->group_id, rules);
           g_ptr_array_add (order, (gpointer) step);
         }
-      else if (step->action == ACTION_MODIFY_ENI_GROUPS)
+      else if (step->action == ACTION_MODIFY_ENI_GROUPS || step->action == ACTION_MODIFY_RESOURCE_GROUPS)
         {
-          if (!g_hash_table_contains (moved, step->eni_id))
+          /* (a resource's ID is an ARN, a name or an ID unlike any ENI's) */
+          const char *key = step->action == ACTION_MODIFY_ENI_GROUPS ? step->eni_id : step->resource_id;
+
+          if (!g_hash_table_contains (moved, key))
             g_ptr_array_add (order, (gpointer) step);
-          g_hash_table_insert (moved, (gpointer) step->eni_id, (gpointer) step);
+          g_hash_table_insert (moved, (gpointer) key, (gpointer) step);
         }
       else if (step_action_is_rules (step->action) && default_users (sc, step->group_id) == NULL)
         {
@@ -1343,6 +1545,16 @@ render_verify (GString *out, const Script *sc)
               group_word (out, last->groups_after[g], needed);
             }
           g_string_append_printf (out, "\n  expect_eni %s %s \"$end\" || bad=1\n  }\n", ar->str, eni);
+        }
+      else if (first->action == ACTION_MODIFY_RESOURCE_GROUPS)
+        {
+          const Step *last = g_hash_table_lookup (moved, first->resource_id);
+          g_autofree char *id = quoted (first->resource_id);
+
+          g_string_append (out, "  {\n  local end\n");
+          render_sorted_tabs (out, "end", last->groups_after, last->n_after, needed);
+          g_string_append_printf (out, "  expect_resource %s %s %s \"$end\" || bad=1\n  }\n",
+                                  step_service_name (first->service), ar->str, id);
         }
       else
         {
@@ -1542,7 +1754,7 @@ static const char script_library[] =
   "# What was last read of each object, and how many changes this run made: a\n"
   "# step checks its precondition against the object as read after the last\n"
   "# change this script made to it (or reads it now).\n"
-  "declare -A seen_rules=() seen_eni=() carriers_checked=() live_set=()\n"
+  "declare -A seen_rules=() seen_eni=() seen_resource=() carriers_checked=() live_set=()\n"
   "changes=0\n"
   "found=''\n"
   "managed=1\n"
@@ -1621,9 +1833,73 @@ static const char script_library[] =
   "  if [[ -n ${seen_eni[$3]+set} ]]; then found=${seen_eni[$3]}; return 0; fi\n"
   "  live_eni \"$@\"\n"
   "}\n"
+  "# sorted_tabs VAR WORD...: the words sorted (as JMESPath's sort()) and joined by tabs.\n"
+  "sorted_tabs() {\n"
+  "  local var=$1 text\n"
+  "  shift\n"
+  "  text=$(printf '%s\\n' \"$@\" | LC_ALL=C sort | paste -s -d '\\t' -)\n"
+  "  printf -v \"$var\" '%s' \"$text\"\n"
+  "}\n"
+  "# live_resource TYPE ACCOUNT REGION ID: the security groups of a service\n"
+  "# resource, sorted, tab-separated, into found (each service's describe call;\n"
+  "# RDS lists a group it is removing until it is gone: that one is left out).\n"
+  "live_resource() {\n"
+  "  local -a call\n"
+  "  case $1 in\n"
+  "    elbv2-load-balancer) call=(elbv2 describe-load-balancers --load-balancer-arns \"$4\" --query 'sort(LoadBalancers[0].SecurityGroups)') ;;\n"
+  "    elb-load-balancer) call=(elb describe-load-balancers --load-balancer-names \"$4\" --query 'sort(LoadBalancerDescriptions[0].SecurityGroups)') ;;\n"
+  "    vpc-endpoint) call=(ec2 describe-vpc-endpoints --vpc-endpoint-ids \"$4\" --query 'sort(VpcEndpoints[0].Groups[].GroupId)') ;;\n"
+  "    efs-mount-target) call=(efs describe-mount-target-security-groups --mount-target-id \"$4\" --query 'sort(SecurityGroups)') ;;\n"
+  "    lambda-function) call=(lambda get-function-configuration --function-name \"$4\" --query 'sort(VpcConfig.SecurityGroupIds)') ;;\n"
+  "    rds-db-instance) call=(rds describe-db-instances --db-instance-identifier \"$4\" --query \"sort(DBInstances[0].VpcSecurityGroups[?Status!='removing'].VpcSecurityGroupId)\") ;;\n"
+  "    rds-db-cluster) call=(rds describe-db-clusters --db-cluster-identifier \"$4\" --query \"sort(DBClusters[0].VpcSecurityGroups[?Status!='removing'].VpcSecurityGroupId)\") ;;\n"
+  "    elasticache-replication-group)\n"
+  "      [[ $4 =~ ^[A-Za-z0-9-]+$ ]] || die \"not a replication group ID: $4\"\n"
+  "      call=(elasticache describe-cache-clusters --query \"sort(CacheClusters[?ReplicationGroupId=='$4'] | [0].SecurityGroups[].SecurityGroupId)\") ;;\n"
+  "    elasticache-cache-cluster) call=(elasticache describe-cache-clusters --cache-cluster-id \"$4\" --query 'sort(CacheClusters[0].SecurityGroups[].SecurityGroupId)') ;;\n"
+  "    *) die \"unknown resource type $1\" ;;\n"
+  "  esac\n"
+  "  if ! found=$(aws_call \"$2\" \"$3\" \"${call[@]}\" --output text); then\n"
+  "    note \"cannot read the security groups of $4\"\n"
+  "    return 1\n"
+  "  fi\n"
+  "  seen_resource[$4]=$found\n"
+  "}\n"
+  "cached_resource() {\n"
+  "  if [[ -n ${seen_resource[$4]+set} ]]; then found=${seen_resource[$4]}; return 0; fi\n"
+  "  live_resource \"$@\"\n"
+  "}\n"
+  "check_resource_groups() { # TYPE ACCOUNT REGION ID EXPECTED (sorted)\n"
+  "  if ! live_resource \"$@\"; then\n"
+  "    note \"drift: cannot read the groups of $4\"\n"
+  "    return 1\n"
+  "  fi\n"
+  "  if [[ $found != \"$5\" ]]; then\n"
+  "    note \"drift: $1 $4 has groups ${found//$'\\t'/ }, the export says ${5//$'\\t'/ }\"\n"
+  "    return 1\n"
+  "  fi\n"
+  "}\n"
+  "# resource_before WHAT ACCOUNT REGION TYPE ID BEFORE AFTER: 0 run it, 1 already done.\n"
+  "resource_before() {\n"
+  "  cached_resource \"$4\" \"$2\" \"$3\" \"$5\" || die \"$1: cannot read the groups of $5\"\n"
+  "  if [[ $found == \"$7\" ]]; then note \"$1: already done: $5 has the groups ${7//$'\\t'/ }\"; return 1; fi\n"
+  "  [[ $found != \"$6\" ]] || return 0\n"
+  "  unexpected \"$1\" \"$5 has the groups ${found//$'\\t'/ }; expected ${6//$'\\t'/ } (or ${7//$'\\t'/ } once done)\"\n"
+  "}\n"
+  "resource_after() { # WHAT ACCOUNT REGION TYPE ID AFTER\n"
+  "  live_resource \"$4\" \"$2\" \"$3\" \"$5\" || die \"$1: cannot read $5 back\"\n"
+  "  [[ $found != \"$6\" ]] || return 0\n"
+  "  die \"$1: the call succeeded but $5 has the groups ${found//$'\\t'/ }, not ${6//$'\\t'/ }: look at it, then run again or roll back\"\n"
+  "}\n"
+  "expect_resource() { # TYPE ACCOUNT REGION ID EXPECTED (sorted)\n"
+  "  live_resource \"$@\" || return 1\n"
+  "  [[ $found != \"$5\" ]] || return 0\n"
+  "  note \"end state: $4 has the groups ${found//$'\\t'/ }, not ${5//$'\\t'/ }\"\n"
+  "  return 1\n"
+  "}\n"
   "# changed OBJECT: this script changed it; what was read of it is stale.\n"
   "changed() {\n"
-  "  unset \"seen_rules[$1]\" \"seen_eni[$1]\"\n"
+  "  unset \"seen_rules[$1]\" \"seen_eni[$1]\" \"seen_resource[$1]\"\n"
   "  changes=$((changes + 1))\n"
   "}\n"
   "list_groups() { # ACCOUNT REGION FILTER...: IDs of the groups the filters match, into found\n"
@@ -1753,6 +2029,37 @@ static const char script_library[] =
   "  for e in \"${have[@]}\"; do [[ \" $4 \" == *\" $e \"* ]] || note \"drift: $e carries $3, which the plan does not expect\"; done\n"
   "  for e in \"${want[@]}\"; do [[ \" $found \" == *\" $e \"* ]] || note \"drift: $e no longer carries $3\"; done\n"
   "  return 1\n"
+  "}\n"
+  "# wait_carriers ACCOUNT REGION GROUP ENIS: as check_carriers, but AWS services\n"
+  "# move their resources' network interfaces some time after the call that\n"
+  "# changes the resource (Lambda replaces them): while only such a move is\n"
+  "# missing, ask again every SGPLAN_WAIT_INTERVAL seconds (default 15), up to\n"
+  "# SGPLAN_WAIT_TIMEOUT seconds (default 900).  1: drift; 2: timed out.\n"
+  "wait_carriers() {\n"
+  "  local timeout=${SGPLAN_WAIT_TIMEOUT:-900} interval=${SGPLAN_WAIT_INTERVAL:-15} start=$SECONDS e extra\n"
+  "  [[ $timeout =~ ^[0-9]+$ && $interval =~ ^[0-9]+$ ]] || die 'SGPLAN_WAIT_TIMEOUT and SGPLAN_WAIT_INTERVAL must be whole numbers of seconds'\n"
+  "  if dry_run; then check_carriers \"$@\"; return; fi\n"
+  "  [[ $3 =~ ^sg-[0-9a-f]+$ ]] || die \"not a security group ID: $3\"\n"
+  "  while :; do\n"
+  "    if ! live_enis_of \"$1\" \"$2\" \"$3\"; then\n"
+  "      note \"drift: cannot list the network interfaces that carry $3\"\n"
+  "      return 1\n"
+  "    fi\n"
+  "    if [[ $found == \"$4\" ]]; then\n"
+  "      carriers_checked[$3]=$changes\n"
+  "      return 0\n"
+  "    fi\n"
+  "    extra=''\n"
+  "    for e in $found; do [[ \" $4 \" == *\" $e \"* ]] || extra+=\" $e\"; done\n"
+  "    # an interface that left too early is drift, not something to wait for\n"
+  "    for e in $4; do [[ \" $found \" == *\" $e \"* ]] || { check_carriers \"$@\"; return 1; }; done\n"
+  "    if (( SECONDS - start >= timeout )); then\n"
+  "      note \"timed out after ${timeout}s (SGPLAN_WAIT_TIMEOUT) waiting for AWS services to move network interfaces off $3:$extra\"\n"
+  "      return 2\n"
+  "    fi\n"
+  "    note \"waiting for AWS services to move network interfaces off $3:$extra ($((SECONDS - start))s of ${timeout}s)\"\n"
+  "    sleep \"$interval\"\n"
+  "  done\n"
   "}\n"
   "# check_users ACCOUNT REGION GROUP ENIS REFS [REFERENCES]: the live users of\n"
   "# a default group are the expected ones.\n"

@@ -78,6 +78,18 @@ render_step (Out *o, guint id, const Step *step, const char *indent)
         newline (o);
         break;
       }
+    case ACTION_MODIFY_RESOURCE_GROUPS:
+      {
+        g_autofree char *before = step_groups_text (step->groups_before, step->n_before);
+        g_autofree char *after = step_groups_text (step->groups_after, step->n_after);
+        g_autofree char *enis = step_groups_text (step->resource_enis, step->n_resource_enis);
+
+        put (o, TRUE, "%s%c [%u] %s %s groups %s -> %s (its network interfaces %s follow)", indent, sign, id,
+             step_service_name (step->service), step->resource_name != NULL ? step->resource_name : step->resource_id,
+             before, after, enis);
+        newline (o);
+        break;
+      }
     default:
       put (o, TRUE, "%s%c [%u] %s %s rule%s of %s:", indent, sign, id,
            step_action_is_authorize (step->action) ? "authorize" : "revoke",

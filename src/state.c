@@ -113,6 +113,8 @@ state_new (const Model *model)
   state->referrers = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                             (GDestroyNotify) g_hash_table_unref);
   state->names = g_hash_table_new_full (state_name_hash, state_name_equal, g_free, NULL);
+  state->resources = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                            (GDestroyNotify) g_ptr_array_unref);
   for (guint i = 0; i < model->group_list->len; i++)
     {
       const Group *g = model->group_list->pdata[i];
@@ -147,6 +149,7 @@ state_free (State *state)
   g_hash_table_unref (state->referenced);
   g_hash_table_unref (state->referrers);
   g_hash_table_unref (state->names);
+  g_hash_table_unref (state->resources);
   g_string_chunk_free (state->strings);
   g_free (state);
 }
@@ -489,12 +492,42 @@ apply_delete (State *state, const Step *step, GError **error)
   return TRUE;
 }
 
+/* Gives ENI_ID the groups AFTER (checked to exist beforehand). */
+static void
+set_eni_groups (State *state, const char *eni_id, const char *const *after_ids, guint n_after)
+{
+  GPtrArray *after = g_ptr_array_sized_new (n_after);
+
+  for (guint i = 0; i < n_after; i++)
+    {
+      const char *id = state_str (state, after_ids[i]);
+      GHashTable *carriers = g_hash_table_lookup (state->carriers, id);
+
+      g_ptr_array_add (after, (gpointer) id);
+      if (carriers == NULL)
+        {
+          carriers = g_hash_table_new (g_str_hash, g_str_equal);
+          g_hash_table_insert (state->carriers, (gpointer) id, carriers);
+        }
+      g_hash_table_add (carriers, (gpointer) state_str (state, eni_id));
+    }
+  g_hash_table_insert (state->eni_groups, (gpointer) state_str (state, eni_id), after);
+}
+
+static gboolean
+groups_exist (State *state, const char *const *ids, guint n, GError **error)
+{
+  for (guint i = 0; i < n; i++)
+    if (g_str_has_prefix (ids[i], STEP_NEW_GROUP_PREFIX) && state_group (state, ids[i]) == NULL)
+      return mismatch (error, "expected group '%s' to exist; it does not", ids[i]);
+  return TRUE;
+}
+
 static gboolean
 apply_modify (State *state, const Step *step, GError **error)
 {
   guint n;
   const char *const *now = state_eni_groups (state, step->eni_id, &n);
-  GPtrArray *after;
   gboolean same = now != NULL && n == step->n_before;
 
   if (now == NULL)
@@ -510,25 +543,90 @@ apply_modify (State *state, const Step *step, GError **error)
     }
   if (step->n_after == 0)
     return mismatch (error, "a network interface must keep at least one group");
-  for (guint i = 0; i < step->n_after; i++)
-    if (g_str_has_prefix (step->groups_after[i], STEP_NEW_GROUP_PREFIX)
-        && state_group (state, step->groups_after[i]) == NULL)
-      return mismatch (error, "expected group '%s' to exist; it does not", step->groups_after[i]);
+  if (!groups_exist (state, step->groups_after, step->n_after, error))
+    return FALSE;
+  set_eni_groups (state, step->eni_id, step->groups_after, step->n_after);
+  return TRUE;
+}
+
+/* The same groups, whatever the order (a service's list of a resource's
+ * groups has no meaningful order; an ENI's has, and an ENI of a service
+ * resource lists them in the order the service gave). */
+static gboolean
+same_group_set (const char *const *a, guint na, const char *const *b, guint nb)
+{
+  g_autofree const char **x = NULL, **y = NULL;
+
+  if (na != nb)
+    return FALSE;
+  x = g_memdup2 (a, sizeof (char *) * na);
+  y = g_memdup2 (b, sizeof (char *) * nb);
+  qsort (x, na, sizeof (char *), sgplan_compare_strings);
+  qsort (y, nb, sizeof (char *), sgplan_compare_strings);
+  for (guint i = 0; i < na; i++)
+    if (strcmp (x[i], y[i]) != 0)
+      return FALSE;
+  return TRUE;
+}
+
+static char *
+resource_key (StepService service, const char *id)
+{
+  return g_strconcat (step_service_name (service), " ", id, NULL);
+}
+
+const char *const *
+state_resource_groups (const State *state, StepService service, const char *id, guint *n)
+{
+  g_autofree char *key = resource_key (service, id);
+  GPtrArray *groups = g_hash_table_lookup (state->resources, key);
+
+  *n = groups != NULL ? groups->len : 0;
+  return groups != NULL ? (const char *const *) groups->pdata : NULL;
+}
+
+/* A service resource's groups change, and its network interfaces follow. */
+static gboolean
+apply_resource (State *state, const Step *step, GError **error)
+{
+  const char *problem = step_resource_problem (step);
+  const char *const *now;
+  guint n;
+  GPtrArray *after;
+
+  if (problem != NULL)
+    return mismatch (error, "%s %s: %s", step_service_name (step->service), step->resource_id, problem);
+  now = state_resource_groups (state, step->service, step->resource_id, &n);
+  if (now != NULL && !same_group_set (now, n, step->groups_before, step->n_before))
+    {
+      g_autofree char *want = step_groups_text (step->groups_before, step->n_before);
+      g_autofree char *have = step_groups_text (now, n);
+      return mismatch (error, "expected %s %s to have groups %s; it has %s", step_service_name (step->service),
+                       step->resource_id, want, have);
+    }
+  for (guint e = 0; e < step->n_resource_enis; e++)
+    {
+      now = state_eni_groups (state, step->resource_enis[e], &n);
+      if (now == NULL)
+        return mismatch (error, "expected network interface '%s' of %s %s to exist; it does not",
+                         step->resource_enis[e], step_service_name (step->service), step->resource_id);
+      if (!same_group_set (now, n, step->groups_before, step->n_before))
+        {
+          g_autofree char *want = step_groups_text (step->groups_before, step->n_before);
+          g_autofree char *have = step_groups_text (now, n);
+          return mismatch (error, "expected network interface '%s' of %s %s to have groups %s; it has %s",
+                           step->resource_enis[e], step_service_name (step->service), step->resource_id,
+                           want, have);
+        }
+    }
+  if (!groups_exist (state, step->groups_after, step->n_after, error))
+    return FALSE;
+  for (guint e = 0; e < step->n_resource_enis; e++)
+    set_eni_groups (state, step->resource_enis[e], step->groups_after, step->n_after);
   after = g_ptr_array_sized_new (step->n_after);
   for (guint i = 0; i < step->n_after; i++)
-    {
-      const char *id = state_str (state, step->groups_after[i]);
-      GHashTable *carriers = g_hash_table_lookup (state->carriers, id);
-
-      g_ptr_array_add (after, (gpointer) id);
-      if (carriers == NULL)
-        {
-          carriers = g_hash_table_new (g_str_hash, g_str_equal);
-          g_hash_table_insert (state->carriers, (gpointer) id, carriers);
-        }
-      g_hash_table_add (carriers, (gpointer) state_str (state, step->eni_id));
-    }
-  g_hash_table_insert (state->eni_groups, (gpointer) state_str (state, step->eni_id), after);
+    g_ptr_array_add (after, (gpointer) state_str (state, step->groups_after[i]));
+  g_hash_table_insert (state->resources, resource_key (step->service, step->resource_id), after);
   return TRUE;
 }
 
@@ -543,6 +641,8 @@ state_apply (State *state, const Step *step, GError **error)
       return apply_delete (state, step, error);
     case ACTION_MODIFY_ENI_GROUPS:
       return apply_modify (state, step, error);
+    case ACTION_MODIFY_RESOURCE_GROUPS:
+      return apply_resource (state, step, error);
     case ACTION_AUTHORIZE_INGRESS:
     case ACTION_AUTHORIZE_EGRESS:
     case ACTION_REVOKE_INGRESS:

@@ -39,6 +39,8 @@ typedef struct {
                             * rules that reference it, and how many: state_references reads these
                             * groups only, not every group of the export */
   GHashTable *names;       /* (element-type StateName guint) (VPC, name) -> groups with that name */
+  GHashTable *resources;   /* (element-type utf8 GPtrArray<utf8>) "TYPE ID" -> current groups of a
+                            * service resource a step changed */
 } State;
 
 State *state_new (const Model *model);
@@ -51,6 +53,9 @@ StateGroup *state_group (const State *state, const char *id);
 const char *const *state_eni_groups (const State *state, const char *eni_id, guint *n);
 /* Is a group with NAME (compared case-insensitively, as AWS does) in VPC? */
 gboolean state_name_taken (const State *state, const char *vpc_id, const char *name);
+/* The current groups of a service resource a step changed (NULL when no
+ * step has: its network interfaces tell); N receives the count. */
+const char *const *state_resource_groups (const State *state, StepService service, const char *id, guint *n);
 /* Number of ENIs that carry GROUP_ID now. */
 guint state_group_attachments (const State *state, const char *group_id);
 /* Rules of groups other than GROUP_ID that reference it, sorted by group

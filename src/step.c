@@ -13,7 +13,143 @@ static const char *const action_names[ACTION_COUNT] = {
   [ACTION_REVOKE_INGRESS] = "revoke-security-group-ingress",
   [ACTION_REVOKE_EGRESS] = "revoke-security-group-egress",
   [ACTION_MODIFY_ENI_GROUPS] = "modify-network-interface-attribute",
+  [ACTION_MODIFY_RESOURCE_GROUPS] = "modify-resource-security-groups",
 };
+
+static const struct {
+  const char *name;
+  guint max_groups;
+} services[SERVICE_COUNT] = {
+  /* Limits: 5 security groups per network interface is the default VPC
+   * quota, which every one of these services inherits for its interfaces
+   * (Amazon VPC quotas, "Security groups per network interface"). */
+  [SERVICE_ELBV2] = { "elbv2-load-balancer", 5 },
+  [SERVICE_ELB] = { "elb-load-balancer", 5 },
+  [SERVICE_VPC_ENDPOINT] = { "vpc-endpoint", 5 },
+  [SERVICE_EFS] = { "efs-mount-target", 5 },
+  [SERVICE_LAMBDA] = { "lambda-function", 5 },
+  [SERVICE_RDS_INSTANCE] = { "rds-db-instance", 5 },
+  [SERVICE_RDS_CLUSTER] = { "rds-db-cluster", 5 },
+  [SERVICE_CACHE_REPLICATION_GROUP] = { "elasticache-replication-group", 5 },
+  [SERVICE_CACHE_CLUSTER] = { "elasticache-cache-cluster", 5 },
+};
+
+const char *
+step_service_name (StepService service)
+{
+  return service < SERVICE_COUNT ? services[service].name : "unknown";
+}
+
+StepService
+step_service_from_name (const char *name)
+{
+  for (int s = 0; s < SERVICE_COUNT; s++)
+    if (strcmp (name, services[s].name) == 0)
+      return (StepService) s;
+  return SERVICE_COUNT;
+}
+
+guint
+step_service_max_groups (StepService service)
+{
+  return service < SERVICE_COUNT ? services[service].max_groups : 5;
+}
+
+/* PREFIX followed by at least one character of CHARS, and nothing else. */
+static gboolean
+id_like (const char *s, const char *prefix, const char *chars)
+{
+  gsize n = strlen (prefix);
+
+  return s != NULL && strncmp (s, prefix, n) == 0 && s[n] != '\0' && strspn (s + n, chars) == strlen (s + n)
+         && strlen (s) <= 1024;
+}
+
+#define HEX "0123456789abcdef"
+#define NAME_CHARS "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-"
+
+static gboolean
+resource_id_ok (StepService service, const char *id)
+{
+  switch (service)
+    {
+    case SERVICE_ELBV2:
+      /* arn:PARTITION:elasticloadbalancing:REGION:ACCOUNT:loadbalancer/TYPE/NAME/ID */
+      return id_like (id, "arn:", NAME_CHARS ":/") && strstr (id, ":elasticloadbalancing:") != NULL
+             && strstr (id, ":loadbalancer/") != NULL;
+    case SERVICE_VPC_ENDPOINT:
+      return id_like (id, "vpce-", HEX);
+    case SERVICE_EFS:
+      return id_like (id, "fsmt-", HEX);
+    case SERVICE_LAMBDA:
+      /* a function name (letters, digits, - and _); versions are not changed */
+      return id_like (id, "", NAME_CHARS "_") && strlen (id) <= 140;
+    case SERVICE_ELB:
+    case SERVICE_RDS_INSTANCE:
+    case SERVICE_RDS_CLUSTER:
+    case SERVICE_CACHE_REPLICATION_GROUP:
+    case SERVICE_CACHE_CLUSTER:
+      return id_like (id, "", NAME_CHARS) && strlen (id) <= 255;
+    default:
+      return FALSE;
+    }
+}
+
+static gboolean
+group_id_ok (const char *id)
+{
+  if (id != NULL && g_str_has_prefix (id, STEP_NEW_GROUP_PREFIX))
+    id += strlen (STEP_NEW_GROUP_PREFIX);
+  return id_like (id, "sg-", HEX);
+}
+
+const char *
+step_resource_problem (const Step *step)
+{
+  if (step->service >= SERVICE_COUNT)
+    return "an unknown resource type";
+  if (!resource_id_ok (step->service, step->resource_id))
+    return "the resource ID is not one its service takes";
+  for (guint i = 0; i < step->n_subnets; i++)
+    if (!id_like (step->subnets[i], "subnet-", HEX))
+      return "a subnet ID is not of the form subnet-...";
+  if (step->service == SERVICE_LAMBDA && step->n_subnets == 0)
+    return "a Lambda function's step names no subnets";
+  for (guint i = 0; i < step->n_before; i++)
+    if (!group_id_ok (step->groups_before[i]))
+      return "a security group ID is not of the form sg-...";
+  for (guint i = 0; i < step->n_after; i++)
+    if (!group_id_ok (step->groups_after[i]))
+      return "a security group ID is not of the form sg-...";
+  if (step->n_after == 0)
+    return "a resource cannot be left without security groups";
+  if (step->n_after > step_service_max_groups (step->service))
+    return "more security groups than the service allows on one resource";
+  for (guint i = 0; i < step->n_resource_enis; i++)
+    if (!id_like (step->resource_enis[i], "eni-", HEX))
+      return "a network interface ID is not of the form eni-...";
+  return NULL;
+}
+
+gboolean
+step_moves_enis (const Step *step, const char *const **enis, guint *n)
+{
+  if (step->action == ACTION_MODIFY_ENI_GROUPS)
+    {
+      *enis = &step->eni_id;
+      *n = 1;
+      return TRUE;
+    }
+  if (step->action == ACTION_MODIFY_RESOURCE_GROUPS)
+    {
+      *enis = step->resource_enis;
+      *n = step->n_resource_enis;
+      return TRUE;
+    }
+  *enis = NULL;
+  *n = 0;
+  return FALSE;
+}
 
 const char *
 step_action_name (StepAction action)
@@ -60,6 +196,7 @@ step_action_sign (StepAction action)
     case ACTION_AUTHORIZE_EGRESS:
       return '+';
     case ACTION_MODIFY_ENI_GROUPS:
+    case ACTION_MODIFY_RESOURCE_GROUPS:
       return '~';
     default:
       return '-';
@@ -77,7 +214,7 @@ inverse_action (StepAction action)
     case ACTION_AUTHORIZE_EGRESS: return ACTION_REVOKE_EGRESS;
     case ACTION_REVOKE_INGRESS: return ACTION_AUTHORIZE_INGRESS;
     case ACTION_REVOKE_EGRESS: return ACTION_AUTHORIZE_EGRESS;
-    default: return ACTION_MODIFY_ENI_GROUPS;
+    default: return action;
     }
 }
 
@@ -96,6 +233,8 @@ step_inverse (const Step *step)
   inverse->n_before = step->n_after;
   inverse->groups_after = g_memdup2 (step->groups_before, sizeof (char *) * step->n_before);
   inverse->n_after = step->n_before;
+  inverse->resource_enis = g_memdup2 (step->resource_enis, sizeof (char *) * step->n_resource_enis);
+  inverse->subnets = g_memdup2 (step->subnets, sizeof (char *) * step->n_subnets);
   return inverse;
 }
 
@@ -119,7 +258,10 @@ step_equal (const Step *a, const Step *b)
       || g_strcmp0 (a->description, b->description) != 0 || g_strcmp0 (a->eni_id, b->eni_id) != 0
       || a->n_tags != b->n_tags || a->n_rules != b->n_rules
       || !strv_equal (a->groups_before, a->n_before, b->groups_before, b->n_before)
-      || !strv_equal (a->groups_after, a->n_after, b->groups_after, b->n_after))
+      || !strv_equal (a->groups_after, a->n_after, b->groups_after, b->n_after)
+      || a->service != b->service || g_strcmp0 (a->resource_id, b->resource_id) != 0
+      || !strv_equal (a->resource_enis, a->n_resource_enis, b->resource_enis, b->n_resource_enis)
+      || !strv_equal (a->subnets, a->n_subnets, b->subnets, b->n_subnets))
     return FALSE;
   for (guint i = 0; i < a->n_tags; i++)
     if (strcmp (a->tags[i].key, b->tags[i].key) != 0 || strcmp (a->tags[i].value, b->tags[i].value) != 0)
@@ -150,5 +292,7 @@ step_free (Step *step)
   g_free (step->rules);
   g_free (step->groups_before);
   g_free (step->groups_after);
+  g_free (step->resource_enis);
+  g_free (step->subnets);
   g_free (step);
 }

@@ -17,8 +17,25 @@ typedef enum {
   ACTION_REVOKE_INGRESS,    /* revoke-security-group-ingress */
   ACTION_REVOKE_EGRESS,     /* revoke-security-group-egress */
   ACTION_MODIFY_ENI_GROUPS, /* modify-network-interface-attribute --groups */
+  ACTION_MODIFY_RESOURCE_GROUPS, /* the owning service's call (StepService) */
   ACTION_COUNT
 } StepAction;
+
+/* A resource whose network interfaces are requester-managed: only its own
+ * service can change their security groups, by changing the resource's.
+ * Which call a modify-resource-security-groups step makes. */
+typedef enum {
+  SERVICE_ELBV2,          /* elbv2 set-security-groups (application, network, gateway LB) */
+  SERVICE_ELB,            /* elb apply-security-groups-to-load-balancer (classic LB) */
+  SERVICE_VPC_ENDPOINT,   /* ec2 modify-vpc-endpoint --add/--remove-security-group-ids */
+  SERVICE_EFS,            /* efs modify-mount-target-security-groups */
+  SERVICE_LAMBDA,         /* lambda update-function-configuration --vpc-config */
+  SERVICE_RDS_INSTANCE,   /* rds modify-db-instance --vpc-security-group-ids */
+  SERVICE_RDS_CLUSTER,    /* rds modify-db-cluster --vpc-security-group-ids */
+  SERVICE_CACHE_REPLICATION_GROUP, /* elasticache modify-replication-group */
+  SERVICE_CACHE_CLUSTER,  /* elasticache modify-cache-cluster */
+  SERVICE_COUNT
+} StepService;
 
 /* The ID a plan gives the group it creates to replace DEFAULT_ID, until AWS
  * assigns the real one: "new:sg-...".  Real group IDs never contain ':'. */
@@ -41,6 +58,13 @@ typedef struct {
   guint n_before;
   const char **groups_after;
   guint n_after;
+  StepService service;     /* modify-resource: whose call */
+  const char *resource_id; /* modify-resource: what the call names (ARN, name or ID) */
+  const char *resource_name; /* modify-resource: for people */
+  const char **resource_enis; /* modify-resource: its network interfaces, which follow its groups */
+  guint n_resource_enis;
+  const char **subnets;    /* modify-resource, Lambda: VpcConfig.SubnetIds, which the call keeps */
+  guint n_subnets;
   const char *purpose;     /* why, for a reviewer; not part of the change */
 } Step;
 
@@ -50,6 +74,19 @@ StepAction step_action_from_name (const char *name);
 gboolean step_action_is_rules (StepAction action);
 gboolean step_action_is_authorize (StepAction action);
 RuleDirection step_action_direction (StepAction action);
+/* "elbv2-load-balancer", ...; and back (SERVICE_COUNT if unknown). */
+const char *step_service_name (StepService service);
+StepService step_service_from_name (const char *name);
+/* The service's limit of security groups on one resource. */
+guint step_service_max_groups (StepService service);
+/* What is wrong with a modify-resource step's identifiers (static text), or
+ * NULL: the resource ID must be what its service's call takes, subnets,
+ * groups and interfaces IDs of their kinds, so that the script's shorthand
+ * arguments (SubnetIds=a,b,...) mean what the change set says. */
+const char *step_resource_problem (const Step *step);
+/* Whether the step changes the groups of network interfaces (an ENI, or the
+ * ENIs of a resource), and which: ENIS is filled with N IDs. */
+gboolean step_moves_enis (const Step *step, const char *const **enis, guint *n);
 /* '+' create or authorize, '~' modify, '-' revoke or delete. */
 char step_action_sign (StepAction action);
 

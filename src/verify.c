@@ -762,13 +762,28 @@ touched_text (const Replay *rp, const Step *step)
 {
   GString *out = g_string_new (NULL);
 
-  if (step->action == ACTION_MODIFY_ENI_GROUPS)
-    {
-      guint n;
-      const char *const *now = state_eni_groups (rp->state, step->eni_id, &n);
-      g_autofree char *text = step_groups_text (now, n);
+  const char *const *moved;
+  guint n_moved;
 
-      g_string_append_printf (out, "%s has groups %s", step->eni_id, text);
+  if (step_moves_enis (step, &moved, &n_moved))
+    {
+      if (step->action == ACTION_MODIFY_RESOURCE_GROUPS)
+        {
+          guint n;
+          const char *const *now = state_resource_groups (rp->state, step->service, step->resource_id, &n);
+          g_autofree char *text = now != NULL ? step_groups_text (now, n) : g_strdup ("as exported");
+
+          g_string_append_printf (out, "%s %s has groups %s; ", step_service_name (step->service),
+                                  step->resource_id, text);
+        }
+      for (guint e = 0; e < n_moved; e++)
+        {
+          guint n;
+          const char *const *now = state_eni_groups (rp->state, moved[e], &n);
+          g_autofree char *text = step_groups_text (now, n);
+
+          g_string_append_printf (out, "%s%s has groups %s", e > 0 ? ", " : "", moved[e], text);
+        }
     }
   else
     {
@@ -806,10 +821,13 @@ static void
 note_touches (Replay *rp, const Step *step, guint k)
 {
   StateGroup *g;
+  const char *const *moved;
+  guint n_moved;
 
-  if (step->action == ACTION_MODIFY_ENI_GROUPS)
+  if (step_moves_enis (step, &moved, &n_moved))
     {
-      g_hash_table_insert (rp->moved, (gpointer) state_str (rp->state, step->eni_id), GUINT_TO_POINTER (k));
+      for (guint e = 0; e < n_moved; e++)
+        g_hash_table_insert (rp->moved, (gpointer) state_str (rp->state, moved[e]), GUINT_TO_POINTER (k));
       return;
     }
   if (!step_action_is_rules (step->action))
@@ -846,40 +864,45 @@ after_step (Replay *rp, const Step *step, guint k)
   g_autoptr (GList) sorted_groups = NULL, sorted_enis = NULL;
   GHashTableIter iter;
   gpointer key;
+  const char *const *moved;
+  guint n_moved;
 
-  if (step->action == ACTION_MODIFY_ENI_GROUPS)
+  if (step_moves_enis (step, &moved, &n_moved))
     {
-      const Eni *eni = model_eni (rp->model, step->eni_id);
-
-      /* the pairs whose D this ENI carried in the export */
-      for (guint i = 0; eni != NULL && i < eni->n_groups; i++)
+      for (guint m = 0; m < n_moved; m++)
         {
-          Pair *p = g_hash_table_lookup (rp->pairs, eni->groups[i].group_id);
-          gboolean d_full, n_full;
+          const Eni *eni = model_eni (rp->model, moved[m]);
 
-          if (p == NULL || strcmp (p->d, eni->groups[i].group_id) != 0)
-            continue;
-          d_full = p->d_full;
-          n_full = p->n_full;
-          p->on_d += groups_contain (step->groups_after, step->n_after, p->d);
-          p->on_d -= groups_contain (step->groups_before, step->n_before, p->d);
-          p->on_n += groups_contain (step->groups_after, step->n_after, p->n);
-          p->on_n -= groups_contain (step->groups_before, step->n_before, p->n);
-          p->d_full = p->on_d == p->d0_enis->len;
-          p->n_full = p->n != NULL && p->on_n == p->d0_enis->len;
-          if (d_full != p->d_full || n_full != p->n_full)
+          /* the pairs whose D this ENI carried in the export */
+          for (guint i = 0; eni != NULL && i < eni->n_groups; i++)
             {
-              /* what rules referencing D or N allow has changed */
-              g_hash_table_add (groups, (gpointer) p->d);
-              if (p->n != NULL)
-                g_hash_table_add (groups, (gpointer) p->n);
-              g_hash_table_iter_init (&iter, p->referrers);
-              while (g_hash_table_iter_next (&iter, &key, NULL))
-                g_hash_table_add (groups, key);
+              Pair *p = g_hash_table_lookup (rp->pairs, eni->groups[i].group_id);
+              gboolean d_full, n_full;
+
+              if (p == NULL || strcmp (p->d, eni->groups[i].group_id) != 0)
+                continue;
+              d_full = p->d_full;
+              n_full = p->n_full;
+              p->on_d += groups_contain (step->groups_after, step->n_after, p->d);
+              p->on_d -= groups_contain (step->groups_before, step->n_before, p->d);
+              p->on_n += groups_contain (step->groups_after, step->n_after, p->n);
+              p->on_n -= groups_contain (step->groups_before, step->n_before, p->n);
+              p->d_full = p->on_d == p->d0_enis->len;
+              p->n_full = p->n != NULL && p->on_n == p->d0_enis->len;
+              if (d_full != p->d_full || n_full != p->n_full)
+                {
+                  /* what rules referencing D or N allow has changed */
+                  g_hash_table_add (groups, (gpointer) p->d);
+                  if (p->n != NULL)
+                    g_hash_table_add (groups, (gpointer) p->n);
+                  g_hash_table_iter_init (&iter, p->referrers);
+                  while (g_hash_table_iter_next (&iter, &key, NULL))
+                    g_hash_table_add (groups, key);
+                }
             }
+          if (eni != NULL)
+            g_hash_table_add (enis, (gpointer) eni);
         }
-      if (eni != NULL)
-        g_hash_table_add (enis, (gpointer) eni);
     }
   else
     g_hash_table_add (groups, (gpointer) step->group_id);
@@ -1342,6 +1365,8 @@ step_hash (gconstpointer data)
     h = h * 31u + g_str_hash (s->group_id);
   if (s->eni_id != NULL)
     h = h * 31u + g_str_hash (s->eni_id);
+  if (s->resource_id != NULL)
+    h = h * 31u + g_str_hash (s->resource_id);
   if (s->n_rules > 0 && s->rules[0].peer != NULL)
     h = h * 31u + g_str_hash (s->rules[0].peer);
   return h;
@@ -1402,7 +1427,8 @@ check_decisions (Validation *v, const ChangeSet *cs)
             {
               report (v, "decisions", CHECK_FAIL, "%s is labelled revoke, which only revokes its own rules, "
                       "but step %u is %s on %s", cg->group_id, id, step_action_name (step->action),
-                      step->group_id != NULL ? step->group_id : step->eni_id);
+                      step->group_id != NULL ? step->group_id
+                      : step->eni_id != NULL ? step->eni_id : step->resource_id);
               return;
             }
           if (cg->decision == DECISION_MIGRATE && s == 0
@@ -1678,13 +1704,17 @@ check_preflight (Validation *v, const ChangeSet *cs, const Model *model)
     {
       const Step *step = cs->steps->pdata[i];
 
-      if (step->action == ACTION_MODIFY_ENI_GROUPS && model_eni (model, step->eni_id) != NULL
-          && !g_hash_table_contains (enis, step->eni_id))
-        {
-          report (v, "preflight", CHECK_FAIL, "step %u changes %s, which the preflight does not compare", i + 1,
-                  step->eni_id);
-          return;
-        }
+      const char *const *moved;
+      guint n_moved;
+
+      step_moves_enis (step, &moved, &n_moved);
+      for (guint e = 0; e < n_moved; e++)
+        if (model_eni (model, moved[e]) != NULL && !g_hash_table_contains (enis, moved[e]))
+          {
+            report (v, "preflight", CHECK_FAIL, "step %u changes %s, which the preflight does not compare", i + 1,
+                    moved[e]);
+            return;
+          }
       if (step_action_is_rules (step->action) && model_group (model, step->group_id) != NULL
           && !g_hash_table_contains (groups, step->group_id))
         {
