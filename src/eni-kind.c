@@ -391,8 +391,8 @@ eni_kind_classify (const EniEvidence *ev)
   return c;
 }
 
-EniClass
-eni_kind_classify_eni (const Eni *eni)
+EniEvidence
+eni_kind_evidence (const Eni *eni)
 {
   EniEvidence ev = {
     .interface_type = eni->interface_type,
@@ -401,6 +401,14 @@ eni_kind_classify_eni (const Eni *eni)
     .instance_id = eni->instance_id,
     .requester_managed = eni->requester_managed,
   };
+
+  return ev;
+}
+
+EniClass
+eni_kind_classify_eni (const Eni *eni)
+{
+  EniEvidence ev = eni_kind_evidence (eni);
 
   return eni_kind_classify (&ev);
 }
@@ -446,7 +454,19 @@ eni_class_describe (const EniClass *c)
 {
   GString *s = g_string_new (eni_kind_label (c->kind));
 
-  if (c->resource.start != NULL)
+  if (c->kind == ENI_KIND_ECS_TASK && c->resource.start != NULL)
+    {
+      /* the ARN is long and its account and region are the ENI's: the
+         attachment ID is what tells the task */
+      const char *id = g_strstr_len (c->resource.start, c->resource.len, ":attachment/");
+
+      g_assert (id != NULL); /* parse_ecs matched it */
+      id += strlen (":attachment/");
+      g_string_append (s, " (attachment ");
+      g_string_append_len (s, id, c->resource.start + c->resource.len - id);
+      g_string_append_c (s, ')');
+    }
+  else if (c->resource.start != NULL)
     {
       g_string_append_c (s, ' ');
       g_string_append_len (s, c->resource.start, c->resource.len);
@@ -462,6 +482,20 @@ eni_class_describe (const EniClass *c)
            && c->kind != ENI_KIND_UNATTACHED)
     g_string_append (s, " (name not found in the description)");
   return g_string_free (s, FALSE);
+}
+
+char *
+eni_kind_used_by (const EniEvidence *ev)
+{
+  EniClass c = eni_kind_classify (ev);
+  char *text = eni_class_describe (&c);
+  char *with;
+
+  if (c.kind == ENI_KIND_EC2_INSTANCE || ev->instance_id == NULL || ev->instance_id[0] == '\0')
+    return text;
+  with = g_strconcat (text, " on ", ev->instance_id, NULL);
+  g_free (text);
+  return with;
 }
 
 const char *

@@ -67,8 +67,14 @@ typedef struct {
 
 /* The kind of ENI; never fails, whatever the bytes of its fields. */
 EniClass eni_kind_classify (const EniEvidence *evidence);
-/* The same for an ENI of the model (the one place that reads its fields). */
+/* The evidence of an ENI of the model: the one place that reads its fields. */
+EniEvidence eni_kind_evidence (const Eni *eni);
+/* eni_kind_classify (eni_kind_evidence (ENI)). */
 EniClass eni_kind_classify_eni (const Eni *eni);
+/* What the interface belongs to, for people: eni_class_describe, and
+ * " on i-..." when a service's interface sits on an instance (an ECS task
+ * on its container instance). */
+char *eni_kind_used_by (const EniEvidence *evidence);
 
 /* "lambda", "alb", ...: stable, for JSON. */
 const char *eni_kind_name (EniKind kind);

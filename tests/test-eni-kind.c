@@ -74,13 +74,13 @@ static const Case matches[] = {
   { "interface", "578734482556",
     "arn:aws:ecs:eu-west-1:111122223333:attachment/3f1d2c4b-5a6e-4f70-8b9c-0d1e2f3a4b5c", NULL, RM,
     "ecs-task", "arn:aws:ecs:eu-west-1:111122223333:attachment/3f1d2c4b-5a6e-4f70-8b9c-0d1e2f3a4b5c",
-    NULL, "ecs task arn:aws:ecs:eu-west-1:111122223333:attachment/3f1d2c4b-5a6e-4f70-8b9c-0d1e2f3a4b5c" },
+    NULL, "ecs task (attachment 3f1d2c4b-5a6e-4f70-8b9c-0d1e2f3a4b5c)" },
   /* an awsvpc task on a container instance, and a China region ARN */
   { "interface", "578734482556",
     "arn:aws-cn:ecs:cn-north-1:111122223333:attachment/3f1d2c4b-5a6e-4f70-8b9c-0d1e2f3a4b5c",
     "i-0container", OWN, "ecs-task",
     "arn:aws-cn:ecs:cn-north-1:111122223333:attachment/3f1d2c4b-5a6e-4f70-8b9c-0d1e2f3a4b5c", NULL,
-    "ecs task arn:aws-cn:ecs:cn-north-1:111122223333:attachment/3f1d2c4b-5a6e-4f70-8b9c-0d1e2f3a4b5c" },
+    "ecs task (attachment 3f1d2c4b-5a6e-4f70-8b9c-0d1e2f3a4b5c)" },
   { "interface", "AROAEKSEXAMPLE:AmazonEKS", "Amazon EKS prod-cluster", NULL, OWN, "eks-cluster",
     "prod-cluster", NULL, "eks cluster prod-cluster" },
   { "nat_gateway", "amazon-aws", "Interface for NAT Gateway nat-0a8b0e0d28266841f", NULL, RM,
@@ -390,6 +390,25 @@ test_classify_eni (void)
   g_assert_cmpstr (text, ==, "rds proxy orders-proxy");
 }
 
+/* A service's interface on an instance says so; an instance's own does not
+ * repeat it. */
+static void
+test_used_by (void)
+{
+  EniEvidence ecs = { "interface", "578734482556",
+                      "arn:aws:ecs:eu-west-1:111122223333:attachment/3f1d2c4b-5a6e-4f70-8b9c-0d1e2f3a4b5c",
+                      "i-0container", TRUE };
+  EniEvidence instance = { "interface", NULL, "", "i-0abc", FALSE };
+  EniEvidence unknown = { "interface", "amazon-x", "x", "", TRUE };
+  g_autofree char *a = eni_kind_used_by (&ecs);
+  g_autofree char *b = eni_kind_used_by (&instance);
+  g_autofree char *c = eni_kind_used_by (&unknown);
+
+  g_assert_cmpstr (a, ==, "ecs task (attachment 3f1d2c4b-5a6e-4f70-8b9c-0d1e2f3a4b5c) on i-0container");
+  g_assert_cmpstr (b, ==, "ec2 instance i-0abc");
+  g_assert_cmpstr (c, ==, "unknown service");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -400,5 +419,6 @@ main (int argc, char **argv)
   g_test_add_func ("/eni-kind/load-balancer-arns", test_load_balancer_arns);
   g_test_add_func ("/eni-kind/hostile-evidence", test_hostile_evidence);
   g_test_add_func ("/eni-kind/classify-model-eni", test_classify_eni);
+  g_test_add_func ("/eni-kind/used-by", test_used_by);
   return g_test_run ();
 }
