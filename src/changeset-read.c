@@ -462,8 +462,47 @@ group_free (gpointer data)
 {
   ChangeSetGroup *g = data;
 
+  g_free (g->interfaces);
   g_ptr_array_unref (g->warnings);
   g_free (g);
+}
+
+/* findings.attached_interfaces: each interface's ID and the evidence of
+ * what is behind it (show names the kind). */
+static gboolean
+read_interfaces (Reader *r, const cJSON *findings, ChangeSetGroup *g)
+{
+  gboolean ok;
+  const cJSON *array = member (r, findings, "attached_interfaces", T_ARRAY, TRUE, &ok), *item;
+  guint i = 0;
+
+  if (array == NULL)
+    return FALSE;
+  g->interfaces = g_new0 (ChangeSetInterface, cJSON_GetArraySize (array) + 1);
+  sgplan_json_path_push_key (&r->path, "attached_interfaces");
+  cJSON_ArrayForEach (item, array)
+    {
+      ChangeSetInterface *eni = &g->interfaces[i];
+      const cJSON *managed;
+
+      sgplan_json_path_push_index (&r->path, i++);
+      if (!cJSON_IsObject (item))
+        return reader_fail (r, item, "expected a network interface (a mapping)");
+      if (!get_string (r, item, "id", TRUE, &eni->id)
+          || !get_string (r, item, "interface_type", FALSE, &eni->evidence.interface_type)
+          || !get_string (r, item, "requester_id", FALSE, &eni->evidence.requester_id)
+          || !get_string (r, item, "description", FALSE, &eni->evidence.description)
+          || !get_string (r, item, "instance_id", FALSE, &eni->evidence.instance_id))
+        return FALSE;
+      managed = member (r, item, "requester_managed", T_BOOL, FALSE, &ok);
+      if (!ok)
+        return FALSE;
+      eni->evidence.requester_managed = cJSON_IsTrue (managed);
+      sgplan_json_path_pop (&r->path);
+    }
+  sgplan_json_path_pop (&r->path);
+  g->n_attached = i;
+  return TRUE;
 }
 
 static gboolean
@@ -521,9 +560,12 @@ read_group (Reader *r, ChangeSet *cs, const cJSON *obj)
   if (findings == NULL)
     return FALSE;
   g->n_rules = array_len (findings, "rules");
-  g->n_attached = array_len (findings, "attached_interfaces");
   g->n_references = array_len (findings, "references");
   g->n_outside = array_len (findings, "outside_references");
+  sgplan_json_path_push_key (&r->path, "findings");
+  if (!read_interfaces (r, findings, g))
+    return FALSE;
+  sgplan_json_path_pop (&r->path);
   return read_warnings (r, obj, g->warnings) && read_steps (r, cs, obj, g);
 }
 

@@ -1,8 +1,16 @@
 /* changeset-read.h - reading a change set (YAML or JSON) back, checked. */
 #pragma once
 
+#include "eni-kind.h"
 #include "planner.h"
 #include "util.h"
+
+/* A network interface that uses a default group, as the change set's
+ * findings list it: enough evidence to tell what is behind it. */
+typedef struct {
+  const char *id;
+  EniEvidence evidence;
+} ChangeSetInterface;
 
 /* One default group as the change set describes it. */
 typedef struct {
@@ -18,6 +26,7 @@ typedef struct {
   const char *replacement_name;
   const char *exception_expires; /* excepted: the exception's expiry (YYYY-MM-DD), or NULL */
   guint n_rules, n_attached, n_references, n_outside;
+  ChangeSetInterface *interfaces; /* findings.attached_interfaces, n_attached of them */
   guint first_step;  /* index into steps */
   guint n_steps;
   GPtrArray *warnings; /* (element-type utf8) */

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include "json-model.h"
+#include "eni-kind.h"
 
 #include <string.h>
 
@@ -57,6 +58,21 @@ json_from_eni (const Eni *eni)
   json_add_string (obj, "requester_id", eni->common->requester_id);
   json_add_string (obj, "availability_zone", eni->common->availability_zone);
   return obj;
+}
+
+void
+json_add_eni_kind (cJSON *obj, const Eni *eni)
+{
+  EniClass c = eni_kind_classify_eni (eni);
+  g_autofree char *resource = eni_class_resource (&c);
+  g_autofree char *file_system = eni_class_file_system (&c);
+  g_autofree char *arn = eni_class_load_balancer_arn (&c, eni->common->owner_id, eni->common->region);
+
+  cJSON_AddStringToObject (obj, "kind", eni_kind_name (c.kind));
+  cJSON_AddStringToObject (obj, "kind_label", eni_kind_label (c.kind));
+  json_add_string (obj, "resource", resource);
+  json_add_string (obj, "file_system_id", file_system);
+  json_add_string (obj, "load_balancer_arn", arn);
 }
 
 static cJSON *

@@ -8,4 +8,8 @@
 void json_add_string (cJSON *obj, const char *key, const char *value);
 cJSON *json_from_rule (const Rule *rule);
 cJSON *json_from_eni (const Eni *eni);
+/* Add what is behind ENI to OBJ (its JSON): "kind", "kind_label", and when
+ * the evidence names them "resource", "file_system_id" (EFS) and
+ * "load_balancer_arn" (load balancers). */
+void json_add_eni_kind (cJSON *obj, const Eni *eni);
 cJSON *json_from_finding (const Finding *finding);

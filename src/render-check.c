@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "render-check.h"
+#include "eni-kind.h"
 #include "json-model.h"
 #include "table.h"
 #include "util.h"
@@ -76,9 +77,10 @@ text_enis (GString *out, const Finding *finding)
     {
       const Eni *eni = finding->enis->pdata[i];
       g_autofree char *description = quoted (eni->description);
+      EniEvidence evidence = eni_kind_evidence (eni);
+      g_autofree char *used_by = eni_kind_used_by (&evidence);
 
-      table_add (table, eni->id, eni->common->interface_type, eni->common->owner_id,
-                 eni->instance_id != NULL ? eni->instance_id : "no instance",
+      table_add (table, eni->id, used_by, eni->common->interface_type, eni->common->owner_id,
                  eni->common->requester_managed ? "requester-managed" : "",
                  description != NULL ? description : "");
     }
@@ -207,6 +209,10 @@ render_check_json (const Model *model, const Analysis *analysis)
     {
       const Finding *finding = analysis->findings->pdata[i];
       cJSON *item = json_from_finding (finding);
+      cJSON *eni_item = cJSON_GetObjectItemCaseSensitive (item, "attached_interfaces")->child;
+
+      for (guint e = 0; e < finding->enis->len && eni_item != NULL; e++, eni_item = eni_item->next)
+        json_add_eni_kind (eni_item, finding->enis->pdata[e]);
 
       cJSON_AddBoolToObject (item, "interfaces_known", finding->enis_known);
       cJSON_AddBoolToObject (item, "references_known", finding->references_known);

@@ -7,6 +7,8 @@
 #include "config.h"
 
 #include "render-show.h"
+#include "eni-kind.h"
+#include "table.h"
 #include "util.h"
 
 #include <string.h>
@@ -155,6 +157,39 @@ render_automatic_egress (Out *o, const ChangeSet *cs, const ChangeSetGroup *g)
     newline (o);
 }
 
+/* What each network interface on the group belongs to: the instance, the
+ * Lambda function, the load balancer... told from the evidence the change
+ * set's findings keep. */
+static void
+render_interfaces (Out *o, const ChangeSetGroup *g)
+{
+  g_autoptr (Table) table = table_new (2);
+
+  put (o, FALSE, "%s by %u network interface%s:", o->markdown ? "Used" : "    used",
+       g->n_attached, g->n_attached == 1 ? "" : "s");
+  newline (o);
+  if (o->markdown)
+    g_string_append (o->out, "\n| network interface | belongs to |\n| --- | --- |\n");
+  for (guint i = 0; i < g->n_attached; i++)
+    {
+      g_autofree char *used_by = eni_kind_used_by (&g->interfaces[i].evidence);
+
+      if (!o->markdown)
+        {
+          table_add (table, g->interfaces[i].id, used_by);
+          continue;
+        }
+      g_string_append (o->out, "| ");
+      put (o, FALSE, "%s", g->interfaces[i].id);
+      g_string_append (o->out, " | ");
+      put (o, FALSE, "%s", used_by);
+      g_string_append (o->out, " |\n");
+    }
+  table_render (table, o->out, 6);
+  if (o->markdown)
+    newline (o);
+}
+
 static void
 render_group (Out *o, const ChangeSet *cs, const ChangeSetGroup *g)
 {
@@ -197,6 +232,8 @@ render_group (Out *o, const ChangeSet *cs, const ChangeSetGroup *g)
       if (o->markdown)
         newline (o);
     }
+  if (g->n_attached > 0 && (g->decision == DECISION_MIGRATE || g->decision == DECISION_BLOCKED))
+    render_interfaces (o, g);
   if (g->n_steps == 0)
     return;
   if (g->decision == DECISION_MIGRATE)

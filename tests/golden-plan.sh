@@ -55,12 +55,14 @@ golden_case '--replacement-name TEMPLATE' rule-kinds-name-template \
 golden_case '--max-rules-per-group 5' rule-kinds-rules-quota --max-rules-per-group 5 plan-rule-kinds
 golden_case '--max-groups-per-eni 6' quotas-six-groups --max-groups-per-eni 6 plan-quotas
 
-test_expect 'show --format=markdown of the example matches tests/golden/plan/example.show.md' "
-  run_sgplan show --format=markdown '$golden/example.plan.yaml'
-  expect_status 0
-  if [ -n \"\${SGPLAN_UPDATE_GOLDEN:-}\" ]; then cp \"\$TMP/stdout\" '$golden/example.show.md'; fi
-  compare '$golden/example.show.md' \"\$TMP/stdout\"
-"
+for stem in example service-enis eni-kinds; do
+  test_expect "show --format=markdown of $stem matches tests/golden/plan/$stem.show.md" "
+    run_sgplan show --format=markdown '$golden/$stem.plan.yaml'
+    expect_status 0
+    if [ -n \"\${SGPLAN_UPDATE_GOLDEN:-}\" ]; then cp \"\$TMP/stdout\" '$golden/$stem.show.md'; fi
+    compare '$golden/$stem.show.md' \"\$TMP/stdout\"
+  "
+done
 test_expect 'show reads the JSON form the same as the YAML form' "
   cd '$srcdir/fixtures'
   sgplan plan --format=json example >\"\$TMP/example.json\"
