@@ -52,6 +52,8 @@ apply_resolve_step (const Step *step, GStringChunk *strings)
   copy->groups_after = g_new (const char *, step->n_after + 1);
   for (guint i = 0; i < step->n_after; i++)
     copy->groups_after[i] = resolve (strings, step->groups_after[i]);
+  copy->resource_enis = g_memdup2 (step->resource_enis, sizeof (char *) * step->n_resource_enis);
+  copy->subnets = g_memdup2 (step->subnets, sizeof (char *) * step->n_subnets);
   return copy;
 }
 

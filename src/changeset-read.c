@@ -464,6 +464,7 @@ group_free (gpointer data)
 
   g_free (g->interfaces);
   g_ptr_array_unref (g->warnings);
+  g_ptr_array_unref (g->blockers);
   g_free (g);
 }
 
@@ -505,6 +506,34 @@ read_interfaces (Reader *r, const cJSON *findings, ChangeSetGroup *g)
   return TRUE;
 }
 
+/* "blocked_by": [{subject, reason, unblock}], optional. */
+static gboolean
+read_blockers (Reader *r, const cJSON *obj, ChangeSetGroup *g)
+{
+  gboolean ok;
+  const cJSON *list = member (r, obj, "blocked_by", T_ARRAY, FALSE, &ok), *item;
+  guint i = 0;
+
+  if (list == NULL)
+    return ok;
+  sgplan_json_path_push_key (&r->path, "blocked_by");
+  cJSON_ArrayForEach (item, list)
+    {
+      Blocker *b = g_new0 (Blocker, 1);
+
+      g_ptr_array_add (g->blockers, b);
+      sgplan_json_path_push_index (&r->path, i++);
+      if (!cJSON_IsObject (item))
+        return reader_fail (r, item, "expected what blocks the group: {subject, reason, unblock}");
+      if (!get_string (r, item, "subject", TRUE, &b->subject) || !get_string (r, item, "reason", TRUE, &b->reason)
+          || !get_string (r, item, "unblock", TRUE, &b->unblock))
+        return FALSE;
+      sgplan_json_path_pop (&r->path);
+    }
+  sgplan_json_path_pop (&r->path);
+  return TRUE;
+}
+
 static gboolean
 read_group (Reader *r, ChangeSet *cs, const cJSON *obj)
 {
@@ -514,6 +543,7 @@ read_group (Reader *r, ChangeSet *cs, const cJSON *obj)
   gboolean ok;
 
   g->warnings = g_ptr_array_new ();
+  g->blockers = g_ptr_array_new_with_free_func (g_free);
   g_ptr_array_add (cs->groups, g);
   if (!cJSON_IsObject (obj))
     return reader_fail (r, obj, "expected a default group (a mapping)");
@@ -525,6 +555,8 @@ read_group (Reader *r, ChangeSet *cs, const cJSON *obj)
       || !get_string (r, obj, "decision", TRUE, &decision)
       || !get_string (r, obj, "reason", FALSE, &g->reason)
       || !get_string (r, obj, "unblock", FALSE, &g->unblock))
+    return FALSE;
+  if (!read_blockers (r, obj, g))
     return FALSE;
   g->decision = decision_from_name (decision);
   if (g->decision == DECISION_COUNT)

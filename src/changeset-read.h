@@ -22,6 +22,7 @@ typedef struct {
   Decision decision;
   const char *reason;
   const char *unblock;
+  GPtrArray *blockers;       /* (element-type Blocker) blocked_by, in order */
   const char *replacement_id;
   const char *replacement_name;
   const char *exception_expires; /* excepted: the exception's expiry (YYYY-MM-DD), or NULL */

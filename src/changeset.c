@@ -176,6 +176,21 @@ group_json (const Plan *plan, const GroupPlan *gp)
   cJSON_AddStringToObject (obj, "decision", decision_name (gp->decision));
   json_add_string (obj, "reason", gp->reason);
   json_add_string (obj, "unblock", gp->unblock);
+  if (gp->blockers != NULL && gp->blockers->len > 0)
+    {
+      cJSON *list = cJSON_AddArrayToObject (obj, "blocked_by");
+
+      for (guint i = 0; i < gp->blockers->len; i++)
+        {
+          const Blocker *b = gp->blockers->pdata[i];
+          cJSON *item = cJSON_CreateObject ();
+
+          cJSON_AddStringToObject (item, "subject", b->subject);
+          cJSON_AddStringToObject (item, "reason", b->reason);
+          cJSON_AddStringToObject (item, "unblock", b->unblock);
+          cJSON_AddItemToArray (list, item);
+        }
+    }
   if (gp->exception != NULL)
     {
       cJSON *e = cJSON_AddObjectToObject (obj, "exception");

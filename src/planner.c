@@ -16,6 +16,7 @@
 #include "config.h"
 
 #include "planner.h"
+#include "plan-services.h"
 #include "util.h"
 
 #include <string.h>
@@ -63,6 +64,7 @@ group_plan_free (gpointer data)
   GroupPlan *gp = data;
 
   g_ptr_array_unref (gp->warnings);
+  g_clear_pointer (&gp->blockers, g_ptr_array_unref);
   g_free (gp);
 }
 
@@ -190,6 +192,9 @@ typedef struct {
   State *state;
   GroupPlan *gp;
   GError **error;
+  /* the default group being planned: */
+  GPtrArray *moves;     /* (element-type ServiceMove) its service resources */
+  GHashTable *covered;  /* (element-type utf8) the ENIs those moves account for */
 } Planner;
 
 static Step *
@@ -381,6 +386,117 @@ modify_eni (Planner *p, const char *eni_id, const char *account, const char *reg
   return add_step (p, step);
 }
 
+/* A service resource's groups from NOW to AFTER (its ENIs follow). */
+static gboolean
+modify_resource (Planner *p, const ServiceMove *m, const char *const *now, guint n, GPtrArray *after,
+                 const char *purpose)
+{
+  Step *step = new_step (p, ACTION_MODIFY_RESOURCE_GROUPS, purpose);
+
+  step->account = m->account;
+  step->region = m->region;
+  step->service = m->service;
+  step->resource_id = m->id;
+  step->resource_name = m->name;
+  step->resource_enis = g_new (const char *, m->enis->len + 1);
+  for (guint i = 0; i < m->enis->len; i++)
+    step->resource_enis[i] = plan_str (p->plan, m->enis->pdata[i]);
+  step->n_resource_enis = m->enis->len;
+  if (m->subnets != NULL)
+    {
+      step->subnets = g_new (const char *, m->subnets->len + 1);
+      for (guint i = 0; i < m->subnets->len; i++)
+        step->subnets[i] = plan_str (p->plan, m->subnets->pdata[i]);
+      step->n_subnets = m->subnets->len;
+    }
+  step->groups_before = g_new (const char *, n + 1);
+  for (guint i = 0; i < n; i++)
+    step->groups_before[i] = plan_str (p->plan, now[i]);
+  step->n_before = n;
+  step->groups_after = g_new (const char *, after->len + 1);
+  for (guint i = 0; i < after->len; i++)
+    step->groups_after[i] = plan_str (p->plan, after->pdata[i]);
+  step->n_after = after->len;
+  return add_step (p, step);
+}
+
+/* The current groups of M: as a step left them, else as exported. */
+static const char *const *
+resource_groups (Planner *p, const ServiceMove *m, guint *n)
+{
+  const char *const *now = state_resource_groups (p->state, m->service, m->id, n);
+
+  if (now != NULL)
+    return now;
+  *n = m->groups->len;
+  return (const char *const *) m->groups->pdata;
+}
+
+/* Like plan_add_to_enis, for the service resources: N added to each with
+ * room for it (not SWAPS), or swapped for D on those at their service's
+ * limit (SWAPS), which are remembered in SWAPPED by their ID. */
+static gboolean
+plan_add_to_resources (Planner *p, const char *d_id, const char *n_id, gboolean swaps, GHashTable *swapped)
+{
+  for (guint i = 0; i < p->moves->len; i++)
+    {
+      const ServiceMove *m = p->moves->pdata[i];
+      guint n;
+      const char *const *now = resource_groups (p, m, &n);
+      g_autoptr (GPtrArray) after = g_ptr_array_new ();
+      g_autofree char *purpose = NULL;
+      gboolean swap;
+
+      if (!swaps && n >= step_service_max_groups (m->service))
+        g_hash_table_add (swapped, (gpointer) m->id);
+      swap = g_hash_table_contains (swapped, m->id);
+      if (swap != swaps)
+        continue;
+      for (guint g = 0; g < n; g++)
+        g_ptr_array_add (after, (gpointer) (swap && strcmp (now[g], d_id) == 0 ? n_id : now[g]));
+      if (swap)
+        {
+          warn (p->plan, p->gp->warnings,
+                "%s already has %u security groups (its service allows %u): %s is swapped for the replacement "
+                "in one call instead of adding the replacement first",
+                m->label, n, step_service_max_groups (m->service), d_id);
+          purpose = g_strdup_printf ("swap %s for the replacement on %s in one call (its service's limit)", d_id,
+                                     m->label);
+        }
+      else
+        {
+          g_ptr_array_add (after, (gpointer) n_id);
+          purpose = g_strdup_printf ("add the replacement next to %s on %s", d_id, m->label);
+        }
+      if (!modify_resource (p, m, now, n, after, purpose))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+plan_remove_from_resources (Planner *p, const char *d_id, GHashTable *swapped)
+{
+  for (guint i = 0; i < p->moves->len; i++)
+    {
+      const ServiceMove *m = p->moves->pdata[i];
+      guint n;
+      const char *const *now;
+      g_autoptr (GPtrArray) after = g_ptr_array_new ();
+      g_autofree char *purpose = g_strdup_printf ("remove %s from %s (the replacement now covers it)", d_id, m->label);
+
+      if (g_hash_table_contains (swapped, m->id))
+        continue;
+      now = resource_groups (p, m, &n);
+      for (guint g = 0; g < n; g++)
+        if (strcmp (now[g], d_id) != 0)
+          g_ptr_array_add (after, (gpointer) now[g]);
+      if (!modify_resource (p, m, now, n, after, purpose))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 /* Step 3 (add N) for each ENI with room for it; or, with SWAPS, swap D for
  * N on each ENI at the groups-per-ENI quota, filling SWAPPED.  The swaps come
  * after every other ENI carries N and every reference to D has its twin
@@ -400,6 +516,8 @@ plan_add_to_enis (Planner *p, const Finding *f, const char *n_id, gboolean swaps
       gboolean swap;
       g_autofree char *purpose = NULL;
 
+      if (g_hash_table_contains (p->covered, eni->id))
+        continue; /* its service moves it (plan_add_to_resources) */
       /* decided on the first pass, before N is on any ENI */
       if (!swaps && n >= p->options->max_groups_per_eni)
         g_hash_table_add (swapped, (gpointer) eni->id);
@@ -440,7 +558,7 @@ plan_remove_from_enis (Planner *p, const Finding *f, GHashTable *swapped)
       g_autoptr (GPtrArray) after = g_ptr_array_new ();
       g_autofree char *purpose = g_strdup_printf ("remove %s (the replacement now covers it)", d->id);
 
-      if (g_hash_table_contains (swapped, eni->id))
+      if (g_hash_table_contains (swapped, eni->id) || g_hash_table_contains (p->covered, eni->id))
         continue;
       now = state_eni_groups (p->state, eni->id, &n);
       for (guint g = 0; g < n; g++)
@@ -556,8 +674,10 @@ plan_migrate (Planner *p, const StateGroup *d)
   if (!plan_copy_rules (p, d, p->gp->replacement_id))
     return FALSE;
 
-  /* 3. N on every ENI that carries D and has room for it */
-  if (!plan_add_to_enis (p, f, p->gp->replacement_id, FALSE, swapped))
+  /* 3. N on every ENI that carries D and has room for it, and on every
+   * service resource (whose ENIs follow, when the service gets to it) */
+  if (!plan_add_to_enis (p, f, p->gp->replacement_id, FALSE, swapped)
+      || !plan_add_to_resources (p, d->id, p->gp->replacement_id, FALSE, swapped))
     return FALSE;
 
   /* 4. every rule referencing D gets a twin referencing N */
@@ -582,9 +702,10 @@ plan_migrate (Planner *p, const StateGroup *d)
     }
 
   /* 3b. N for D in one call on the ENIs at the quota; 5. D off every other ENI */
-  if (!plan_add_to_enis (p, f, p->gp->replacement_id, TRUE, swapped))
+  if (!plan_add_to_enis (p, f, p->gp->replacement_id, TRUE, swapped)
+      || !plan_add_to_resources (p, d->id, p->gp->replacement_id, TRUE, swapped))
     return FALSE;
-  if (!plan_remove_from_enis (p, f, swapped))
+  if (!plan_remove_from_enis (p, f, swapped) || !plan_remove_from_resources (p, d->id, swapped))
     return FALSE;
 
   /* 6. the old references go */
@@ -604,57 +725,39 @@ plan_migrate (Planner *p, const StateGroup *d)
   return plan_revoke_all (p, d, "(EC2.2)");
 }
 
-/* Why D cannot be changed safely from this export, or NULL. */
+/* Why D cannot be changed safely from this export: fills the group's
+ * blockers, one per thing that holds it back; FALSE when nothing does. */
 static gboolean
 blocked_reason (Planner *p, const Finding *f)
 {
-  GString *reason = g_string_new (NULL);
-  GString *unblock = g_string_new (NULL);
-  guint managed = 0;
+  GPtrArray *blockers = p->gp->blockers;
+  g_autofree char *summary = NULL;
 
-  for (guint i = 0; i < f->enis->len; i++)
-    {
-      const Eni *eni = f->enis->pdata[i];
-
-      if (!eni->common->requester_managed)
-        continue;
-      g_string_append_printf (reason, "%s%s (%s%s%s) is managed by an AWS service, which alone can "
-                                      "change its security groups",
-                              reason->len > 0 ? "; " : "", eni->id,
-                              eni->common->interface_type != NULL ? eni->common->interface_type : "interface",
-                              eni->common->requester_id != NULL ? ", requester " : "",
-                              eni->common->requester_id != NULL ? eni->common->requester_id : "");
-      managed++;
-    }
-  if (managed > 0)
-    g_string_append_printf (unblock, "move the resources behind the requester-managed interfaces "
-                                     "(Lambda functions, load balancers, databases, endpoints) to "
-                                     "another security group, export again and plan again");
   for (guint i = 0; i < f->outside->len; i++)
     {
       const GroupReference *gr = f->outside->pdata[i];
+      Blocker *b = g_new0 (Blocker, 1);
+      g_autofree char *subject = g_strdup_printf ("VPC %s", gr->referencing_vpc);
+      g_autofree char *reason = g_strdup_printf (
+        "it references %s through %s but is not in the export", f->group->id,
+        gr->peering_id != NULL ? gr->peering_id : gr->transit_gateway_id != NULL ? gr->transit_gateway_id : "a connection");
 
-      g_string_append_printf (reason, "%s%s references %s through %s but is not in the export",
-                              reason->len > 0 ? "; " : "", gr->referencing_vpc, f->group->id,
-                              gr->peering_id != NULL ? gr->peering_id
-                                                     : gr->transit_gateway_id != NULL ? gr->transit_gateway_id
-                                                                                      : "a connection");
+      b->subject = plan_str (p->plan, subject);
+      b->reason = plan_str (p->plan, reason);
+      b->unblock = plan_str (p->plan, "export the security groups of the account that owns the VPC, add them "
+                                      "to the export and plan again");
+      g_ptr_array_add (blockers, b);
     }
-  if (f->outside->len > 0)
-    g_string_append_printf (unblock, "%sexport the security groups of the accounts that own the "
-                                     "referencing VPCs, add them to the export and plan again",
-                            unblock->len > 0 ? "; " : "");
-  if (reason->len == 0)
-    {
-      g_string_free (reason, TRUE);
-      g_string_free (unblock, TRUE);
-      return FALSE;
-    }
-  g_string_append_printf (unblock, "; or --except %s to leave it as it is", f->group->id);
-  p->gp->reason = plan_str (p->plan, reason->str);
-  p->gp->unblock = plan_str (p->plan, unblock->str);
-  g_string_free (reason, TRUE);
-  g_string_free (unblock, TRUE);
+  if (blockers->len == 0)
+    return FALSE;
+  summary = g_strdup_printf ("%u thing%s that use%s it cannot be moved off it by this plan (see blocked_by)",
+                             blockers->len, blockers->len == 1 ? "" : "s", blockers->len == 1 ? "s" : "");
+  p->gp->reason = plan_str (p->plan, summary);
+  {
+    g_autofree char *unblock = g_strdup_printf ("do what blocked_by says for each, or --except %s to leave it as "
+                                                "it is", f->group->id);
+    p->gp->unblock = plan_str (p->plan, unblock);
+  }
   return TRUE;
 }
 
@@ -685,6 +788,9 @@ plan_group (Planner *p)
       p->gp->reason = e->reason;
       return TRUE;
     }
+  g_ptr_array_set_size (p->moves, 0);
+  g_hash_table_remove_all (p->covered);
+  plan_services (p->plan, p->model, f, p->moves, p->gp->blockers, p->covered);
   if (blocked_reason (p, f))
     {
       p->gp->decision = DECISION_BLOCKED;
@@ -799,7 +905,9 @@ plan_compute (const Model *model, const Analysis *analysis, const PlanOptions *o
   g_autoptr (State) state = state_new (model);
   g_autoptr (GPtrArray) live = g_ptr_array_new ();
   PlanOptions eff;
-  Planner p = { model, NULL, NULL, state, NULL, error };
+  g_autoptr (GPtrArray) moves = g_ptr_array_new_with_free_func (service_move_free);
+  g_autoptr (GHashTable) covered = g_hash_table_new (g_str_hash, g_str_equal);
+  Planner p = { model, NULL, NULL, state, NULL, error, moves, covered };
 
   if (!check_template (options->replacement_name, error))
     return NULL;
@@ -814,6 +922,7 @@ plan_compute (const Model *model, const Analysis *analysis, const PlanOptions *o
 
       gp->finding = analysis->findings->pdata[i];
       gp->warnings = g_ptr_array_new ();
+      gp->blockers = g_ptr_array_new_with_free_func (g_free);
       g_ptr_array_add (plan->groups, gp);
       p.gp = gp;
       if (!plan_group (&p))

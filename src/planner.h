@@ -33,11 +33,20 @@ typedef struct {
 #define PLAN_DEFAULT_MAX_GROUPS_PER_ENI 5
 #define PLAN_DEFAULT_MAX_RULES_PER_GROUP 60
 
+/* Why a default group cannot be migrated: one entry per thing that holds
+ * it back (a resource only its service can move, a VPC outside the export). */
+typedef struct {
+  const char *subject;  /* what it is: "lambda function orders-api (eni-0f47...)" */
+  const char *reason;   /* why the plan cannot move it */
+  const char *unblock;  /* the export that would let it, or the command a person would run */
+} Blocker;
+
 typedef struct {
   const Finding *finding;     /* the group and its impact, from the export */
   Decision decision;
   const char *reason;         /* blocked and excepted: why */
   const char *unblock;        /* blocked: what would unblock it */
+  GPtrArray *blockers;        /* (element-type Blocker) blocked: one per thing that holds it back */
   const Exception *exception; /* excepted: the exception applied */
   const char *replacement_id; /* migrate: "new:<group ID>" */
   const char *replacement_name;

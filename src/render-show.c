@@ -225,6 +225,17 @@ render_group (Out *o, const ChangeSet *cs, const ChangeSetGroup *g)
       if (o->markdown)
         newline (o);
     }
+  for (guint i = 0; g->blockers != NULL && i < g->blockers->len; i++)
+    {
+      const Blocker *b = g->blockers->pdata[i];
+
+      put (o, FALSE, "%s%s: %s", o->markdown ? "- " : "      - ", b->subject, b->reason);
+      newline (o);
+      put (o, FALSE, "%s%s", o->markdown ? "  to unblock: " : "        to unblock: ", b->unblock);
+      newline (o);
+      if (o->markdown && i + 1 == g->blockers->len)
+        newline (o);
+    }
   if (g->unblock != NULL)
     {
       put (o, FALSE, "%s%s", o->markdown ? "To unblock: " : "    to unblock: ", g->unblock);

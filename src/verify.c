@@ -771,7 +771,17 @@ touched_text (const Replay *rp, const Step *step)
         {
           guint n;
           const char *const *now = state_resource_groups (rp->state, step->service, step->resource_id, &n);
-          g_autofree char *text = now != NULL ? step_groups_text (now, n) : g_strdup ("as exported");
+          g_autofree const char **sorted = NULL;
+          g_autofree char *text = NULL;
+
+          /* no step changed it yet: its interfaces carry its groups */
+          if (now == NULL && n_moved > 0)
+            now = state_eni_groups (rp->state, moved[0], &n);
+          /* (a service keeps no order) */
+          sorted = now != NULL ? g_memdup2 (now, sizeof (char *) * n) : NULL;
+          if (sorted != NULL)
+            qsort (sorted, n, sizeof (char *), sgplan_compare_strings);
+          text = sorted != NULL ? step_groups_text (sorted, n) : g_strdup ("as exported");
 
           g_string_append_printf (out, "%s %s has groups %s; ", step_service_name (step->service),
                                   step->resource_id, text);

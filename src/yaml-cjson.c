@@ -592,7 +592,7 @@ typedef struct {
  * it (cJSON_StringIsConst) instead of a copy, which saves a copy per node of
  * a tree that can have millions.  Any other name is copied. */
 static const char *const keys[] = {
-  "account", "action", "attached_interfaces", "availability_zone", "blocked", "compliant",
+  "account", "action", "attached_interfaces", "availability_zone", "blocked", "blocked_by", "compliant",
   "cross_account", "date", "decision", "default_groups", "description", "direction", "excepted",
   "exception", "exceptions", "expires", "findings", "fingerprint", "format", "from_port",
   "group_exists", "group_id", "group_name", "groups", "groups_after", "groups_before", "id", "in_vpc",
@@ -602,7 +602,8 @@ static const char *const keys[] = {
   "peer_owner_id", "peer_vpc_id", "peered", "peering_id", "peering_status", "precondition",
   "preflight", "protocol", "purpose", "reason", "references", "referencing_rules",
   "referencing_vpc_id", "region", "replacement", "replacement_name", "requester_id",
-  "requester_managed", "revoke", "rollback", "rule", "rule_id", "rules", "sha256", "source",
+  "requester_managed", "resource", "resources", "revoke", "rollback", "rule", "rule_id", "rules", "sha256",
+  "source", "subject", "subnets", "type",
   "status", "steps", "summary", "tags", "to_port", "transit_gateway_id", "unblock", "undoes", "value",
   "version", "vpc_id", "warnings",
 };
