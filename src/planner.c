@@ -750,12 +750,12 @@ blocked_reason (Planner *p, const Finding *f)
     }
   if (blockers->len == 0)
     return FALSE;
-  summary = g_strdup_printf ("%u thing%s that use%s it cannot be moved off it by this plan (see blocked_by)",
+  summary = g_strdup_printf ("%u thing%s that use%s it cannot be moved off it by this plan",
                              blockers->len, blockers->len == 1 ? "" : "s", blockers->len == 1 ? "s" : "");
   p->gp->reason = plan_str (p->plan, summary);
   {
-    g_autofree char *unblock = g_strdup_printf ("do what blocked_by says for each, or --except %s to leave it as "
-                                                "it is", f->group->id);
+    g_autofree char *unblock = g_strdup_printf ("unblock each of them as said, or --except %s to leave the group "
+                                                "as it is", f->group->id);
     p->gp->unblock = plan_str (p->plan, unblock);
   }
   return TRUE;

@@ -17,6 +17,7 @@
 #include "config.h"
 
 #include "render-script.h"
+#include "sort.h"
 #include "util.h"
 
 #include <string.h>
@@ -1285,7 +1286,7 @@ render_preflight (GString *out, const Script *sc)
       g_autofree const char **sorted = g_memdup2 (e->groups, sizeof (char *) * e->n_groups);
       g_autoptr (GString) groups = g_string_new (NULL);
 
-      qsort (sorted, e->n_groups, sizeof (char *), sgplan_compare_strings);
+      sgplan_qsort (sorted, e->n_groups, sizeof (char *), sgplan_compare_strings);
       for (guint g = 0; g < e->n_groups; g++)
         g_string_append_printf (groups, "%s%s", g > 0 ? "\t" : "", sorted[g]);
       g_autofree char *function = g_strdup_printf ("check_resource_groups %s", step_service_name (e->service));

@@ -229,9 +229,12 @@ render_group (Out *o, const ChangeSet *cs, const ChangeSetGroup *g)
     {
       const Blocker *b = g->blockers->pdata[i];
 
-      put (o, FALSE, "%s%s: %s", o->markdown ? "- " : "      - ", b->subject, b->reason);
+      /* (a Markdown list: the marks themselves are not escaped) */
+      g_string_append (o->out, o->markdown ? "- " : "      - ");
+      put (o, FALSE, "%s: %s", b->subject, b->reason);
       newline (o);
-      put (o, FALSE, "%s%s", o->markdown ? "  to unblock: " : "        to unblock: ", b->unblock);
+      g_string_append (o->out, o->markdown ? "  " : "        ");
+      put (o, FALSE, "to unblock: %s", b->unblock);
       newline (o);
       if (o->markdown && i + 1 == g->blockers->len)
         newline (o);

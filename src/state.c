@@ -561,8 +561,8 @@ same_group_set (const char *const *a, guint na, const char *const *b, guint nb)
     return FALSE;
   x = g_memdup2 (a, sizeof (char *) * na);
   y = g_memdup2 (b, sizeof (char *) * nb);
-  qsort (x, na, sizeof (char *), sgplan_compare_strings);
-  qsort (y, nb, sizeof (char *), sgplan_compare_strings);
+  sgplan_qsort (x, na, sizeof (char *), sgplan_compare_strings);
+  sgplan_qsort (y, nb, sizeof (char *), sgplan_compare_strings);
   for (guint i = 0; i < na; i++)
     if (strcmp (x[i], y[i]) != 0)
       return FALSE;

@@ -780,7 +780,7 @@ touched_text (const Replay *rp, const Step *step)
           /* (a service keeps no order) */
           sorted = now != NULL ? g_memdup2 (now, sizeof (char *) * n) : NULL;
           if (sorted != NULL)
-            qsort (sorted, n, sizeof (char *), sgplan_compare_strings);
+            sgplan_qsort (sorted, n, sizeof (char *), sgplan_compare_strings);
           text = sorted != NULL ? step_groups_text (sorted, n) : g_strdup ("as exported");
 
           g_string_append_printf (out, "%s %s has groups %s; ", step_service_name (step->service),
