@@ -1374,12 +1374,16 @@ read_load_balancer (Loader *l, const cJSON *obj)
       }
   slash = strchr (rest, '/');
   if (arn_type == NULL || slash == NULL || slash == rest || strchr (slash + 1, '/') != NULL
-      || slash[1] == '\0' || (name != NULL && ((gsize) (slash - rest) != strlen (name)
-                                              || strncmp (rest, name, strlen (name)) != 0)))
+      || slash[1] == '\0')
     {
       sgplan_json_path_push_key (&l->path, "LoadBalancerArn");
       return loader_fail (l, "\"LoadBalancerArn\" must end in loadbalancer/app/, net/ or gwy/, "
                              "then the load balancer's name, / and its ID");
+    }
+  if (name != NULL && ((gsize) (slash - rest) != strlen (name) || strncmp (rest, name, strlen (name)) != 0))
+    {
+      sgplan_json_path_push_key (&l->path, "LoadBalancerName");
+      return loader_fail (l, "\"LoadBalancerName\" '%s' is not the name in \"LoadBalancerArn\"", name);
     }
   state = member (l, obj, "State");
   if (state != NULL && !cJSON_IsNull (state))
