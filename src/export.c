@@ -878,6 +878,16 @@ zone_region (Loader *l, const char *az)
   return model_intern (l->model, prefix);
 }
 
+/* Whether member KEY of OBJ is JSON null, which some SDKs print for an
+ * empty list (the AWS CLI leaves the member out). */
+static gboolean
+member_is_null (Loader *l, const cJSON *obj, const char *key)
+{
+  const cJSON *item = member (l, obj, key);
+
+  return item != NULL && cJSON_IsNull (item);
+}
+
 /* The array of strings at KEY, each PREFIX and hexadecimal digits (PREFIX
  * NULL: an availability zone name), interned. */
 static gboolean
@@ -889,6 +899,8 @@ read_id_list (Loader *l, const cJSON *obj, const char *key, const char *prefix,
 
   *out = NULL;
   *n_out = 0;
+  if (member_is_null (l, obj, key))
+    return TRUE;
   if (!read_array (l, obj, key, FALSE, NULL, &array))
     return FALSE;
   if (array == NULL)
@@ -927,6 +939,8 @@ read_group_objects (Loader *l, const cJSON *obj, const char *key, const char *id
   const cJSON *array, *item;
   guint i = 0;
 
+  if (member_is_null (l, obj, key))
+    return TRUE;
   if (!read_array (l, obj, key, FALSE, NULL, &array))
     return FALSE;
   if (array == NULL)
@@ -1268,7 +1282,7 @@ read_db_cluster (Loader *l, const cJSON *obj)
   g_auto (Arn) arn = { 0 };
   g_autofree const char **zones = NULL;
   const char *id, *rest, *engine, *subnet_group;
-  const cJSON *array, *item;
+  const cJSON *array = NULL, *item;
   guint i = 0, n_zones;
 
   if (!expect_object (l, obj, "a DB cluster")
@@ -1277,7 +1291,8 @@ read_db_cluster (Loader *l, const cJSON *obj)
       || !read_string (l, obj, "DBSubnetGroup", FALSE, NULL, &subnet_group)
       || !read_status (l, obj, "Status", r)
       || !read_string (l, obj, "Engine", FALSE, NULL, &engine)
-      || !read_array (l, obj, "DBClusterMembers", FALSE, NULL, &array)
+      || (!member_is_null (l, obj, "DBClusterMembers")
+          && !read_array (l, obj, "DBClusterMembers", FALSE, NULL, &array))
       || !read_group_objects (l, obj, "VpcSecurityGroups", "VpcSecurityGroupId", r)
       || !read_arn (l, obj, "DBClusterArn", FALSE, NULL, "rds", "cluster:", &arn, &rest)
       || !arn_names (l, rest, id, "DBClusterArn"))

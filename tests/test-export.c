@@ -541,6 +541,29 @@ test_service_regions_and_coverage (void)
   g_assert_nonnull (strstr (error->message, "e.json': cannot tell the region of vpc endpoint 'vpce-1'"));
 }
 
+/* Lists written as null (some SDKs print an empty list so) are empty. */
+static void
+test_service_null_lists (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (Model) model = load_texts (NULL, &error, "n.json",
+    "{\"CacheClusters\": [{\"CacheClusterId\": \"c1\", \"ReplicationGroupId\": null, "
+    "\"SecurityGroups\": null, \"ARN\": \"arn:aws:elasticache:us-east-1:111122223333:cluster:c1\"}], "
+    "\"DBClusters\": [{\"DBClusterIdentifier\": \"x\", \"DBClusterMembers\": null, "
+    "\"DBClusterArn\": \"arn:aws:rds:us-east-1:111122223333:cluster:x\"}]}", NULL);
+  const Resource *r;
+
+  g_assert_no_error (error);
+  r = model_resource (model, RESOURCE_CACHE_CLUSTER, "111122223333", "us-east-1", "c1");
+  g_assert_nonnull (r);
+  g_assert_cmpuint (r->n_groups, ==, 0);
+  g_assert_null (r->replication_group_id);
+  g_assert_null (r->vpc_id);
+  r = model_resource (model, RESOURCE_RDS_CLUSTER, "111122223333", "us-east-1", "x");
+  g_assert_nonnull (r);
+  g_assert_cmpuint (r->n_members, ==, 0);
+}
+
 /* The fingerprint covers the service resources, and only when there are some. */
 static void
 test_service_fingerprint (void)
@@ -841,6 +864,7 @@ main (int argc, char **argv)
   g_test_add_func ("/export/service-exports", test_service_exports);
   g_test_add_func ("/export/service-versions-and-agreement", test_service_versions_and_agreement);
   g_test_add_func ("/export/service-regions-and-coverage", test_service_regions_and_coverage);
+  g_test_add_func ("/export/service-null-lists", test_service_null_lists);
   g_test_add_func ("/export/service-fingerprint", test_service_fingerprint);
   g_test_add_func ("/json-pos/line-col", test_line_col);
   g_test_add_func ("/json-pos/locate", test_locate);
