@@ -1163,12 +1163,15 @@ read_lambda_function (Loader *l, const cJSON *obj)
     return FALSE;
   if (version == NULL)
     version = "$LATEST";
-  if (strcmp (version, "$LATEST") != 0
+  /* $LATEST.PUBLISHED: the published version of a function on Lambda
+   * Managed Instances */
+  if (strcmp (version, "$LATEST") != 0 && strcmp (version, "$LATEST.PUBLISHED") != 0
       && (strspn (version, "0123456789") != strlen (version) || version[0] == '0'
           || strlen (version) > 18))
     {
       sgplan_json_path_push_key (&l->path, "Version");
-      return loader_fail (l, "\"Version\" must be \"$LATEST\" or a version number");
+      return loader_fail (l, "\"Version\" must be \"$LATEST\", \"$LATEST.PUBLISHED\" or a "
+                             "version number");
     }
   if (rest != NULL)
     {

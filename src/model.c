@@ -355,17 +355,24 @@ index_bucket (GHashTable *index, const char *key, GDestroyNotify free_func)
   return bucket;
 }
 
-/* Lambda versions: "$LATEST" first, then by number. */
+/* Lambda versions: "$LATEST", then the other names ("$LATEST.PUBLISHED"),
+ * then published versions by number. */
+static int
+version_rank (const char *v)
+{
+  if (v == NULL || strcmp (v, "$LATEST") == 0)
+    return 0;
+  return v[0] == '$' ? 1 : 2;
+}
+
 static int
 version_compare (const char *a, const char *b)
 {
-  gboolean la = g_strcmp0 (a, "$LATEST") == 0, lb = g_strcmp0 (b, "$LATEST") == 0;
+  int ra = version_rank (a), rb = version_rank (b);
   gsize na, nb;
 
-  if (la || lb)
-    return lb - la;
-  if (a == NULL || b == NULL)
-    return nullable_strcmp (a, b);
+  if (ra != rb || ra == 0)
+    return int_compare (ra, rb);
   /* numbers without leading zeros: the shorter is the smaller */
   na = strlen (a);
   nb = strlen (b);

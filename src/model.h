@@ -171,7 +171,7 @@ typedef struct {
   guint n_members;
   /* kind-specific */
   const char *function_name;  /* Lambda FunctionName */
-  const char *version;        /* Lambda Version: "$LATEST" or a number */
+  const char *version;        /* Lambda Version: "$LATEST", "$LATEST.PUBLISHED" or a number */
   const char *cluster_id;     /* RDS instance: DBClusterIdentifier when a cluster member */
   const char *replication_group_id; /* ElastiCache ReplicationGroupId */
   const char *engine;         /* RDS, ElastiCache Engine */
@@ -285,8 +285,8 @@ const Resource *model_resource (const Model *model, ResourceKind kind, const cha
  * region and ID; never NULL. */
 GPtrArray *model_resources_of_vpc (const Model *model, const char *vpc_id);
 /* The versions of the Lambda function FUNCTION_NAME in ACCOUNT and REGION
- * (element-type Resource): "$LATEST" first, then published versions by
- * number; never NULL. */
+ * (element-type Resource): "$LATEST" first, then "$LATEST.PUBLISHED",
+ * then published versions by number; never NULL. */
 GPtrArray *model_lambda_versions (const Model *model, const char *account, const char *region,
                                   const char *function_name);
 /* "lambda function", "rds db instance", "rds db cluster", "elasticache

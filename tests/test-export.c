@@ -472,17 +472,18 @@ test_service_versions_and_agreement (void)
   model = load_texts (NULL, &error, "a.json", LAMBDA_V ("10", "\"sg-1\""),
                       "b.json", LAMBDA_V ("$LATEST", "\"sg-2\", \"sg-1\""),
                       "c.json", LAMBDA_V ("3", "\"sg-1\""), "d.json", LAMBDA_V ("10", "\"sg-1\""),
-                      NULL);
+                      "e.json", LAMBDA_V ("$LATEST.PUBLISHED", "\"sg-1\""), NULL);
   g_assert_no_error (error);
   versions = model_lambda_versions (model, "111122223333", "us-east-1", "f");
-  g_assert_cmpuint (versions->len, ==, 3);
+  g_assert_cmpuint (versions->len, ==, 4);
   g_assert_cmpstr (((const Resource *) versions->pdata[0])->version, ==, "$LATEST");
-  g_assert_cmpstr (((const Resource *) versions->pdata[1])->version, ==, "3");
-  g_assert_cmpstr (((const Resource *) versions->pdata[2])->version, ==, "10");
+  g_assert_cmpstr (((const Resource *) versions->pdata[1])->version, ==, "$LATEST.PUBLISHED");
+  g_assert_cmpstr (((const Resource *) versions->pdata[2])->version, ==, "3");
+  g_assert_cmpstr (((const Resource *) versions->pdata[3])->version, ==, "10");
   /* $LATEST's groups in the function's order */
   g_assert_cmpstr (((const Resource *) versions->pdata[0])->group_ids[0], ==, "sg-2");
   g_assert_cmpstr (((const Resource *) versions->pdata[0])->source + strlen (((const Resource *) versions->pdata[0])->source) - 6, ==, "b.json");
-  g_assert_cmpuint (model_resources_of_vpc (model, "vpc-1")->len, ==, 3);
+  g_assert_cmpuint (model_resources_of_vpc (model, "vpc-1")->len, ==, 4);
   g_assert_cmpuint (model_coverage (model, "111122223333", "us-east-1"), ==, MODEL_DOC_LAMBDA_FUNCTIONS);
 
   /* one group more in another file: an error that names both */
