@@ -386,6 +386,163 @@ reference_json (Json *j, const GroupReference *r)
   json_close_object (j);
 }
 
+static void
+strings_json (Json *j, const char *key, const char *const *values, guint n)
+{
+  json_open_member (j, key, '[');
+  for (guint i = 0; i < n; i++)
+    {
+      json_item (j);
+      json_string (j->out, values[i]);
+    }
+  json_close_array (j);
+}
+
+/* Groups as the services that list them as objects write them. */
+static void
+group_objects_json (Json *j, const char *key, const char *id_key, const Resource *r)
+{
+  json_open_member (j, key, '[');
+  for (guint i = 0; i < r->n_groups; i++)
+    {
+      json_open_item (j);
+      json_add_str (j, id_key, r->group_ids[i]);
+      if (r->kind != RESOURCE_VPC_ENDPOINT)
+        json_add_str (j, "Status", "active");
+      json_close_object (j);
+    }
+  json_close_array (j);
+}
+
+/* A service resource back in its service's shape, with what the model
+ * keeps of it: read again, it is the same resource.  (No step changes a
+ * resource's groups yet.) */
+static void
+resource_json (Json *j, const Resource *r)
+{
+  json_open_item (j);
+  switch (r->kind)
+    {
+    case RESOURCE_LAMBDA_FUNCTION:
+      json_add_str (j, "FunctionName", r->function_name);
+      json_add_str (j, "FunctionArn", r->arn);
+      json_add_str (j, "Version", r->version);
+      json_add_str (j, "State", r->status);
+      json_open_member (j, "VpcConfig", '{');
+      strings_json (j, "SubnetIds", r->subnet_ids, r->n_subnets);
+      strings_json (j, "SecurityGroupIds", r->group_ids, r->n_groups);
+      json_add_str (j, "VpcId", r->vpc_id != NULL ? r->vpc_id : "");
+      json_close_object (j);
+      break;
+    case RESOURCE_RDS_INSTANCE:
+      json_add_str (j, "DBInstanceIdentifier", r->id);
+      json_add_str (j, "Engine", r->engine);
+      json_add_str (j, "DBInstanceStatus", r->status);
+      group_objects_json (j, "VpcSecurityGroups", "VpcSecurityGroupId", r);
+      if (r->subnet_group != NULL || r->vpc_id != NULL)
+        {
+          json_open_member (j, "DBSubnetGroup", '{');
+          json_add_str (j, "DBSubnetGroupName", r->subnet_group);
+          json_add_str (j, "VpcId", r->vpc_id);
+          json_close_object (j);
+        }
+      json_add_str (j, "DBClusterIdentifier", r->cluster_id);
+      json_add_str (j, "DBInstanceArn", r->arn);
+      break;
+    case RESOURCE_RDS_CLUSTER:
+      /* (no VPC: the loader takes a member's, as from describe-db-clusters) */
+      json_add_str (j, "DBClusterIdentifier", r->id);
+      json_add_str (j, "DBSubnetGroup", r->subnet_group);
+      json_add_str (j, "Status", r->status);
+      json_add_str (j, "Engine", r->engine);
+      json_open_member (j, "DBClusterMembers", '[');
+      for (guint i = 0; i < r->n_members; i++)
+        {
+          json_open_item (j);
+          json_add_str (j, "DBInstanceIdentifier", r->members[i]);
+          json_close_object (j);
+        }
+      json_close_array (j);
+      group_objects_json (j, "VpcSecurityGroups", "VpcSecurityGroupId", r);
+      json_add_str (j, "DBClusterArn", r->arn);
+      break;
+    case RESOURCE_CACHE_CLUSTER:
+      json_add_str (j, "CacheClusterId", r->id);
+      json_add_str (j, "Engine", r->engine);
+      json_add_str (j, "CacheClusterStatus", r->status);
+      json_add_str (j, "CacheSubnetGroupName", r->subnet_group);
+      group_objects_json (j, "SecurityGroups", "SecurityGroupId", r);
+      json_add_str (j, "ReplicationGroupId", r->replication_group_id);
+      json_add_str (j, "ARN", r->arn);
+      break;
+    case RESOURCE_LOAD_BALANCER:
+      json_add_str (j, "LoadBalancerArn", r->arn);
+      json_add_str (j, "LoadBalancerName", r->name);
+      json_add_str (j, "VpcId", r->vpc_id);
+      if (r->status != NULL)
+        {
+          json_open_member (j, "State", '{');
+          json_add_str (j, "Code", r->status);
+          json_close_object (j);
+        }
+      json_add_str (j, "Type", r->type);
+      json_open_member (j, "AvailabilityZones", '[');
+      for (guint i = 0; i < r->n_subnets; i++)
+        {
+          json_open_item (j);
+          json_add_str (j, "SubnetId", r->subnet_ids[i]);
+          json_close_object (j);
+        }
+      json_close_array (j);
+      strings_json (j, "SecurityGroups", r->group_ids, r->n_groups);
+      break;
+    case RESOURCE_CLASSIC_LOAD_BALANCER:
+      json_add_str (j, "LoadBalancerName", r->id);
+      strings_json (j, "Subnets", r->subnet_ids, r->n_subnets);
+      json_add_str (j, "VPCId", r->vpc_id);
+      json_open_member (j, "SourceSecurityGroup", '{');
+      json_add_str (j, "OwnerAlias", r->account);
+      json_close_object (j);
+      strings_json (j, "SecurityGroups", r->group_ids, r->n_groups);
+      break;
+    case RESOURCE_VPC_ENDPOINT:
+      json_add_str (j, "VpcEndpointId", r->id);
+      json_add_str (j, "VpcEndpointType", r->type);
+      json_add_str (j, "VpcId", r->vpc_id);
+      json_add_str (j, "ServiceName", r->service_name);
+      json_add_str (j, "State", r->status);
+      strings_json (j, "SubnetIds", r->subnet_ids, r->n_subnets);
+      group_objects_json (j, "Groups", "GroupId", r);
+      strings_json (j, "NetworkInterfaceIds", r->eni_ids, r->n_enis);
+      json_add_str (j, "OwnerId", r->account);
+      break;
+    case RESOURCE_MOUNT_TARGET:
+      json_add_str (j, "OwnerId", r->account);
+      json_add_str (j, "MountTargetId", r->id);
+      json_add_str (j, "FileSystemId", r->file_system_id);
+      json_add_str (j, "SubnetId", r->n_subnets > 0 ? r->subnet_ids[0] : NULL);
+      json_add_str (j, "LifeCycleState", r->status);
+      json_add_str (j, "NetworkInterfaceId", r->n_enis > 0 ? r->eni_ids[0] : NULL);
+      json_add_str (j, "VpcId", r->vpc_id);
+      break;
+    case RESOURCE_KIND_COUNT:
+      g_assert_not_reached ();
+    }
+  json_close_object (j);
+}
+
+/* Each kind's document: its top-level key and the file apply writes it to. */
+static const struct { const char *key, *file; } resource_documents[RESOURCE_KIND_COUNT] = {
+  [RESOURCE_LAMBDA_FUNCTION] = { "Functions", "lambda-functions.json" },
+  [RESOURCE_RDS_INSTANCE] = { "DBInstances", "rds-db-instances.json" },
+  [RESOURCE_RDS_CLUSTER] = { "DBClusters", "rds-db-clusters.json" },
+  [RESOURCE_CACHE_CLUSTER] = { "CacheClusters", "elasticache-cache-clusters.json" },
+  [RESOURCE_LOAD_BALANCER] = { "LoadBalancers", "elbv2-load-balancers.json" },
+  [RESOURCE_CLASSIC_LOAD_BALANCER] = { "LoadBalancerDescriptions", "elb-load-balancers.json" },
+  [RESOURCE_VPC_ENDPOINT] = { "VpcEndpoints", "vpc-endpoints.json" },
+  [RESOURCE_MOUNT_TARGET] = { "MountTargets", "efs-mount-targets.json" },
+};
+
 /* What goes into one ACCOUNT/REGION folder, gathered before any is written. */
 typedef struct {
   const char *account;
@@ -393,6 +550,7 @@ typedef struct {
   GPtrArray *groups;     /* (element-type StateGroup) by group ID */
   GPtrArray *enis;       /* (element-type Eni) in the model's order */
   GPtrArray *references; /* (element-type GroupReference) or NULL: none written */
+  GPtrArray *resources;  /* (element-type Resource) in the model's order (by kind) */
 } Folder;
 
 static void
@@ -402,6 +560,7 @@ folder_free (gpointer data)
 
   g_ptr_array_unref (f->groups);
   g_ptr_array_unref (f->enis);
+  g_ptr_array_unref (f->resources);
   if (f->references != NULL)
     g_ptr_array_unref (f->references);
   g_free (f);
@@ -423,6 +582,7 @@ folder_for (GHashTable *folders, const char *account, const char *region)
   f->region = region;
   f->groups = g_ptr_array_new ();
   f->enis = g_ptr_array_new ();
+  f->resources = g_ptr_array_new ();
   g_hash_table_insert (folders, key, f);
   return f;
 }
@@ -457,6 +617,40 @@ write_document (const State *state, const Folder *f, DocKind kind, const char *d
   return sgplan_write_output (path, out->str, out->len, 0644, FALSE, error);
 }
 
+/* The service documents of folder F: one per kind it has resources of, or
+ * whose export the input had there (an empty list says "none here"). */
+static gboolean
+write_resource_documents (const Folder *f, guint coverage, const char *dir, GError **error)
+{
+  guint next = 0;
+
+  for (guint kind = 0; kind < RESOURCE_KIND_COUNT; kind++)
+    {
+      g_autofree char *path = NULL;
+      g_autoptr (GString) out = NULL;
+      Json j = { NULL, 0, { FALSE } };
+      guint first = next;
+
+      while (next < f->resources->len && ((const Resource *) f->resources->pdata[next])->kind == kind)
+        next++;
+      if (next == first && (coverage & resource_kind_document (kind)) == 0)
+        continue;
+      path = g_build_filename (dir, resource_documents[kind].file, NULL);
+      out = g_string_sized_new (1024);
+      j.out = out;
+      json_open (&j, '{');
+      json_open_member (&j, resource_documents[kind].key, '[');
+      for (guint i = first; i < next; i++)
+        resource_json (&j, f->resources->pdata[i]);
+      json_close_array (&j);
+      json_close_object (&j);
+      g_string_append_c (out, '\n');
+      if (!sgplan_write_output (path, out->str, out->len, 0644, FALSE, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 write_folders (const State *state, GHashTable *folders, const char *tmp, GError **error)
 {
@@ -485,7 +679,8 @@ write_folders (const State *state, GHashTable *folders, const char *tmp, GError 
           || ((f->enis->len > 0 || (coverage & MODEL_DOC_ENIS) != 0)
               && !write_document (state, f, DOC_ENIS, dir, "network-interfaces.json", error))
           || (f->references != NULL
-              && !write_document (state, f, DOC_REFERENCES, dir, "security-group-references.json", error)))
+              && !write_document (state, f, DOC_REFERENCES, dir, "security-group-references.json", error))
+          || !write_resource_documents (f, coverage, dir, error))
         return FALSE;
     }
   return TRUE;
@@ -511,6 +706,12 @@ apply_write_export (State *state, const char *dir, GError **error)
       const Eni *e = model->eni_list->pdata[i];
 
       g_ptr_array_add (folder_for (folders, e->common->owner_id, e->common->region)->enis, (gpointer) e);
+    }
+  for (guint i = 0; i < model->resource_list->len; i++)
+    {
+      const Resource *r = model->resource_list->pdata[i];
+
+      g_ptr_array_add (folder_for (folders, r->account, r->region)->resources, (gpointer) r);
     }
   for (guint i = 0; i < model->references->len; i++)
     {

@@ -47,6 +47,7 @@ typedef struct {
   gsize doc_start;
   SgplanJsonPath path;
   GArray *pending;         /* (element-type PendingRuleId) */
+  GPtrArray *unplaced;     /* (element-type Resource) account or region not known yet */
   GError **error;
   gboolean mapped;           /* pages read can be given back (see progress) */
   /* member(): where the last lookup in HINT_OBJECT stopped */
@@ -735,6 +736,832 @@ read_reference (Loader *l, const cJSON *obj)
   return TRUE;
 }
 
+static gboolean
+is_account_id (const char *s)
+{
+  return strlen (s) == 12 && strspn (s, "0123456789") == 12;
+}
+
+static gboolean
+is_region_name (const char *s)
+{
+  return sgplan_region_prefix (s, NULL);
+}
+
+/* Service exports: the resources behind requester-managed ENIs, each read
+ * from its service's describe or list call.  What is read here is what
+ * the planner needs to change a resource's groups through its service;
+ * every identifier that may reach a script is checked for AWS's shape. */
+
+static void
+resource_destroy (Resource *resource)
+{
+  if (resource == NULL)
+    return;
+  g_free (resource->group_ids);
+  g_free (resource->subnet_ids);
+  g_free (resource->eni_ids);
+  g_free (resource->members);
+  g_free (resource);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Resource, resource_destroy)
+
+/* PREFIX then 1 to 32 lowercase hexadecimal digits, as AWS writes IDs. */
+static gboolean
+is_prefixed_id (const char *value, const char *prefix)
+{
+  gsize n = strlen (prefix);
+  const char *digits = value + n;
+  gsize len;
+
+  if (strncmp (value, prefix, n) != 0)
+    return FALSE;
+  len = strlen (digits);
+  return len > 0 && len <= 32 && strspn (digits, "0123456789abcdef") == len;
+}
+
+static const struct { const char *prefix, *what; } id_shapes[] = {
+  { "sg-", "a security group ID (sg- and hexadecimal digits)" },
+  { "subnet-", "a subnet ID (subnet- and hexadecimal digits)" },
+  { "eni-", "a network interface ID (eni- and hexadecimal digits)" },
+  { "vpc-", "a VPC ID (vpc- and hexadecimal digits)" },
+  { "vpce-", "a VPC endpoint ID (vpce- and hexadecimal digits)" },
+  { "fsmt-", "a mount target ID (fsmt- and hexadecimal digits)" },
+  { "fs-", "a file system ID (fs- and hexadecimal digits)" },
+};
+
+static const char *
+id_shape (const char *prefix)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (id_shapes); i++)
+    if (strcmp (id_shapes[i].prefix, prefix) == 0)
+      return id_shapes[i].what;
+  g_assert_not_reached ();
+}
+
+/* A string at KEY that must be PREFIX and hexadecimal digits.  An empty
+ * string counts as absent when the field is optional: Lambda writes
+ * "VpcId": "" for a function outside any VPC. */
+static gboolean
+read_id (Loader *l, const cJSON *obj, const char *key, gboolean required, const char *what,
+         const char *prefix, const char **out)
+{
+  const cJSON *item = member (l, obj, key);
+  gboolean ok = TRUE;
+
+  if (!required && item != NULL && cJSON_IsString (item) && item->valuestring[0] == '\0')
+    {
+      *out = NULL;
+      return TRUE;
+    }
+  if (!read_string (l, obj, key, required, what, out))
+    return FALSE;
+  if (*out != NULL && !is_prefixed_id (*out, prefix))
+    {
+      sgplan_json_path_push_key (&l->path, key);
+      ok = loader_fail (l, "\"%s\" must be %s", key, id_shape (prefix));
+      sgplan_json_path_pop (&l->path);
+    }
+  return ok;
+}
+
+/* Names of functions, databases, caches and load balancers: letters,
+ * digits, hyphens and underscores, as each service allows (a subset for
+ * most), at most 64: they become words of a shell command. */
+static gboolean
+is_service_name (const char *value)
+{
+  gsize len = strlen (value);
+
+  return len > 0 && len <= 64
+         && strspn (value, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_") == len;
+}
+
+static gboolean
+read_name (Loader *l, const cJSON *obj, const char *key, gboolean required, const char *what,
+           const char **out)
+{
+  gboolean ok = TRUE;
+
+  if (!read_string (l, obj, key, required, what, out))
+    return FALSE;
+  if (*out != NULL && !is_service_name (*out))
+    {
+      g_autofree char *printable = sgplan_printable (*out);
+
+      sgplan_json_path_push_key (&l->path, key);
+      ok = loader_fail (l, "\"%s\" '%s' is not a name AWS gives: expected 1 to 64 letters, "
+                           "digits, hyphens or underscores", key, printable);
+      sgplan_json_path_pop (&l->path);
+    }
+  return ok;
+}
+
+static gboolean
+is_zone_name (const char *s)
+{
+  gsize n;
+
+  return sgplan_region_prefix (s, &n) && s[n] != '\0';
+}
+
+/* The region of availability zone AZ, interned. */
+static const char *
+zone_region (Loader *l, const char *az)
+{
+  gsize n;
+  g_autofree char *prefix = NULL;
+
+  if (!sgplan_region_prefix (az, &n))
+    return NULL;
+  prefix = g_strndup (az, n);
+  return model_intern (l->model, prefix);
+}
+
+/* Whether member KEY of OBJ is JSON null, which some SDKs print for an
+ * empty list (the AWS CLI leaves the member out). */
+static gboolean
+member_is_null (Loader *l, const cJSON *obj, const char *key)
+{
+  const cJSON *item = member (l, obj, key);
+
+  return item != NULL && cJSON_IsNull (item);
+}
+
+/* The array of strings at KEY, each PREFIX and hexadecimal digits (PREFIX
+ * NULL: an availability zone name), interned. */
+static gboolean
+read_id_list (Loader *l, const cJSON *obj, const char *key, const char *prefix,
+              const char ***out, guint *n_out)
+{
+  const cJSON *array, *item;
+  guint i = 0;
+
+  *out = NULL;
+  *n_out = 0;
+  if (member_is_null (l, obj, key))
+    return TRUE;
+  if (!read_array (l, obj, key, FALSE, NULL, &array))
+    return FALSE;
+  if (array == NULL)
+    return TRUE;
+  *out = g_new0 (const char *, cJSON_GetArraySize (array) + 1);
+  sgplan_json_path_push_key (&l->path, key);
+  cJSON_ArrayForEach (item, array)
+    {
+      sgplan_json_path_push_index (&l->path, i);
+      if (!cJSON_IsString (item))
+        return loader_fail (l, "expected a string in \"%s\"", key);
+      if (prefix != NULL ? !is_prefixed_id (item->valuestring, prefix) : !is_zone_name (item->valuestring))
+        {
+          g_autofree char *printable = sgplan_printable (item->valuestring);
+
+          return loader_fail (l, "'%s' in \"%s\" is not %s", printable, key,
+                              prefix != NULL ? id_shape (prefix) : "an availability zone name");
+        }
+      (*out)[i++] = model_intern (l->model, item->valuestring);
+      sgplan_json_path_pop (&l->path);
+    }
+  sgplan_json_path_pop (&l->path);
+  *n_out = i;
+  return TRUE;
+}
+
+/* Security groups as objects: RDS VpcSecurityGroups ({VpcSecurityGroupId,
+ * Status}), ElastiCache SecurityGroups ({SecurityGroupId, Status}), VPC
+ * endpoint Groups ({GroupId, GroupName}); kept in the service's order,
+ * whatever their status ("adding", "removing" are states of a change that
+ * the service has accepted). */
+static gboolean
+read_group_objects (Loader *l, const cJSON *obj, const char *key, const char *id_key,
+                    Resource *r)
+{
+  const cJSON *array, *item;
+  guint i = 0;
+
+  if (member_is_null (l, obj, key))
+    return TRUE;
+  if (!read_array (l, obj, key, FALSE, NULL, &array))
+    return FALSE;
+  if (array == NULL)
+    return TRUE;
+  r->group_ids = g_new0 (const char *, cJSON_GetArraySize (array) + 1);
+  sgplan_json_path_push_key (&l->path, key);
+  cJSON_ArrayForEach (item, array)
+    {
+      const char *id;
+
+      sgplan_json_path_push_index (&l->path, i);
+      if (!expect_object (l, item, "a security group membership")
+          || !read_id (l, item, id_key, TRUE, "security group membership", "sg-", &id))
+        return FALSE;
+      r->group_ids[i++] = model_intern (l->model, id);
+      sgplan_json_path_pop (&l->path);
+    }
+  sgplan_json_path_pop (&l->path);
+  r->n_groups = i;
+  return TRUE;
+}
+
+/* "arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE", split. */
+typedef struct {
+  const char *value; /* the whole ARN, as read */
+  char *text;        /* owns the parts below */
+  const char *partition, *service, *region, *account, *resource;
+} Arn;
+
+static void
+arn_clear (Arn *arn)
+{
+  g_free (arn->text);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Arn, arn_clear)
+
+static gboolean
+arn_parse (const char *value, const char *service, Arn *arn)
+{
+  char *parts[6];
+  char *p;
+  gsize len = strlen (value);
+
+  /* the characters of the ARNs read here; nothing a shell or terminal reads */
+  if (len > 1024 || strspn (value, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+                                   ":/-_.$") != len)
+    return FALSE;
+  arn->text = p = g_strdup (value);
+  for (guint i = 0; i < 6; i++)
+    {
+      parts[i] = p;
+      if (i < 5)
+        {
+          p = strchr (p, ':');
+          if (p == NULL)
+            return FALSE;
+          *p++ = '\0';
+        }
+    }
+  arn->partition = parts[1];
+  arn->service = parts[2];
+  arn->region = parts[3];
+  arn->account = parts[4];
+  arn->resource = parts[5];
+  return strcmp (parts[0], "arn") == 0
+         && g_str_has_prefix (arn->partition, "aws")
+         && strspn (arn->partition, "abcdefghijklmnopqrstuvwxyz-") == strlen (arn->partition)
+         && strcmp (arn->service, service) == 0 && is_region_name (arn->region)
+         && is_account_id (arn->account) && arn->resource[0] != '\0';
+}
+
+/* The ARN at KEY, of SERVICE, whose resource part starts with RESOURCE_PREFIX
+ * (the rest in *REST).  Its account and region must be those of the
+ * ACCOUNT/REGION folders of the file, if it is in such folders. */
+static gboolean
+read_arn (Loader *l, const cJSON *obj, const char *key, gboolean required, const char *what,
+          const char *service, const char *resource_prefix, Arn *arn, const char **rest)
+{
+  const char *value, *folder_account;
+  gboolean ok = TRUE;
+
+  *rest = NULL;
+  if (!read_string (l, obj, key, required, what, &value))
+    return FALSE;
+  if (value == NULL)
+    return TRUE;
+  sgplan_json_path_push_key (&l->path, key);
+  folder_account = g_hash_table_lookup (l->model->path_accounts, l->file);
+  if (!arn_parse (value, service, arn) || !g_str_has_prefix (arn->resource, resource_prefix))
+    {
+      g_autofree char *printable = sgplan_printable (value);
+
+      ok = loader_fail (l, "\"%s\" '%s' is not an ARN of the form arn:PARTITION:%s:REGION:"
+                           "ACCOUNT:%s...", key, printable, service, resource_prefix);
+    }
+  else if (l->path_region != NULL && strcmp (arn->region, l->path_region) != 0)
+    ok = loader_fail (l, "\"%s\" names region %s, but the file is in the folder of region %s",
+                      key, arn->region, l->path_region);
+  else if (folder_account != NULL && strcmp (arn->account, folder_account) != 0)
+    ok = loader_fail (l, "\"%s\" names account %s, but the file is in the folder of account %s",
+                      key, arn->account, folder_account);
+  else
+    {
+      arn->value = value;
+      *rest = arn->resource + strlen (resource_prefix);
+    }
+  sgplan_json_path_pop (&l->path);
+  return ok;
+}
+
+static gboolean
+read_status (Loader *l, const cJSON *obj, const char *key, Resource *r)
+{
+  const char *status;
+
+  if (!read_string (l, obj, key, FALSE, NULL, &status))
+    return FALSE;
+  r->status = model_intern (l->model, status);
+  return TRUE;
+}
+
+/* The region of an availability zone name at KEY, if it is one (ElastiCache
+ * writes "Multiple" there for clusters across zones). */
+static gboolean
+read_zone_region (Loader *l, const cJSON *obj, const char *key, const char **region)
+{
+  const char *az;
+
+  if (!read_string (l, obj, key, FALSE, NULL, &az))
+    return FALSE;
+  if (az != NULL && *region == NULL && is_zone_name (az))
+    *region = zone_region (l, az);
+  return TRUE;
+}
+
+static gboolean
+string_lists_equal (const char *const *a, guint na, const char *const *b, guint nb)
+{
+  if (na != nb)
+    return FALSE;
+  for (guint i = 0; i < na; i++)
+    if (g_strcmp0 (a[i], b[i]) != 0)
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+resources_equal (const Resource *a, const Resource *b)
+{
+  const char *const fa[] = { a->id, a->name, a->arn, a->account, a->region, a->vpc_id, a->status,
+                             a->function_name, a->version, a->cluster_id, a->replication_group_id,
+                             a->engine, a->subnet_group, a->type, a->service_name, a->file_system_id };
+  const char *const fb[] = { b->id, b->name, b->arn, b->account, b->region, b->vpc_id, b->status,
+                             b->function_name, b->version, b->cluster_id, b->replication_group_id,
+                             b->engine, b->subnet_group, b->type, b->service_name, b->file_system_id };
+
+  if (a->kind != b->kind)
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (fa); i++)
+    if (g_strcmp0 (fa[i], fb[i]) != 0)
+      return FALSE;
+  return string_lists_equal (a->group_ids, a->n_groups, b->group_ids, b->n_groups)
+         && string_lists_equal (a->subnet_ids, a->n_subnets, b->subnet_ids, b->n_subnets)
+         && string_lists_equal (a->eni_ids, a->n_enis, b->eni_ids, b->n_enis)
+         && string_lists_equal (a->members, a->n_members, b->members, b->n_members);
+}
+
+/* Stores a resource read from the file: ACCOUNT and REGION are what the
+ * element itself tells (ARN, owner, zone), else the file's folders; when
+ * neither tells, the resource waits for resolve_resources.  The same
+ * resource in two files must agree. */
+static gboolean
+add_resource (Loader *l, Resource *r, const char *account, const char *region)
+{
+  const Resource *existing;
+
+  r->source = l->file;
+  r->account = account != NULL ? model_intern (l->model, account)
+                               : g_hash_table_lookup (l->model->path_accounts, l->file);
+  r->region = region != NULL ? model_intern (l->model, region) : l->path_region;
+  if (r->account == NULL || r->region == NULL)
+    {
+      g_ptr_array_add (l->unplaced, r);
+      return TRUE;
+    }
+  existing = model_resource (l->model, r->kind, r->account, r->region, r->id);
+  if (existing != NULL)
+    {
+      gboolean same = resources_equal (existing, r);
+
+      resource_destroy (r);
+      if (!same)
+        return loader_fail (l, "%s '%s' differs from the same %s in '%s': were the files "
+                               "exported at different times?",
+                            resource_kind_name (existing->kind), existing->id,
+                            resource_kind_name (existing->kind), existing->source);
+      return TRUE; /* identical: keep the first */
+    }
+  model_add_resource (l->model, r);
+  return TRUE;
+}
+
+/* One entry of `aws lambda list-functions --function-version ALL`: one
+ * version of a function.  With ALL every entry's FunctionArn ends in its
+ * version (":$LATEST", ":3"); without it the entries are the unpublished
+ * versions, unqualified. */
+static gboolean
+read_lambda_function (Loader *l, const cJSON *obj)
+{
+  g_autoptr (Resource) r = g_new0 (Resource, 1);
+  g_auto (Arn) arn = { 0 };
+  const char *name, *version, *rest, *vpc = NULL;
+  const cJSON *config;
+
+  if (!expect_object (l, obj, "a Lambda function")
+      || !read_name (l, obj, "FunctionName", TRUE, "Lambda function", &name)
+      || !read_arn (l, obj, "FunctionArn", FALSE, NULL, "lambda", "function:", &arn, &rest)
+      || !read_string (l, obj, "Version", FALSE, NULL, &version)
+      || !read_status (l, obj, "State", r))
+    return FALSE;
+  if (version == NULL)
+    version = "$LATEST";
+  /* $LATEST.PUBLISHED: the published version of a function on Lambda
+   * Managed Instances */
+  if (strcmp (version, "$LATEST") != 0 && strcmp (version, "$LATEST.PUBLISHED") != 0
+      && (strspn (version, "0123456789") != strlen (version) || version[0] == '0'
+          || strlen (version) > 18))
+    {
+      sgplan_json_path_push_key (&l->path, "Version");
+      return loader_fail (l, "\"Version\" must be \"$LATEST\", \"$LATEST.PUBLISHED\" or a "
+                             "version number");
+    }
+  if (rest != NULL)
+    {
+      const char *colon = strchr (rest, ':');
+      gsize name_len = colon != NULL ? (gsize) (colon - rest) : strlen (rest);
+
+      if (name_len != strlen (name) || strncmp (rest, name, name_len) != 0
+          || (colon != NULL && strcmp (colon + 1, version) != 0)
+          || (colon == NULL && strcmp (version, "$LATEST") != 0))
+        {
+          sgplan_json_path_push_key (&l->path, "FunctionArn");
+          return loader_fail (l, "\"FunctionArn\" is not the ARN of version %s of function '%s'",
+                              version, name);
+        }
+    }
+  config = member (l, obj, "VpcConfig");
+  if (config != NULL && !cJSON_IsNull (config))
+    {
+      gboolean ok;
+
+      sgplan_json_path_push_key (&l->path, "VpcConfig");
+      ok = expect_object (l, config, "\"VpcConfig\"")
+           && read_id_list (l, config, "SubnetIds", "subnet-", &r->subnet_ids, &r->n_subnets)
+           && read_id_list (l, config, "SecurityGroupIds", "sg-", &r->group_ids, &r->n_groups)
+           && read_id (l, config, "VpcId", FALSE, NULL, "vpc-", &vpc);
+      sgplan_json_path_pop (&l->path);
+      if (!ok)
+        return FALSE;
+    }
+  r->kind = RESOURCE_LAMBDA_FUNCTION;
+  {
+    g_autofree char *id = g_strdup_printf ("%s:%s", name, version);
+    r->id = model_str (l->model, id);
+  }
+  r->name = r->function_name = model_intern (l->model, name);
+  r->version = model_intern (l->model, version);
+  r->arn = rest != NULL ? model_str (l->model, arn.value) : NULL;
+  r->vpc_id = model_intern (l->model, vpc);
+  return add_resource (l, g_steal_pointer (&r), rest != NULL ? arn.account : NULL,
+                       rest != NULL ? arn.region : NULL);
+}
+
+/* The DBSubnetGroup of a DB instance: {DBSubnetGroupName, VpcId, ...}. */
+static gboolean
+read_db_subnet_group (Loader *l, const cJSON *obj, Resource *r)
+{
+  const cJSON *group = member (l, obj, "DBSubnetGroup");
+  const char *name, *vpc;
+  gboolean ok;
+
+  if (group == NULL || cJSON_IsNull (group))
+    return TRUE;
+  sgplan_json_path_push_key (&l->path, "DBSubnetGroup");
+  ok = expect_object (l, group, "\"DBSubnetGroup\"")
+       && read_string (l, group, "DBSubnetGroupName", FALSE, NULL, &name)
+       && read_id (l, group, "VpcId", FALSE, NULL, "vpc-", &vpc);
+  sgplan_json_path_pop (&l->path);
+  if (ok)
+    {
+      r->subnet_group = model_intern (l->model, name);
+      r->vpc_id = model_intern (l->model, vpc);
+    }
+  return ok;
+}
+
+/* The identifier at KEY must be the end of the ARN's resource part. */
+static gboolean
+arn_names (Loader *l, const char *rest, const char *id, const char *arn_key)
+{
+  if (rest == NULL || strcmp (rest, id) == 0)
+    return TRUE;
+  sgplan_json_path_push_key (&l->path, arn_key);
+  return loader_fail (l, "\"%s\" is not the ARN of '%s'", arn_key, id);
+}
+
+/* One entry of `aws rds describe-db-instances`. */
+static gboolean
+read_db_instance (Loader *l, const cJSON *obj)
+{
+  g_autoptr (Resource) r = g_new0 (Resource, 1);
+  g_auto (Arn) arn = { 0 };
+  const char *id, *rest, *cluster, *engine, *region = NULL;
+
+  if (!expect_object (l, obj, "a DB instance")
+      || !read_name (l, obj, "DBInstanceIdentifier", TRUE, "DB instance", &id)
+      || !read_string (l, obj, "Engine", FALSE, NULL, &engine)
+      || !read_status (l, obj, "DBInstanceStatus", r)
+      || !read_group_objects (l, obj, "VpcSecurityGroups", "VpcSecurityGroupId", r)
+      || !read_zone_region (l, obj, "AvailabilityZone", &region)
+      || !read_db_subnet_group (l, obj, r)
+      || !read_name (l, obj, "DBClusterIdentifier", FALSE, NULL, &cluster)
+      || !read_arn (l, obj, "DBInstanceArn", FALSE, NULL, "rds", "db:", &arn, &rest)
+      || !arn_names (l, rest, id, "DBInstanceArn"))
+    return FALSE;
+  r->kind = RESOURCE_RDS_INSTANCE;
+  r->id = r->name = model_str (l->model, id);
+  r->arn = model_str (l->model, arn.value);
+  r->engine = model_intern (l->model, engine);
+  r->cluster_id = model_str (l->model, cluster);
+  return add_resource (l, g_steal_pointer (&r), arn.account, arn.value != NULL ? arn.region : region);
+}
+
+/* One entry of `aws rds describe-db-clusters` (Aurora, Multi-AZ DB
+ * clusters; Neptune and DocumentDB clusters are listed there too).  A
+ * cluster names its subnet group but not its VPC: resolve_resources takes
+ * a member instance's. */
+static gboolean
+read_db_cluster (Loader *l, const cJSON *obj)
+{
+  g_autoptr (Resource) r = g_new0 (Resource, 1);
+  g_auto (Arn) arn = { 0 };
+  g_autofree const char **zones = NULL;
+  const char *id, *rest, *engine, *subnet_group;
+  const cJSON *array = NULL, *item;
+  guint i = 0, n_zones;
+
+  if (!expect_object (l, obj, "a DB cluster")
+      || !read_id_list (l, obj, "AvailabilityZones", NULL, &zones, &n_zones)
+      || !read_name (l, obj, "DBClusterIdentifier", TRUE, "DB cluster", &id)
+      || !read_string (l, obj, "DBSubnetGroup", FALSE, NULL, &subnet_group)
+      || !read_status (l, obj, "Status", r)
+      || !read_string (l, obj, "Engine", FALSE, NULL, &engine)
+      || (!member_is_null (l, obj, "DBClusterMembers")
+          && !read_array (l, obj, "DBClusterMembers", FALSE, NULL, &array))
+      || !read_group_objects (l, obj, "VpcSecurityGroups", "VpcSecurityGroupId", r)
+      || !read_arn (l, obj, "DBClusterArn", FALSE, NULL, "rds", "cluster:", &arn, &rest)
+      || !arn_names (l, rest, id, "DBClusterArn"))
+    return FALSE;
+  if (array != NULL)
+    {
+      r->members = g_new0 (const char *, cJSON_GetArraySize (array) + 1);
+      sgplan_json_path_push_key (&l->path, "DBClusterMembers");
+      cJSON_ArrayForEach (item, array)
+        {
+          const char *instance;
+
+          sgplan_json_path_push_index (&l->path, i);
+          if (!expect_object (l, item, "a DB cluster member")
+              || !read_name (l, item, "DBInstanceIdentifier", TRUE, "DB cluster member", &instance))
+            return FALSE;
+          r->members[i++] = model_str (l->model, instance);
+          sgplan_json_path_pop (&l->path);
+        }
+      sgplan_json_path_pop (&l->path);
+      r->n_members = i;
+    }
+  r->kind = RESOURCE_RDS_CLUSTER;
+  r->id = r->name = model_str (l->model, id);
+  r->arn = model_str (l->model, arn.value);
+  r->engine = model_intern (l->model, engine);
+  r->subnet_group = model_intern (l->model, subnet_group);
+  return add_resource (l, g_steal_pointer (&r), arn.account,
+                       arn.value != NULL ? arn.region : n_zones > 0 ? zone_region (l, zones[0]) : NULL);
+}
+
+/* One entry of `aws elasticache describe-cache-clusters`.  Its VPC is that
+ * of its cache subnet group, which the entry names but does not describe:
+ * resolve_resources takes the VPC of its groups. */
+static gboolean
+read_cache_cluster (Loader *l, const cJSON *obj)
+{
+  g_autoptr (Resource) r = g_new0 (Resource, 1);
+  g_auto (Arn) arn = { 0 };
+  const char *id, *rest, *engine, *subnet_group, *replication_group, *region = NULL;
+
+  if (!expect_object (l, obj, "a cache cluster")
+      || !read_name (l, obj, "CacheClusterId", TRUE, "cache cluster", &id)
+      || !read_string (l, obj, "Engine", FALSE, NULL, &engine)
+      || !read_status (l, obj, "CacheClusterStatus", r)
+      || !read_zone_region (l, obj, "PreferredAvailabilityZone", &region)
+      || !read_string (l, obj, "CacheSubnetGroupName", FALSE, NULL, &subnet_group)
+      || !read_group_objects (l, obj, "SecurityGroups", "SecurityGroupId", r)
+      || !read_name (l, obj, "ReplicationGroupId", FALSE, NULL, &replication_group)
+      || !read_arn (l, obj, "ARN", FALSE, NULL, "elasticache", "cluster:", &arn, &rest)
+      || !arn_names (l, rest, id, "ARN"))
+    return FALSE;
+  r->kind = RESOURCE_CACHE_CLUSTER;
+  r->id = r->name = model_str (l->model, id);
+  r->arn = model_str (l->model, arn.value);
+  r->engine = model_intern (l->model, engine);
+  r->subnet_group = model_intern (l->model, subnet_group);
+  r->replication_group_id = model_str (l->model, replication_group);
+  return add_resource (l, g_steal_pointer (&r), arn.account, arn.value != NULL ? arn.region : region);
+}
+
+/* The security groups of a load balancer: a list of IDs. */
+static gboolean
+read_group_id_list (Loader *l, const cJSON *obj, Resource *r)
+{
+  return read_id_list (l, obj, "SecurityGroups", "sg-", &r->group_ids, &r->n_groups);
+}
+
+/* One entry of `aws elbv2 describe-load-balancers`.  Its ARN is its ID:
+ * ...:loadbalancer/app/NAME/ID (net/ for network, gwy/ for gateway). */
+static gboolean
+read_load_balancer (Loader *l, const cJSON *obj)
+{
+  static const struct { const char *arn, *type; } types[] = {
+    { "app/", "application" }, { "net/", "network" }, { "gwy/", "gateway" },
+  };
+  g_autoptr (Resource) r = g_new0 (Resource, 1);
+  g_auto (Arn) arn = { 0 };
+  const char *rest, *name, *vpc, *type, *arn_type = NULL, *slash;
+  const cJSON *state, *zones, *zone;
+  guint i = 0;
+
+  if (!expect_object (l, obj, "a load balancer")
+      || !read_arn (l, obj, "LoadBalancerArn", TRUE, "load balancer", "elasticloadbalancing",
+                    "loadbalancer/", &arn, &rest)
+      || !read_name (l, obj, "LoadBalancerName", FALSE, NULL, &name)
+      || !read_id (l, obj, "VpcId", FALSE, NULL, "vpc-", &vpc))
+    return FALSE;
+  for (guint k = 0; k < G_N_ELEMENTS (types); k++)
+    if (g_str_has_prefix (rest, types[k].arn))
+      {
+        arn_type = types[k].type;
+        rest += strlen (types[k].arn);
+      }
+  slash = strchr (rest, '/');
+  if (arn_type == NULL || slash == NULL || slash == rest || strchr (slash + 1, '/') != NULL
+      || slash[1] == '\0')
+    {
+      sgplan_json_path_push_key (&l->path, "LoadBalancerArn");
+      return loader_fail (l, "\"LoadBalancerArn\" must end in loadbalancer/app/, net/ or gwy/, "
+                             "then the load balancer's name, / and its ID");
+    }
+  if (name != NULL && ((gsize) (slash - rest) != strlen (name) || strncmp (rest, name, strlen (name)) != 0))
+    {
+      sgplan_json_path_push_key (&l->path, "LoadBalancerName");
+      return loader_fail (l, "\"LoadBalancerName\" '%s' is not the name in \"LoadBalancerArn\"", name);
+    }
+  state = member (l, obj, "State");
+  if (state != NULL && !cJSON_IsNull (state))
+    {
+      gboolean ok;
+
+      sgplan_json_path_push_key (&l->path, "State");
+      ok = expect_object (l, state, "\"State\"") && read_status (l, state, "Code", r);
+      sgplan_json_path_pop (&l->path);
+      if (!ok)
+        return FALSE;
+    }
+  if (!read_string (l, obj, "Type", FALSE, NULL, &type))
+    return FALSE;
+  if (type != NULL && strcmp (type, arn_type) != 0)
+    {
+      sgplan_json_path_push_key (&l->path, "Type");
+      return loader_fail (l, "\"Type\" must be the type that \"LoadBalancerArn\" names (%s)",
+                          arn_type);
+    }
+  if (!read_array (l, obj, "AvailabilityZones", FALSE, NULL, &zones))
+    return FALSE;
+  if (zones != NULL)
+    {
+      r->subnet_ids = g_new0 (const char *, cJSON_GetArraySize (zones) + 1);
+      sgplan_json_path_push_key (&l->path, "AvailabilityZones");
+      cJSON_ArrayForEach (zone, zones)
+        {
+          const char *subnet;
+
+          sgplan_json_path_push_index (&l->path, i);
+          if (!expect_object (l, zone, "an availability zone with \"SubnetId\"")
+              || !read_id (l, zone, "SubnetId", FALSE, NULL, "subnet-", &subnet))
+            return FALSE;
+          if (subnet != NULL)
+            r->subnet_ids[r->n_subnets++] = model_intern (l->model, subnet);
+          sgplan_json_path_pop (&l->path);
+          i++;
+        }
+      sgplan_json_path_pop (&l->path);
+    }
+  if (!read_group_id_list (l, obj, r))
+    return FALSE;
+  r->kind = RESOURCE_LOAD_BALANCER;
+  r->id = r->arn = model_str (l->model, arn.value);
+  {
+    g_autofree char *arn_name = g_strndup (rest, (gsize) (slash - rest));
+    r->name = model_str (l->model, arn_name);
+  }
+  r->type = model_intern (l->model, arn_type);
+  r->vpc_id = model_intern (l->model, vpc);
+  return add_resource (l, g_steal_pointer (&r), arn.account, arn.region);
+}
+
+/* One entry of `aws elb describe-load-balancers` (classic).  It has no ARN
+ * and no owner but SourceSecurityGroup.OwnerAlias, the account's ID for a
+ * load balancer in a VPC. */
+static gboolean
+read_classic_load_balancer (Loader *l, const cJSON *obj)
+{
+  g_autoptr (Resource) r = g_new0 (Resource, 1);
+  g_autofree const char **zones = NULL;
+  const char *name, *vpc, *account = NULL, *region = NULL;
+  const cJSON *source;
+  guint n_zones;
+
+  if (!expect_object (l, obj, "a classic load balancer")
+      || !read_name (l, obj, "LoadBalancerName", TRUE, "classic load balancer", &name)
+      || !read_id_list (l, obj, "AvailabilityZones", NULL, &zones, &n_zones)
+      || !read_id_list (l, obj, "Subnets", "subnet-", &r->subnet_ids, &r->n_subnets)
+      || !read_id (l, obj, "VPCId", FALSE, NULL, "vpc-", &vpc))
+    return FALSE;
+  source = member (l, obj, "SourceSecurityGroup");
+  if (source != NULL && !cJSON_IsNull (source))
+    {
+      gboolean ok;
+
+      sgplan_json_path_push_key (&l->path, "SourceSecurityGroup");
+      ok = expect_object (l, source, "\"SourceSecurityGroup\"")
+           && read_string (l, source, "OwnerAlias", FALSE, NULL, &account);
+      sgplan_json_path_pop (&l->path);
+      if (!ok)
+        return FALSE;
+      if (account != NULL && !is_account_id (account))
+        account = NULL; /* "amazon-elb" for load balancers outside a VPC */
+    }
+  if (!read_group_id_list (l, obj, r))
+    return FALSE;
+  if (n_zones > 0)
+    region = zone_region (l, zones[0]);
+  r->kind = RESOURCE_CLASSIC_LOAD_BALANCER;
+  r->id = r->name = model_str (l->model, name);
+  r->vpc_id = model_intern (l->model, vpc);
+  return add_resource (l, g_steal_pointer (&r), account, region);
+}
+
+/* One entry of `aws ec2 describe-vpc-endpoints`.  Only interface and
+ * gateway load balancer endpoints have groups (and ENIs). */
+static gboolean
+read_vpc_endpoint (Loader *l, const cJSON *obj)
+{
+  g_autoptr (Resource) r = g_new0 (Resource, 1);
+  const char *id, *type, *vpc, *service, *owner;
+
+  if (!expect_object (l, obj, "a VPC endpoint")
+      || !read_id (l, obj, "VpcEndpointId", TRUE, "VPC endpoint", "vpce-", &id)
+      || !read_string (l, obj, "VpcEndpointType", FALSE, NULL, &type)
+      || !read_id (l, obj, "VpcId", FALSE, NULL, "vpc-", &vpc)
+      || !read_string (l, obj, "ServiceName", FALSE, NULL, &service)
+      || !read_status (l, obj, "State", r)
+      || !read_id_list (l, obj, "SubnetIds", "subnet-", &r->subnet_ids, &r->n_subnets)
+      || !read_group_objects (l, obj, "Groups", "GroupId", r)
+      || !read_id_list (l, obj, "NetworkInterfaceIds", "eni-", &r->eni_ids, &r->n_enis)
+      || !read_string (l, obj, "OwnerId", FALSE, NULL, &owner))
+    return FALSE;
+  r->kind = RESOURCE_VPC_ENDPOINT;
+  r->id = r->name = model_str (l->model, id);
+  r->type = model_intern (l->model, type);
+  r->vpc_id = model_intern (l->model, vpc);
+  r->service_name = model_intern (l->model, service);
+  return add_resource (l, g_steal_pointer (&r), owner, NULL);
+}
+
+/* One entry of `aws efs describe-mount-targets --file-system-id fs-...`.
+ * It lists no security groups: a mount target's groups are those of its
+ * ENI (NetworkInterfaceId), which describe-network-interfaces gives; the
+ * service's own call is describe-mount-target-security-groups. */
+static gboolean
+read_mount_target (Loader *l, const cJSON *obj)
+{
+  g_autoptr (Resource) r = g_new0 (Resource, 1);
+  const char *owner, *id, *fs, *subnet, *eni, *vpc, *region = NULL;
+
+  if (!expect_object (l, obj, "a mount target")
+      || !read_string (l, obj, "OwnerId", FALSE, NULL, &owner)
+      || !read_id (l, obj, "MountTargetId", TRUE, "mount target", "fsmt-", &id)
+      || !read_id (l, obj, "FileSystemId", TRUE, "mount target", "fs-", &fs)
+      || !read_id (l, obj, "SubnetId", FALSE, NULL, "subnet-", &subnet)
+      || !read_status (l, obj, "LifeCycleState", r)
+      || !read_id (l, obj, "NetworkInterfaceId", FALSE, NULL, "eni-", &eni)
+      || !read_zone_region (l, obj, "AvailabilityZoneName", &region)
+      || !read_id (l, obj, "VpcId", FALSE, NULL, "vpc-", &vpc))
+    return FALSE;
+  r->kind = RESOURCE_MOUNT_TARGET;
+  r->id = r->name = model_str (l->model, id);
+  r->file_system_id = model_intern (l->model, fs);
+  r->vpc_id = model_intern (l->model, vpc);
+  if (subnet != NULL)
+    {
+      r->subnet_ids = g_new0 (const char *, 2);
+      r->subnet_ids[r->n_subnets++] = model_intern (l->model, subnet);
+    }
+  if (eni != NULL)
+    {
+      r->eni_ids = g_new0 (const char *, 2);
+      r->eni_ids[r->n_enis++] = model_str (l->model, eni);
+    }
+  return add_resource (l, g_steal_pointer (&r), owner, region);
+}
+
 typedef gboolean (*ReadEntry) (Loader *l, const cJSON *obj);
 
 static const struct {
@@ -746,7 +1573,27 @@ static const struct {
   { "NetworkInterfaces", read_eni, MODEL_DOC_ENIS },
   { "SecurityGroupRules", read_rule_entry, 0 },
   { "SecurityGroupReferenceSet", read_reference, MODEL_DOC_REFERENCES },
+  /* optional service exports */
+  { "Functions", read_lambda_function, MODEL_DOC_LAMBDA_FUNCTIONS },
+  { "DBInstances", read_db_instance, MODEL_DOC_RDS_INSTANCES },
+  { "DBClusters", read_db_cluster, MODEL_DOC_RDS_CLUSTERS },
+  { "CacheClusters", read_cache_cluster, MODEL_DOC_CACHE_CLUSTERS },
+  { "LoadBalancers", read_load_balancer, MODEL_DOC_LOAD_BALANCERS },
+  { "LoadBalancerDescriptions", read_classic_load_balancer, MODEL_DOC_CLASSIC_LOAD_BALANCERS },
+  { "VpcEndpoints", read_vpc_endpoint, MODEL_DOC_VPC_ENDPOINTS },
+  { "MountTargets", read_mount_target, MODEL_DOC_MOUNT_TARGETS },
 };
+
+/* Members that say where the next page starts: NextToken (the AWS CLI with
+ * --max-items), NextMarker and Marker (the services' own, with
+ * --no-paginate; EFS echoes the Marker it was given).  Later pages follow
+ * in the same file or in others. */
+static gboolean
+is_pagination_key (const char *name)
+{
+  return strcmp (name, "NextToken") == 0 || strcmp (name, "NextMarker") == 0
+         || strcmp (name, "Marker") == 0;
+}
 
 /* An empty list is an answer too ("no network interfaces here"): remember it
  * so that its account and region count as exported. */
@@ -1035,8 +1882,7 @@ produce (Producer *p, Batch *b)
 
             if (k == G_MAXUINT)
               {
-                /* NextToken: the CLI prints it with --max-items; later pages follow. */
-                if (strcmp (name, "NextToken") == 0)
+                if (is_pagination_key (name))
                   {
                     if (sgplan_json_cursor_value (p->cursor, b->arena) == NULL)
                       batch_syntax (p, b);
@@ -1279,18 +2125,6 @@ read_documents (Loader *l, char sha256[65])
   return ok;
 }
 
-static gboolean
-is_account_id (const char *s)
-{
-  return strlen (s) == 12 && strspn (s, "0123456789") == 12;
-}
-
-static gboolean
-is_region_name (const char *s)
-{
-  return sgplan_region_prefix (s, NULL);
-}
-
 /* The last folder in PATH that IS_WANTED, as ACCOUNT and REGION are in
  * ACCOUNT/REGION/x.json; NULL if none. */
 static const char *
@@ -1307,7 +2141,7 @@ folder_from_path (Model *model, const char *path, gboolean (*is_wanted) (const c
 }
 
 static gboolean
-read_file (Model *model, const char *path, GArray *pending, GError **error)
+read_file (Model *model, const char *path, GArray *pending, GPtrArray *unplaced, GError **error)
 {
   g_autoptr (GMappedFile) mapped = NULL;
   g_autoptr (GError) local = NULL;
@@ -1348,6 +2182,7 @@ read_file (Model *model, const char *path, GArray *pending, GError **error)
   l.buf = mapped != NULL ? g_mapped_file_get_contents (mapped) : stdin_text;
   l.len = mapped != NULL ? g_mapped_file_get_length (mapped) : stdin_len;
   l.pending = pending;
+  l.unplaced = unplaced;
   l.error = error;
   if (l.buf == NULL)
     l.buf = "";
@@ -1659,6 +2494,118 @@ sole_value (Model *model, gsize group_offset, gsize common_offset)
   return sole;
 }
 
+/* The VPC of resource R when its export does not name it: for an RDS
+ * cluster, the VPC of a member instance; else that of the first of its
+ * groups that the SecurityGroups export describes (a resource's groups are
+ * in its VPC). */
+static const char *
+resource_vpc (Model *model, const Resource *r)
+{
+  if (r->kind == RESOURCE_RDS_CLUSTER)
+    for (guint i = 0; i < r->n_members; i++)
+      {
+        const Resource *instance = model_resource (model, RESOURCE_RDS_INSTANCE, r->account,
+                                                   r->region, r->members[i]);
+
+        if (instance != NULL && instance->vpc_id != NULL)
+          return instance->vpc_id;
+      }
+  for (guint i = 0; i < r->n_groups; i++)
+    {
+      const Group *group = model_group (model, r->group_ids[i]);
+
+      if (group != NULL && group->vpc_id != NULL)
+        return group->vpc_id;
+    }
+  return NULL;
+}
+
+/* Places the resources whose element and folders did not tell their
+ * account or region: the owner and region of their groups (the region of
+ * a group comes from the ENIs of its VPC), else --region, else the
+ * export's only account and region.  Then fills in the VPCs that the
+ * exports do not name.  Nothing to do, and no cost, without service
+ * exports. */
+static gboolean
+resolve_resources (Model *model, GPtrArray *unplaced, const char *default_region, GError **error)
+{
+  const char *only_account = NULL, *only_region = NULL;
+  GHashTableIter iter;
+  gpointer value;
+
+  if (unplaced->len > 0)
+    {
+      only_account = sole_value (model, G_STRUCT_OFFSET (Group, owner_id),
+                                 G_STRUCT_OFFSET (EniCommon, owner_id));
+      only_region = sole_value (model, G_STRUCT_OFFSET (Group, region),
+                                G_STRUCT_OFFSET (EniCommon, region));
+    }
+  for (guint i = 0; i < unplaced->len; i++)
+    {
+      Resource *r = unplaced->pdata[i];
+      const Resource *existing;
+
+      for (guint g = 0; g < r->n_groups && (r->account == NULL || r->region == NULL); g++)
+        {
+          const Group *group = model_group (model, r->group_ids[g]);
+
+          if (group == NULL)
+            continue;
+          if (r->account == NULL)
+            r->account = group->owner_id;
+          if (r->region == NULL)
+            r->region = group->region;
+        }
+      if (r->region == NULL)
+        r->region = model_intern (model, default_region != NULL ? default_region : only_region);
+      if (r->account == NULL)
+        r->account = only_account;
+      if (r->account == NULL || r->region == NULL)
+        {
+          g_set_error (error, SGPLAN_ERROR, SGPLAN_ERROR_INPUT,
+                       "'%s': cannot tell the %s of %s '%s': %s; export into ACCOUNT/REGION/ "
+                       "folders%s", sgplan_display_path (r->source),
+                       r->account == NULL ? "account" : "region", resource_kind_name (r->kind),
+                       r->id,
+                       r->account == NULL ? "it names no owner, and none of its groups is in "
+                                            "the export"
+                                          : "it has no ARN or availability zone, and no folder "
+                                            "in its path is a region name",
+                       r->account == NULL ? "" : " or pass --region");
+          return FALSE;
+        }
+      existing = model_resource (model, r->kind, r->account, r->region, r->id);
+      if (existing != NULL)
+        {
+          if (!resources_equal (existing, r))
+            {
+              g_set_error (error, SGPLAN_ERROR, SGPLAN_ERROR_INPUT,
+                           "'%s': %s '%s' differs from the same %s in '%s': were the files "
+                           "exported at different times?",
+                           sgplan_display_path (r->source), resource_kind_name (r->kind), r->id,
+                           resource_kind_name (r->kind), sgplan_display_path (existing->source));
+              return FALSE;
+            }
+          continue; /* identical: keep the first (freed with UNPLACED) */
+        }
+      model_add_resource (model, r);
+      unplaced->pdata[i] = NULL;
+    }
+  /* instances before clusters: a cluster takes a member's VPC */
+  for (int pass = 0; pass < 2; pass++)
+    {
+      g_hash_table_iter_init (&iter, model->resources);
+      while (g_hash_table_iter_next (&iter, NULL, &value))
+        {
+          Resource *r = value;
+
+          if (r->vpc_id == NULL && (r->kind == RESOURCE_RDS_CLUSTER) == (pass == 1))
+            r->vpc_id = resource_vpc (model, r);
+        }
+    }
+  return TRUE;
+}
+
 /* Which documents cover each account and region.  A document covers the
  * account (its ACCOUNT/ folder, else each element's owner) and region of
  * every element it lists; an empty one covers its folders' account and
@@ -1708,6 +2655,15 @@ resolve_coverage (Model *model, const char *default_region)
       if (g != NULL)
         model_add_coverage (model, g->owner_id, g->region, MODEL_DOC_REFERENCES);
     }
+  g_hash_table_iter_init (&iter, model->resources);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      const Resource *r = value;
+      const char *account = g_hash_table_lookup (model->path_accounts, r->source);
+
+      model_add_coverage (model, account != NULL ? account : r->account, r->region,
+                          resource_kind_document (r->kind));
+    }
   if (model->empty_documents->len == 0)
     return;
   only_account = sole_value (model, G_STRUCT_OFFSET (Group, owner_id), G_STRUCT_OFFSET (EniCommon, owner_id));
@@ -1732,6 +2688,7 @@ export_load (const char *const *paths, guint n_paths, const char *default_region
   g_autoptr (Model) model = model_new ();
   g_autoptr (GPtrArray) files = NULL;
   g_autoptr (GArray) pending = g_array_new (FALSE, FALSE, sizeof (PendingRuleId));
+  g_autoptr (GPtrArray) unplaced = g_ptr_array_new_with_free_func ((GDestroyNotify) resource_destroy);
 
   if (default_region != NULL && !sgplan_region_prefix (default_region, NULL))
     {
@@ -1744,9 +2701,10 @@ export_load (const char *const *paths, guint n_paths, const char *default_region
   if (files == NULL)
     return NULL;
   for (guint i = 0; i < files->len; i++)
-    if (!read_file (model, files->pdata[i], pending, error))
+    if (!read_file (model, files->pdata[i], pending, unplaced, error))
       return NULL;
-  if (!resolve_regions (model, default_region, error) || !apply_rule_ids (model, pending, error))
+  if (!resolve_regions (model, default_region, error) || !apply_rule_ids (model, pending, error)
+      || !resolve_resources (model, unplaced, default_region, error))
     return NULL;
   resolve_coverage (model, default_region);
   model_finish (model);

@@ -18,6 +18,18 @@ group_free (gpointer data)
   g_free (group);
 }
 
+static void
+resource_free (gpointer data)
+{
+  Resource *resource = data;
+
+  g_free (resource->group_ids);
+  g_free (resource->subnet_ids);
+  g_free (resource->eni_ids);
+  g_free (resource->members);
+  g_free (resource);
+}
+
 /* ENIs are many (a large organisation has hundreds of thousands): they and
  * their group lists live in an arena that the model frees at once, with no
  * allocator overhead per ENI, and the table keeps only keys (the ENIs,
@@ -129,6 +141,11 @@ model_new (void)
   model->path_accounts = g_hash_table_new (g_str_hash, g_str_equal);
   model->empty_documents = g_ptr_array_new_with_free_func (g_free);
   model->empty = g_ptr_array_new ();
+  model->resources = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, resource_free);
+  model->resources_by_vpc = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                                   (GDestroyNotify) g_ptr_array_unref);
+  model->lambda_versions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                  (GDestroyNotify) g_ptr_array_unref);
   return model;
 }
 
@@ -139,6 +156,10 @@ model_free (Model *model)
     return;
   g_clear_pointer (&model->group_list, g_ptr_array_unref);
   g_clear_pointer (&model->eni_list, g_ptr_array_unref);
+  g_clear_pointer (&model->resource_list, g_ptr_array_unref);
+  g_hash_table_unref (model->resources_by_vpc);
+  g_hash_table_unref (model->lambda_versions);
+  g_hash_table_unref (model->resources);
   g_hash_table_unref (model->enis_by_group);
   g_hash_table_unref (model->refs_by_group);
   g_hash_table_unref (model->vpcs);
@@ -334,6 +355,80 @@ index_bucket (GHashTable *index, const char *key, GDestroyNotify free_func)
   return bucket;
 }
 
+/* Lambda versions: "$LATEST", then the other names ("$LATEST.PUBLISHED"),
+ * then published versions by number. */
+static int
+version_rank (const char *v)
+{
+  if (v == NULL || strcmp (v, "$LATEST") == 0)
+    return 0;
+  return v[0] == '$' ? 1 : 2;
+}
+
+static int
+version_compare (const char *a, const char *b)
+{
+  int ra = version_rank (a), rb = version_rank (b);
+  gsize na, nb;
+
+  if (ra != rb || ra == 0)
+    return int_compare (ra, rb);
+  /* numbers without leading zeros: the shorter is the smaller */
+  na = strlen (a);
+  nb = strlen (b);
+  return na != nb ? (na < nb ? -1 : 1) : strcmp (a, b);
+}
+
+static int
+resource_ptr_compare (gconstpointer a, gconstpointer b)
+{
+  const Resource *x = *(const Resource *const *) a, *y = *(const Resource *const *) b;
+  int c;
+
+  if ((c = int_compare (x->kind, y->kind)) != 0
+      || (c = nullable_strcmp (x->account, y->account)) != 0
+      || (c = nullable_strcmp (x->region, y->region)) != 0)
+    return c;
+  if (x->kind == RESOURCE_LAMBDA_FUNCTION
+      && ((c = nullable_strcmp (x->function_name, y->function_name)) != 0
+          || (c = version_compare (x->version, y->version)) != 0))
+    return c;
+  return strcmp (x->id, y->id);
+}
+
+static char *
+lambda_key (const char *account, const char *region, const char *function_name)
+{
+  return g_strdup_printf ("%s %s %s", account, region, function_name);
+}
+
+/* resources_by_vpc and lambda_versions, from the sorted resource_list. */
+static void
+index_resources (Model *model)
+{
+  for (guint i = 0; i < model->resource_list->len; i++)
+    {
+      Resource *r = model->resource_list->pdata[i];
+
+      if (r->vpc_id != NULL)
+        g_ptr_array_add (index_bucket (model->resources_by_vpc, r->vpc_id, NULL), r);
+      if (r->kind == RESOURCE_LAMBDA_FUNCTION)
+        {
+          char *key = lambda_key (r->account, r->region, r->function_name);
+          GPtrArray *bucket = g_hash_table_lookup (model->lambda_versions, key);
+
+          if (bucket == NULL)
+            {
+              bucket = g_ptr_array_new ();
+              g_hash_table_insert (model->lambda_versions, key, bucket);
+            }
+          else
+            g_free (key);
+          g_ptr_array_add (bucket, r);
+        }
+    }
+}
+
 /* Canonical serialisation for the fingerprint: every field length-prefixed,
  * so no value can imitate a separator. */
 static void
@@ -444,6 +539,41 @@ hash_eni (SgplanSha256 *sum, const Eni *e)
   hash_tags (sum, e->tags, e->n_tags);
 }
 
+static void
+hash_strings (SgplanSha256 *sum, const char *const *strings, guint n)
+{
+  hash_int (sum, n);
+  for (guint i = 0; i < n; i++)
+    hash_field (sum, strings[i]);
+}
+
+static void
+hash_resource (SgplanSha256 *sum, const Resource *r)
+{
+  hash_field (sum, "resource");
+  hash_int (sum, r->kind);
+  hash_field (sum, r->id);
+  hash_field (sum, r->name);
+  hash_field (sum, r->arn);
+  hash_field (sum, r->account);
+  hash_field (sum, r->region);
+  hash_field (sum, r->vpc_id);
+  hash_field (sum, r->status);
+  hash_strings (sum, r->group_ids, r->n_groups);
+  hash_strings (sum, r->subnet_ids, r->n_subnets);
+  hash_strings (sum, r->eni_ids, r->n_enis);
+  hash_strings (sum, r->members, r->n_members);
+  hash_field (sum, r->function_name);
+  hash_field (sum, r->version);
+  hash_field (sum, r->cluster_id);
+  hash_field (sum, r->replication_group_id);
+  hash_field (sum, r->engine);
+  hash_field (sum, r->subnet_group);
+  hash_field (sum, r->type);
+  hash_field (sum, r->service_name);
+  hash_field (sum, r->file_system_id);
+}
+
 static int
 reference_compare (gconstpointer a, gconstpointer b)
 {
@@ -479,6 +609,10 @@ compute_fingerprint (Model *model)
       hash_field (sum, ref->peering_id);
       hash_field (sum, ref->transit_gateway_id);
     }
+  /* (nothing when there are no service exports: the fingerprint of an
+   * export of EC2 documents only is what it always was) */
+  for (guint i = 0; i < model->resource_list->len; i++)
+    hash_resource (sum, model->resource_list->pdata[i]);
   sgplan_sha256_hex (sum, model->fingerprint);
 }
 
@@ -509,7 +643,9 @@ model_finish (Model *model)
 
   model->group_list = table_values_sorted (model->groups, group_ptr_compare);
   model->eni_list = table_values_sorted (model->enis, eni_ptr_compare);
+  model->resource_list = table_values_sorted (model->resources, resource_ptr_compare);
   dedup_references (model->references);
+  index_resources (model);
 
   for (guint i = 0; i < model->group_list->len; i++)
     {
@@ -705,4 +841,81 @@ model_add_coverage (Model *model, const char *account, const char *region, guint
   key = coverage_key (account, region);
   kinds |= GPOINTER_TO_UINT (g_hash_table_lookup (model->coverage, key));
   g_hash_table_insert (model->coverage, key, GUINT_TO_POINTER (kinds));
+}
+
+static char *
+resource_key (ResourceKind kind, const char *account, const char *region, const char *id)
+{
+  return g_strdup_printf ("%d %s %s %s", (int) kind, account, region, id);
+}
+
+void
+model_add_resource (Model *model, Resource *resource)
+{
+  g_return_if_fail (resource->account != NULL && resource->region != NULL);
+  g_hash_table_insert (model->resources,
+                       resource_key (resource->kind, resource->account, resource->region, resource->id),
+                       resource);
+}
+
+const Resource *
+model_resource (const Model *model, ResourceKind kind, const char *account, const char *region,
+                const char *id)
+{
+  g_autofree char *key = NULL;
+
+  if (account == NULL || region == NULL || id == NULL)
+    return NULL;
+  key = resource_key (kind, account, region, id);
+  return g_hash_table_lookup (model->resources, key);
+}
+
+GPtrArray *
+model_resources_of_vpc (const Model *model, const char *vpc_id)
+{
+  GPtrArray *bucket = vpc_id != NULL ? g_hash_table_lookup (model->resources_by_vpc, vpc_id) : NULL;
+
+  return bucket != NULL ? bucket : model->empty;
+}
+
+GPtrArray *
+model_lambda_versions (const Model *model, const char *account, const char *region,
+                       const char *function_name)
+{
+  g_autofree char *key = NULL;
+  GPtrArray *bucket;
+
+  if (account == NULL || region == NULL || function_name == NULL)
+    return model->empty;
+  key = lambda_key (account, region, function_name);
+  bucket = g_hash_table_lookup (model->lambda_versions, key);
+  return bucket != NULL ? bucket : model->empty;
+}
+
+static const struct {
+  const char *name;
+  guint document;
+} resource_kinds[RESOURCE_KIND_COUNT] = {
+  [RESOURCE_LAMBDA_FUNCTION] = { "lambda function", MODEL_DOC_LAMBDA_FUNCTIONS },
+  [RESOURCE_RDS_INSTANCE] = { "rds db instance", MODEL_DOC_RDS_INSTANCES },
+  [RESOURCE_RDS_CLUSTER] = { "rds db cluster", MODEL_DOC_RDS_CLUSTERS },
+  [RESOURCE_CACHE_CLUSTER] = { "elasticache cache cluster", MODEL_DOC_CACHE_CLUSTERS },
+  [RESOURCE_LOAD_BALANCER] = { "load balancer", MODEL_DOC_LOAD_BALANCERS },
+  [RESOURCE_CLASSIC_LOAD_BALANCER] = { "classic load balancer", MODEL_DOC_CLASSIC_LOAD_BALANCERS },
+  [RESOURCE_VPC_ENDPOINT] = { "vpc endpoint", MODEL_DOC_VPC_ENDPOINTS },
+  [RESOURCE_MOUNT_TARGET] = { "efs mount target", MODEL_DOC_MOUNT_TARGETS },
+};
+
+const char *
+resource_kind_name (ResourceKind kind)
+{
+  g_return_val_if_fail (kind < RESOURCE_KIND_COUNT, "resource");
+  return resource_kinds[kind].name;
+}
+
+guint
+resource_kind_document (ResourceKind kind)
+{
+  g_return_val_if_fail (kind < RESOURCE_KIND_COUNT, 0);
+  return resource_kinds[kind].document;
 }

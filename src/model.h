@@ -102,12 +102,84 @@ typedef struct {
   const char *transit_gateway_id;
 } GroupReference;
 
-/* Which describe-* documents an export holds for one account and region. */
+/* Which describe-* documents an export holds for one account and region.
+ * The service documents are optional: the planner tells "not exported"
+ * (the bit is clear) from "exported, and no such resource" (the bit is set,
+ * the resource is not in the model).  MountTargets is the exception:
+ * describe-mount-targets answers for one file system, so its bit says only
+ * that some file system of that account and region was exported. */
 typedef enum {
   MODEL_DOC_GROUPS = 1 << 0,     /* describe-security-groups */
   MODEL_DOC_ENIS = 1 << 1,       /* describe-network-interfaces */
   MODEL_DOC_REFERENCES = 1 << 2, /* describe-security-group-references */
+  MODEL_DOC_LAMBDA_FUNCTIONS = 1 << 3,       /* lambda list-functions --function-version ALL */
+  MODEL_DOC_RDS_INSTANCES = 1 << 4,          /* rds describe-db-instances */
+  MODEL_DOC_RDS_CLUSTERS = 1 << 5,           /* rds describe-db-clusters */
+  MODEL_DOC_CACHE_CLUSTERS = 1 << 6,         /* elasticache describe-cache-clusters */
+  MODEL_DOC_LOAD_BALANCERS = 1 << 7,         /* elbv2 describe-load-balancers */
+  MODEL_DOC_CLASSIC_LOAD_BALANCERS = 1 << 8, /* elb describe-load-balancers */
+  MODEL_DOC_VPC_ENDPOINTS = 1 << 9,          /* ec2 describe-vpc-endpoints */
+  MODEL_DOC_MOUNT_TARGETS = 1 << 10,         /* efs describe-mount-targets, per file system */
 } ModelDocKind;
+
+/* Resources that a service owns and that carry security groups through
+ * requester-managed ENIs: only the service's own API changes their groups. */
+typedef enum {
+  RESOURCE_LAMBDA_FUNCTION = 0,    /* one version of a function ($LATEST or published) */
+  RESOURCE_RDS_INSTANCE,
+  RESOURCE_RDS_CLUSTER,
+  RESOURCE_CACHE_CLUSTER,          /* ElastiCache */
+  RESOURCE_LOAD_BALANCER,          /* elbv2: application, network or gateway */
+  RESOURCE_CLASSIC_LOAD_BALANCER,  /* elb */
+  RESOURCE_VPC_ENDPOINT,
+  RESOURCE_MOUNT_TARGET,           /* EFS */
+  RESOURCE_KIND_COUNT,
+} ResourceKind;
+
+/* One resource of a service export.  Strings are the model's; a field that
+ * does not apply to the kind, or that the export does not give, is NULL.
+ *
+ * ID by kind: "FUNCTION:VERSION" (function name and "$LATEST" or a version
+ * number), DBInstanceIdentifier, DBClusterIdentifier, CacheClusterId,
+ * LoadBalancerArn, LoadBalancerName (classic), VpcEndpointId,
+ * MountTargetId.  Names of functions, databases, caches and classic load
+ * balancers are unique only within one account and region, so a resource
+ * is identified by kind, account, region and ID (model_resource).
+ *
+ * VPC: from the export (VpcConfig.VpcId, DBSubnetGroup.VpcId, VpcId,
+ * VPCId); for an RDS cluster, the VPC of a member instance; otherwise (an
+ * ElastiCache cluster names only its subnet group) the VPC of its first
+ * group that the SecurityGroups export describes; NULL when none does. */
+typedef struct {
+  const char *id;             /* first: see compare_ids in export.c */
+  ResourceKind kind;
+  const char *name;           /* what a person calls it: function, database, cache, balancer name; the ID otherwise */
+  const char *arn;            /* FunctionArn, DBInstanceArn, DBClusterArn, ARN, LoadBalancerArn; NULL for the others */
+  const char *account;        /* from the ARN, else OwnerId (SourceSecurityGroup.OwnerAlias for classic), else the ACCOUNT/ folder */
+  const char *region;         /* from the ARN, else an availability zone, else the REGION/ folder, the VPC's ENIs, --region */
+  const char *vpc_id;
+  const char *source;         /* file it was first read from */
+  const char *status;         /* State, DBInstanceStatus, Status, CacheClusterStatus, State.Code, LifeCycleState */
+  const char **group_ids;     /* security group IDs in the service's order (the order is state) */
+  const char **subnet_ids;    /* Lambda VpcConfig.SubnetIds, elbv2 AvailabilityZones[].SubnetId,
+                               * classic Subnets, VpcEndpoint SubnetIds, mount target SubnetId */
+  const char **eni_ids;       /* VpcEndpoint NetworkInterfaceIds, mount target NetworkInterfaceId */
+  const char **members;       /* RDS cluster: DBClusterMembers' DBInstanceIdentifier, in the export's order */
+  guint n_groups;
+  guint n_subnets;
+  guint n_enis;
+  guint n_members;
+  /* kind-specific */
+  const char *function_name;  /* Lambda FunctionName */
+  const char *version;        /* Lambda Version: "$LATEST", "$LATEST.PUBLISHED" or a number */
+  const char *cluster_id;     /* RDS instance: DBClusterIdentifier when a cluster member */
+  const char *replication_group_id; /* ElastiCache ReplicationGroupId */
+  const char *engine;         /* RDS, ElastiCache Engine */
+  const char *subnet_group;   /* RDS DBSubnetGroupName (of an instance: DBSubnetGroup.DBSubnetGroupName), ElastiCache CacheSubnetGroupName */
+  const char *type;           /* elbv2 Type ("application", "network", "gateway"), VpcEndpointType */
+  const char *service_name;   /* VpcEndpoint ServiceName */
+  const char *file_system_id; /* EFS FileSystemId */
+} Resource;
 
 /* A document that names no element, so nothing in it tells its account or
  * region: a folder ACCOUNT/REGION/ in its path, --region, or the only
@@ -141,6 +213,11 @@ typedef struct {
   GHashTable *commons;       /* (element-type EniCommon) a set: what ENIs share, once each */
   const EniCommon *last_common; /* the one model_add_eni stored last */
   const char *intern_cache[509]; /* recently interned strings (model_intern) */
+  /* Service exports (all empty when there are none). */
+  GHashTable *resources;     /* (element-type utf8 Resource) "KIND ACCOUNT REGION ID" -> resource */
+  GPtrArray *resource_list;  /* (element-type Resource) by kind, account, region, ID (model_finish) */
+  GHashTable *resources_by_vpc; /* (element-type utf8 GPtrArray<Resource>) in resource_list's order */
+  GHashTable *lambda_versions;  /* (element-type utf8 GPtrArray<Resource>) "ACCOUNT REGION FUNCTION" -> versions */
 } Model;
 
 typedef struct {
@@ -195,6 +272,29 @@ GPtrArray *model_enis_of_group (const Model *model, const char *group_id);
 GPtrArray *model_refs_to_group (const Model *model, const char *group_id);
 
 gboolean group_is_default (const Group *group);
+
+/* Stores RESOURCE in the model, which then owns it (g_free of the struct
+ * and of its four arrays); account and region must be set, and there must
+ * be no resource of its kind, account, region and ID yet. */
+void model_add_resource (Model *model, Resource *resource);
+/* The resource of KIND with ID in ACCOUNT and REGION, or NULL.  Lambda IDs
+ * are "FUNCTION:VERSION" (model_lambda_versions lists a function's). */
+const Resource *model_resource (const Model *model, ResourceKind kind, const char *account,
+                                const char *region, const char *id);
+/* Resources in VPC_ID (element-type Resource), by kind, then account,
+ * region and ID; never NULL. */
+GPtrArray *model_resources_of_vpc (const Model *model, const char *vpc_id);
+/* The versions of the Lambda function FUNCTION_NAME in ACCOUNT and REGION
+ * (element-type Resource): "$LATEST" first, then "$LATEST.PUBLISHED",
+ * then published versions by number; never NULL. */
+GPtrArray *model_lambda_versions (const Model *model, const char *account, const char *region,
+                                  const char *function_name);
+/* "lambda function", "rds db instance", "rds db cluster", "elasticache
+ * cache cluster", "load balancer", "classic load balancer", "vpc
+ * endpoint", "efs mount target". */
+const char *resource_kind_name (ResourceKind kind);
+/* The ModelDocKind bit of the document that lists resources of KIND. */
+guint resource_kind_document (ResourceKind kind);
 
 /* The ModelDocKind mask of documents that cover ACCOUNT in REGION. */
 guint model_coverage (const Model *model, const char *account, const char *region);

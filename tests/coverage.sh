@@ -212,4 +212,19 @@ test_expect 'apply keeps an empty NetworkInterfaces list and an empty references
   grep -q "\"result\": \"compliant\"" c.json
   grep -q "\"references_known\": true" c.json
 '
+test_expect 'apply keeps the service exports, an empty one too, and writes none that the input lacked' '
+  groups_only
+  echo "{\"NetworkInterfaces\": []}" >exp/111122223333/us-east-1/network-interfaces.json
+  echo "{\"DBInstances\": [], \"Marker\": null}" >exp/111122223333/us-east-1/rds-db-instances.json
+  cp "$srcdir/fixtures/service-exports/lambda-functions.json" exp/lambda-functions.json
+  sgplan plan exp >cs.yaml
+  sgplan apply cs.yaml exp -o out
+  test "$(cat out/111122223333/us-east-1/rds-db-instances.json | tr -d " \n")" = "{\"DBInstances\":[]}"
+  grep -q "\"FunctionArn\": \"arn:aws:lambda:eu-central-1:555566667777:function:orders-api:3\"" \
+    out/555566667777/eu-central-1/lambda-functions.json
+  test ! -e out/111122223333/us-east-1/vpc-endpoints.json
+  test ! -e out/111122223333/us-east-1/lambda-functions.json
+  sgplan apply --rollback cs.yaml out -o back
+  test "$(sgplan check --format json back | grep fingerprint)" = "$(sgplan check --format json exp | grep fingerprint)"
+'
 test_done

@@ -316,6 +316,277 @@ test_references (void)
   g_assert_cmpuint (model->references->len, ==, 2);
 }
 
+
+/* fixtures/service-exports: one resource of every kind, in one VPC. */
+#define SVC_ACCOUNT "555566667777"
+#define SVC_REGION "eu-central-1"
+#define SVC_VPC "vpc-0a7c3e9d51b2f4086"
+#define SVC_DEFAULT "sg-0d2f6a81c4e7b9350"
+#define SVC_WEB "sg-07b41e9a3c6d8f215"
+
+static const Resource *
+svc_resource (const Model *model, ResourceKind kind, const char *id)
+{
+  const Resource *r = model_resource (model, kind, SVC_ACCOUNT, SVC_REGION, id);
+
+  g_assert_nonnull (r);
+  g_assert_cmpint (r->kind, ==, kind);
+  g_assert_cmpstr (r->id, ==, id);
+  g_assert_cmpstr (r->account, ==, SVC_ACCOUNT);
+  g_assert_cmpstr (r->region, ==, SVC_REGION);
+  g_assert_cmpstr (r->vpc_id, ==, SVC_VPC);
+  return r;
+}
+
+static void
+test_service_exports (void)
+{
+  g_autoptr (Model) model = load_fixture ("service-exports", NULL);
+  const Resource *r;
+  GPtrArray *list;
+  guint all = MODEL_DOC_LAMBDA_FUNCTIONS | MODEL_DOC_RDS_INSTANCES | MODEL_DOC_RDS_CLUSTERS
+              | MODEL_DOC_CACHE_CLUSTERS | MODEL_DOC_LOAD_BALANCERS
+              | MODEL_DOC_CLASSIC_LOAD_BALANCERS | MODEL_DOC_VPC_ENDPOINTS | MODEL_DOC_MOUNT_TARGETS;
+
+  /* elbv2: the ARN is the ID; groups in the service's order, not sorted */
+  r = svc_resource (model, RESOURCE_LOAD_BALANCER, "arn:aws:elasticloadbalancing:eu-central-1:"
+                    "555566667777:loadbalancer/app/web-alb/3f9c1e7a5b2d4068");
+  g_assert_cmpstr (r->name, ==, "web-alb");
+  g_assert_cmpstr (r->arn, ==, r->id);
+  g_assert_cmpstr (r->type, ==, "application");
+  g_assert_cmpstr (r->status, ==, "active");
+  g_assert_cmpuint (r->n_groups, ==, 2);
+  g_assert_cmpstr (r->group_ids[0], ==, SVC_DEFAULT);
+  g_assert_cmpstr (r->group_ids[1], ==, SVC_WEB);
+  g_assert_cmpuint (r->n_subnets, ==, 2);
+
+  /* classic: account from SourceSecurityGroup.OwnerAlias, region from its zone */
+  r = svc_resource (model, RESOURCE_CLASSIC_LOAD_BALANCER, "legacy-web");
+  g_assert_null (r->arn);
+  g_assert_cmpuint (r->n_groups, ==, 1);
+  g_assert_cmpstr (r->group_ids[0], ==, SVC_DEFAULT);
+  g_assert_cmpstr (r->subnet_ids[0], ==, "subnet-0c1e5a7b9d3f24680");
+
+  /* interface endpoint: region from its VPC (no ARN, no zone, no folder) */
+  r = svc_resource (model, RESOURCE_VPC_ENDPOINT, "vpce-0e2a4c6e8b0d13579");
+  g_assert_cmpstr (r->type, ==, "Interface");
+  g_assert_cmpstr (r->service_name, ==, "com.amazonaws.eu-central-1.secretsmanager");
+  g_assert_cmpuint (r->n_groups, ==, 1);
+  g_assert_cmpuint (r->n_enis, ==, 1);
+  g_assert_cmpstr (r->eni_ids[0], ==, "eni-0d7c9e1f3a5b68024");
+
+  /* mount target: no groups of its own (they are its ENI's) */
+  r = svc_resource (model, RESOURCE_MOUNT_TARGET, "fsmt-0a3c5e7f9b1d24680");
+  g_assert_cmpstr (r->file_system_id, ==, "fs-0b8d2f4a6c1e39572");
+  g_assert_cmpuint (r->n_groups, ==, 0);
+  g_assert_cmpstr (r->eni_ids[0], ==, "eni-0e9f1b3d5c7a80246");
+  g_assert_cmpstr (r->subnet_ids[0], ==, "subnet-0c1e5a7b9d3f24680");
+  g_assert_cmpstr (r->status, ==, "available");
+
+  /* Lambda: one resource per version, $LATEST first */
+  list = model_lambda_versions (model, SVC_ACCOUNT, SVC_REGION, "orders-api");
+  g_assert_cmpuint (list->len, ==, 2);
+  r = list->pdata[0];
+  g_assert_cmpstr (r->id, ==, "orders-api:$LATEST");
+  g_assert_cmpstr (r->version, ==, "$LATEST");
+  g_assert_cmpstr (r->arn, ==, "arn:aws:lambda:eu-central-1:555566667777:function:orders-api:$LATEST");
+  r = list->pdata[1];
+  g_assert_true (r == svc_resource (model, RESOURCE_LAMBDA_FUNCTION, "orders-api:3"));
+  g_assert_cmpstr (r->function_name, ==, "orders-api");
+  g_assert_cmpstr (r->version, ==, "3");
+  g_assert_cmpuint (r->n_subnets, ==, 2);
+  g_assert_cmpuint (r->n_groups, ==, 1);
+  g_assert_cmpuint (model_lambda_versions (model, SVC_ACCOUNT, "eu-west-1", "orders-api")->len, ==, 0);
+
+  /* RDS: a standalone instance, an Aurora cluster and its instance */
+  r = svc_resource (model, RESOURCE_RDS_INSTANCE, "orders-db");
+  g_assert_cmpstr (r->engine, ==, "postgres");
+  g_assert_null (r->cluster_id);
+  g_assert_cmpstr (r->subnet_group, ==, "data-subnets");
+  g_assert_cmpstr (r->arn, ==, "arn:aws:rds:eu-central-1:555566667777:db:orders-db");
+  r = svc_resource (model, RESOURCE_RDS_INSTANCE, "reports-cluster-instance-1");
+  g_assert_cmpstr (r->cluster_id, ==, "reports-cluster");
+  /* the cluster's VPC: its member's (describe-db-clusters names no VPC) */
+  r = svc_resource (model, RESOURCE_RDS_CLUSTER, "reports-cluster");
+  g_assert_cmpstr (r->engine, ==, "aurora-postgresql");
+  g_assert_cmpuint (r->n_members, ==, 1);
+  g_assert_cmpstr (r->members[0], ==, "reports-cluster-instance-1");
+  g_assert_cmpstr (r->group_ids[0], ==, SVC_DEFAULT);
+
+  /* ElastiCache: VPC from its group (it names only its subnet group) */
+  r = svc_resource (model, RESOURCE_CACHE_CLUSTER, "sessions-0001-001");
+  g_assert_cmpstr (r->replication_group_id, ==, "sessions");
+  g_assert_cmpstr (r->engine, ==, "redis");
+  g_assert_cmpstr (r->subnet_group, ==, "data-cache-subnets");
+
+  /* the VPC's resources, by kind then ID */
+  list = model_resources_of_vpc (model, SVC_VPC);
+  g_assert_cmpuint (list->len, ==, 10);
+  for (guint i = 1; i < list->len; i++)
+    {
+      const Resource *a = list->pdata[i - 1], *b = list->pdata[i];
+
+      g_assert_cmpint (a->kind, <=, b->kind);
+    }
+  g_assert_cmpuint (model_resources_of_vpc (model, "vpc-0000000000000000a")->len, ==, 0);
+  g_assert_cmpuint (model_coverage (model, SVC_ACCOUNT, SVC_REGION) & all, ==, all);
+  g_assert_null (model_resource (model, RESOURCE_RDS_INSTANCE, "111122223333", SVC_REGION, "orders-db"));
+}
+
+/* Loads FILES (name, contents, ..., NULL) from a temporary folder; returns
+ * the model or NULL with *ERROR set. */
+static Model *
+load_texts (const char *region, GError **error, ...)
+{
+  TmpFiles t;
+  g_autoptr (GPtrArray) paths = g_ptr_array_new ();
+  const char *name;
+  va_list args;
+  Model *model;
+
+  tmp_files_init (&t);
+  va_start (args, error);
+  while ((name = va_arg (args, const char *)) != NULL)
+    g_ptr_array_add (paths, (gpointer) tmp_file (&t, name, va_arg (args, const char *)));
+  va_end (args);
+  model = export_load ((const char *const *) paths->pdata, paths->len, region, error);
+  tmp_files_clear (&t);
+  return model;
+}
+
+#define LAMBDA_V(version, groups) \
+  "{\"Functions\": [{\"FunctionName\": \"f\", \"FunctionArn\": " \
+  "\"arn:aws:lambda:us-east-1:111122223333:function:f:" version "\", \"Version\": \"" version "\", " \
+  "\"VpcConfig\": {\"SubnetIds\": [\"subnet-1\"], \"SecurityGroupIds\": [" groups "], " \
+  "\"VpcId\": \"vpc-1\"}}], \"NextMarker\": \"x\"}"
+
+static void
+test_service_versions_and_agreement (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (Model) model = NULL;
+  g_autoptr (Model) differ = NULL;
+  GPtrArray *versions;
+
+  /* versions by number, not as text; the same version in two files merges */
+  model = load_texts (NULL, &error, "a.json", LAMBDA_V ("10", "\"sg-1\""),
+                      "b.json", LAMBDA_V ("$LATEST", "\"sg-2\", \"sg-1\""),
+                      "c.json", LAMBDA_V ("3", "\"sg-1\""), "d.json", LAMBDA_V ("10", "\"sg-1\""),
+                      "e.json", LAMBDA_V ("$LATEST.PUBLISHED", "\"sg-1\""), NULL);
+  g_assert_no_error (error);
+  versions = model_lambda_versions (model, "111122223333", "us-east-1", "f");
+  g_assert_cmpuint (versions->len, ==, 4);
+  g_assert_cmpstr (((const Resource *) versions->pdata[0])->version, ==, "$LATEST");
+  g_assert_cmpstr (((const Resource *) versions->pdata[1])->version, ==, "$LATEST.PUBLISHED");
+  g_assert_cmpstr (((const Resource *) versions->pdata[2])->version, ==, "3");
+  g_assert_cmpstr (((const Resource *) versions->pdata[3])->version, ==, "10");
+  /* $LATEST's groups in the function's order */
+  g_assert_cmpstr (((const Resource *) versions->pdata[0])->group_ids[0], ==, "sg-2");
+  g_assert_cmpstr (((const Resource *) versions->pdata[0])->source + strlen (((const Resource *) versions->pdata[0])->source) - 6, ==, "b.json");
+  g_assert_cmpuint (model_resources_of_vpc (model, "vpc-1")->len, ==, 4);
+  g_assert_cmpuint (model_coverage (model, "111122223333", "us-east-1"), ==, MODEL_DOC_LAMBDA_FUNCTIONS);
+
+  /* one group more in another file: an error that names both */
+  differ = load_texts (NULL, &error, "a.json", LAMBDA_V ("10", "\"sg-1\""),
+                       "b.json", LAMBDA_V ("10", "\"sg-1\", \"sg-2\""), NULL);
+  g_assert_null (differ);
+  g_assert_error (error, SGPLAN_ERROR, SGPLAN_ERROR_INPUT);
+  g_assert_nonnull (strstr (error->message, "b.json':1:16: lambda function 'f:10' differs from the "
+                                            "same lambda function in '"));
+  g_assert_nonnull (strstr (error->message, "a.json': were the files exported at different times?"));
+}
+
+#define ENDPOINT(groups) \
+  "{\"VpcEndpoints\": [{\"VpcEndpointId\": \"vpce-1\", \"VpcEndpointType\": \"Interface\", " \
+  "\"VpcId\": \"vpc-1\", \"Groups\": [" groups "], \"OwnerId\": \"111122223333\"}]}"
+
+static void
+test_service_regions_and_coverage (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (Model) model = NULL;
+  const Resource *r;
+
+  /* the ARN's region against the folder's */
+  model = load_texts (NULL, &error, "111122223333/eu-west-1/lambda-functions.json",
+                      LAMBDA_V ("1", "\"sg-1\""), NULL);
+  g_assert_null (model);
+  g_assert_error (error, SGPLAN_ERROR, SGPLAN_ERROR_INPUT);
+  g_assert_nonnull (strstr (error->message, "lambda-functions.json':1:53: \"FunctionArn\" names region "
+                                            "us-east-1, but the file is in the folder of region eu-west-1"));
+  g_clear_error (&error);
+
+  /* no ARN: the folder's region; empty documents cover their folder too */
+  model = load_texts (NULL, &error, "111122223333/eu-west-1/vpc-endpoints.json",
+                      ENDPOINT ("{\"GroupId\": \"sg-1\", \"GroupName\": \"default\"}"),
+                      "111122223333/eu-west-1/rds-db-instances.json", "{\"DBInstances\": [], \"Marker\": null}",
+                      "111122223333/eu-west-2/mount-targets.json", "{\"MountTargets\": [], \"NextMarker\": \"m\"}",
+                      NULL);
+  g_assert_no_error (error);
+  r = model_resource (model, RESOURCE_VPC_ENDPOINT, "111122223333", "eu-west-1", "vpce-1");
+  g_assert_nonnull (r);
+  g_assert_cmpstr (r->group_ids[0], ==, "sg-1");
+  g_assert_cmpuint (model_coverage (model, "111122223333", "eu-west-1"), ==,
+                    MODEL_DOC_VPC_ENDPOINTS | MODEL_DOC_RDS_INSTANCES);
+  g_assert_cmpuint (model_coverage (model, "111122223333", "eu-west-2"), ==, MODEL_DOC_MOUNT_TARGETS);
+  g_clear_pointer (&model, model_free);
+
+  /* no ARN and no folder: --region; without it, an error that says how to fix it */
+  model = load_texts ("ap-south-1", &error, "e.json", ENDPOINT (""), NULL);
+  g_assert_no_error (error);
+  g_assert_nonnull (model_resource (model, RESOURCE_VPC_ENDPOINT, "111122223333", "ap-south-1", "vpce-1"));
+  g_clear_pointer (&model, model_free);
+  model = load_texts (NULL, &error, "e.json", ENDPOINT (""), NULL);
+  g_assert_null (model);
+  g_assert_error (error, SGPLAN_ERROR, SGPLAN_ERROR_INPUT);
+  g_assert_nonnull (strstr (error->message, "e.json': cannot tell the region of vpc endpoint 'vpce-1'"));
+}
+
+/* Lists written as null (some SDKs print an empty list so) are empty. */
+static void
+test_service_null_lists (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (Model) model = load_texts (NULL, &error, "n.json",
+    "{\"CacheClusters\": [{\"CacheClusterId\": \"c1\", \"ReplicationGroupId\": null, "
+    "\"SecurityGroups\": null, \"ARN\": \"arn:aws:elasticache:us-east-1:111122223333:cluster:c1\"}], "
+    "\"DBClusters\": [{\"DBClusterIdentifier\": \"x\", \"DBClusterMembers\": null, "
+    "\"DBClusterArn\": \"arn:aws:rds:us-east-1:111122223333:cluster:x\"}]}", NULL);
+  const Resource *r;
+
+  g_assert_no_error (error);
+  r = model_resource (model, RESOURCE_CACHE_CLUSTER, "111122223333", "us-east-1", "c1");
+  g_assert_nonnull (r);
+  g_assert_cmpuint (r->n_groups, ==, 0);
+  g_assert_null (r->replication_group_id);
+  g_assert_null (r->vpc_id);
+  r = model_resource (model, RESOURCE_RDS_CLUSTER, "111122223333", "us-east-1", "x");
+  g_assert_nonnull (r);
+  g_assert_cmpuint (r->n_members, ==, 0);
+}
+
+/* The fingerprint covers the service resources, and only when there are some. */
+static void
+test_service_fingerprint (void)
+{
+  g_autofree char *dir = fixture ("service-exports");
+  g_autofree char *groups = g_build_filename (dir, "security-groups.json", NULL);
+  g_autofree char *enis = g_build_filename (dir, "network-interfaces.json", NULL);
+  g_autofree char *elbv2 = g_build_filename (dir, "elbv2-load-balancers.json", NULL);
+  const char *ec2_only[] = { groups, enis };
+  const char *with_elbv2[] = { groups, enis, elbv2 };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (Model) a = export_load (ec2_only, 2, NULL, &error);
+  g_autoptr (Model) b = export_load (with_elbv2, 3, NULL, &error);
+  g_autoptr (Model) c = export_load ((const char *[]) { dir }, 1, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (a->resource_list->len, ==, 0);
+  g_assert_cmpuint (b->resource_list->len, ==, 1);
+  g_assert_cmpstr (a->fingerprint, !=, b->fingerprint);
+  g_assert_cmpstr (b->fingerprint, !=, c->fingerprint);
+}
+
 static void
 test_line_col (void)
 {
@@ -591,6 +862,11 @@ main (int argc, char **argv)
   g_test_add_func ("/export/identical-objects-merge", test_identical_objects_merge);
   g_test_add_func ("/export/source-hashes", test_source_hashes);
   g_test_add_func ("/export/references", test_references);
+  g_test_add_func ("/export/service-exports", test_service_exports);
+  g_test_add_func ("/export/service-versions-and-agreement", test_service_versions_and_agreement);
+  g_test_add_func ("/export/service-regions-and-coverage", test_service_regions_and_coverage);
+  g_test_add_func ("/export/service-null-lists", test_service_null_lists);
+  g_test_add_func ("/export/service-fingerprint", test_service_fingerprint);
   g_test_add_func ("/json-pos/line-col", test_line_col);
   g_test_add_func ("/json-pos/locate", test_locate);
   g_test_add_func ("/json-parse/errors", test_parse_errors);
