@@ -46,14 +46,18 @@ apply_resolve_step (const Step *step, GStringChunk *strings)
   copy->rules = g_memdup2 (step->rules, sizeof (Rule) * step->n_rules);
   for (guint i = 0; i < step->n_rules; i++)
     copy->rules[i].peer = resolve (strings, step->rules[i].peer);
-  copy->groups_before = g_new (const char *, step->n_before + 1);
+  copy->groups_before = g_new0 (const char *, step->n_before + 1);
   for (guint i = 0; i < step->n_before; i++)
     copy->groups_before[i] = resolve (strings, step->groups_before[i]);
-  copy->groups_after = g_new (const char *, step->n_after + 1);
+  copy->groups_after = g_new0 (const char *, step->n_after + 1);
   for (guint i = 0; i < step->n_after; i++)
     copy->groups_after[i] = resolve (strings, step->groups_after[i]);
-  copy->resource_enis = g_memdup2 (step->resource_enis, sizeof (char *) * step->n_resource_enis);
-  copy->subnets = g_memdup2 (step->subnets, sizeof (char *) * step->n_subnets);
+  copy->resource_enis = g_new0 (const char *, step->n_resource_enis + 1);
+  for (guint i = 0; i < step->n_resource_enis; i++)
+    copy->resource_enis[i] = step->resource_enis[i];
+  copy->subnets = g_new0 (const char *, step->n_subnets + 1);
+  for (guint i = 0; i < step->n_subnets; i++)
+    copy->subnets[i] = step->subnets[i];
   return copy;
 }
 

@@ -190,13 +190,304 @@ add_named (Plan *plan, const Eni *eni, const EniClass *c, GPtrArray *moves, GPtr
   g_hash_table_add (covered, (gpointer) eni->id);
 }
 
+/* Resources that only their service's export describes well enough. */
+typedef struct {
+  Plan *plan;
+  const Model *model;
+  const Finding *f;
+  GPtrArray *moves;
+  GPtrArray *blockers;
+  GHashTable *covered;
+} Exported;
+
+static gboolean
+resource_has_group (const Resource *r, const char *group_id)
+{
+  for (guint g = 0; g < r->n_groups; g++)
+    if (strcmp (r->group_ids[g], group_id) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* Each of ENIS blocked: the export of their kind is missing. */
+static void
+block_unexported (Exported *x, GPtrArray *enis, EniKind kind)
+{
+  for (guint i = 0; i < enis->len; i++)
+    {
+      const Eni *eni = enis->pdata[i];
+      EniClass c = eni_kind_classify_eni (eni);
+      g_autofree char *label = eni_class_describe (&c);
+      g_autofree char *subject = g_strdup_printf ("%s (%s)", label, eni->id);
+      g_autofree char *command = export_command (kind, eni->common->owner_id, eni->common->region);
+
+      block (x->plan, x->blockers, subject, command,
+             "its interface alone does not say enough to move it: the plan needs the service's export");
+    }
+}
+
+static gboolean
+same_resource_groups (const ServiceMove *m, const Resource *r)
+{
+  if (m->groups->len != r->n_groups)
+    return FALSE;
+  for (guint g = 0; g < r->n_groups; g++)
+    if (!g_ptr_array_find_with_equal_func (m->groups, r->group_ids[g], g_str_equal, NULL))
+      return FALSE;
+  return TRUE;
+}
+
+/* A move for exported resource R, with its groups and subnets as exported. */
+static ServiceMove *
+exported_move (Exported *x, StepService service, const char *id, const char *name, const char *label,
+               const Resource *r)
+{
+  ServiceMove *m = g_new0 (ServiceMove, 1);
+
+  m->service = service;
+  m->id = plan_str (x->plan, id);
+  m->name = plan_str (x->plan, name);
+  m->label = plan_str (x->plan, label);
+  m->account = r->account;
+  m->region = r->region;
+  m->enis = g_ptr_array_new ();
+  m->groups = g_ptr_array_new ();
+  for (guint g = 0; g < r->n_groups; g++)
+    g_ptr_array_add (m->groups, (gpointer) r->group_ids[g]);
+  if (service == SERVICE_LAMBDA)
+    {
+      m->subnets = g_ptr_array_new ();
+      for (guint s = 0; s < r->n_subnets; s++)
+        g_ptr_array_add (m->subnets, (gpointer) r->subnet_ids[s]);
+    }
+  g_ptr_array_add (x->moves, m);
+  return m;
+}
+
+/* The moves FIRST.. that could own ENI (the same groups; a Lambda move: a
+ * subnet of its); the ENI follows the last of them to move: whichever of
+ * them it serves, it leaves the group only when they all have. */
+static ServiceMove *
+owner_of (Exported *x, guint first, const Eni *eni)
+{
+  ServiceMove *owner = NULL;
+
+  for (guint i = first; i < x->moves->len; i++)
+    {
+      ServiceMove *m = x->moves->pdata[i];
+
+      if (!same_groups (m, eni))
+        continue;
+      if (m->subnets != NULL
+          && (eni->common->subnet_id == NULL
+              || !g_ptr_array_find_with_equal_func (m->subnets, eni->common->subnet_id, g_str_equal, NULL)))
+        continue;
+      owner = m;
+    }
+  return owner;
+}
+
+static void
+assign_enis (Exported *x, guint first, GPtrArray *enis, const char *unexplained)
+{
+  for (guint i = 0; i < enis->len; i++)
+    {
+      const Eni *eni = enis->pdata[i];
+      ServiceMove *m = owner_of (x, first, eni);
+
+      if (m == NULL)
+        {
+          EniClass c = eni_kind_classify_eni (eni);
+          g_autofree char *label = eni_class_describe (&c);
+          g_autofree char *subject = g_strdup_printf ("%s (%s)", label, eni->id);
+
+          block (x->plan, x->blockers, subject,
+                 "export the network interfaces and the service's resources again, at the same time, and plan again",
+                 "%s", unexplained);
+          continue;
+        }
+      g_ptr_array_add (m->enis, (gpointer) eni->id);
+      g_hash_table_add (x->covered, (gpointer) eni->id);
+    }
+}
+
+/* Lambda: every function whose $LATEST uses the group moves (a function's
+ * hyperplane ENIs serve every function with the same subnet and groups);
+ * a published version keeps its configuration for good. */
+static void
+plan_lambda (Exported *x, GPtrArray *enis)
+{
+  const Group *d = x->f->group;
+  GPtrArray *in_vpc = d->vpc_id != NULL ? model_resources_of_vpc (x->model, d->vpc_id) : NULL;
+  guint first = x->moves->len;
+
+  if ((model_coverage (x->model, d->owner_id, d->region) & MODEL_DOC_LAMBDA_FUNCTIONS) == 0)
+    {
+      block_unexported (x, enis, ENI_KIND_LAMBDA);
+      return;
+    }
+  for (guint i = 0; in_vpc != NULL && i < in_vpc->len; i++)
+    {
+      const Resource *r = in_vpc->pdata[i];
+      g_autofree char *label = NULL;
+
+      if (r->kind != RESOURCE_LAMBDA_FUNCTION || !resource_has_group (r, d->id))
+        continue;
+      if (g_strcmp0 (r->version, "$LATEST") != 0)
+        {
+          g_autofree char *subject = g_strdup_printf ("lambda function %s version %s", r->function_name, r->version);
+          g_autofree char *unblock = g_strdup_printf (
+            "give the function other groups (aws lambda update-function-configuration --function-name %s "
+            "--vpc-config SubnetIds=...,SecurityGroupIds=... without %s), publish a new version (aws lambda "
+            "publish-version --function-name %s), move the aliases that point at version %s to it (aws lambda "
+            "update-alias --function-name %s --name ALIAS --function-version NEW), delete version %s (aws lambda "
+            "delete-function --function-name %s --qualifier %s), then export again and plan again",
+            r->function_name, d->id, r->function_name, r->version, r->function_name, r->version, r->function_name,
+            r->version);
+
+          block (x->plan, x->blockers, subject, unblock,
+                 "a published version keeps the configuration it was published with: no call changes its groups");
+          continue;
+        }
+      if (r->n_subnets == 0)
+        {
+          g_autofree char *subject = g_strdup_printf ("lambda function %s", r->function_name);
+
+          block (x->plan, x->blockers, subject, "export the functions again and plan again",
+                 "the export gives no subnets for it, and the call that changes its groups must name them");
+          continue;
+        }
+      label = g_strdup_printf ("lambda function %s", r->function_name);
+      exported_move (x, SERVICE_LAMBDA, r->function_name, r->function_name, label, r);
+    }
+  assign_enis (x, first, enis, "no function of the export in its VPC has its subnet and groups");
+}
+
+/* RDS: Aurora clusters and the instances of no cluster move; their ENIs
+ * name no database, so each must match a planned one by its groups. */
+static void
+plan_rds (Exported *x, GPtrArray *enis)
+{
+  const Group *d = x->f->group;
+  GPtrArray *in_vpc = d->vpc_id != NULL ? model_resources_of_vpc (x->model, d->vpc_id) : NULL;
+  guint first = x->moves->len;
+  guint need = MODEL_DOC_RDS_INSTANCES | MODEL_DOC_RDS_CLUSTERS;
+
+  if ((model_coverage (x->model, d->owner_id, d->region) & need) != need)
+    {
+      block_unexported (x, enis, ENI_KIND_RDS);
+      return;
+    }
+  for (guint i = 0; in_vpc != NULL && i < in_vpc->len; i++)
+    {
+      const Resource *r = in_vpc->pdata[i];
+      g_autofree char *label = NULL;
+
+      if ((r->kind != RESOURCE_RDS_INSTANCE && r->kind != RESOURCE_RDS_CLUSTER) || !resource_has_group (r, d->id))
+        continue;
+      if (r->kind == RESOURCE_RDS_INSTANCE && r->cluster_id != NULL)
+        {
+          g_autofree char *subject = NULL;
+
+          if (model_resource (x->model, RESOURCE_RDS_CLUSTER, r->account, r->region, r->cluster_id) != NULL)
+            continue; /* its cluster's groups are its groups */
+          subject = g_strdup_printf ("rds db instance %s", r->id);
+          block (x->plan, x->blockers, subject, "export describe-db-clusters again and plan again",
+                 "it is a member of cluster %s, which the export of describe-db-clusters does not list", r->cluster_id);
+          continue;
+        }
+      label = g_strdup_printf ("rds db %s %s", r->kind == RESOURCE_RDS_CLUSTER ? "cluster" : "instance", r->id);
+      exported_move (x, r->kind == RESOURCE_RDS_CLUSTER ? SERVICE_RDS_CLUSTER : SERVICE_RDS_INSTANCE, r->id, r->id,
+                     label, r);
+    }
+  assign_enis (x, first, enis, "no database of the export in its VPC has its groups");
+}
+
+/* ElastiCache: a cluster of a replication group moves with the group; its
+ * ENIs name the cluster ("ElastiCache CLUSTER-ID"). */
+static void
+plan_caches (Exported *x, GPtrArray *enis)
+{
+  const Group *d = x->f->group;
+  GPtrArray *in_vpc = d->vpc_id != NULL ? model_resources_of_vpc (x->model, d->vpc_id) : NULL;
+
+  if ((model_coverage (x->model, d->owner_id, d->region) & MODEL_DOC_CACHE_CLUSTERS) == 0)
+    {
+      block_unexported (x, enis, ENI_KIND_ELASTICACHE);
+      return;
+    }
+  for (guint i = 0; in_vpc != NULL && i < in_vpc->len; i++)
+    {
+      const Resource *r = in_vpc->pdata[i];
+      const char *id = r->replication_group_id != NULL ? r->replication_group_id : r->id;
+      StepService service = r->replication_group_id != NULL ? SERVICE_CACHE_REPLICATION_GROUP : SERVICE_CACHE_CLUSTER;
+      g_autofree char *label = NULL;
+      gboolean known = FALSE;
+
+      if (r->kind != RESOURCE_CACHE_CLUSTER || !resource_has_group (r, d->id))
+        continue;
+      for (guint m = 0; m < x->moves->len && !known; m++)
+        {
+          ServiceMove *move = x->moves->pdata[m];
+
+          known = move->service == service && strcmp (move->id, id) == 0;
+          if (known && !move->blocked && !same_resource_groups (move, r))
+            {
+              block (x->plan, x->blockers, move->label, "look at the replication group's clusters, then export again and plan again",
+                     "its clusters have different groups (%s has others), which ElastiCache would not do", r->id);
+              move->blocked = TRUE;
+            }
+        }
+      if (known)
+        continue;
+      label = g_strdup_printf ("elasticache %s %s",
+                               service == SERVICE_CACHE_REPLICATION_GROUP ? "replication group" : "cluster", id);
+      exported_move (x, service, id, id, label, r);
+    }
+  for (guint i = 0; i < enis->len; i++)
+    {
+      const Eni *eni = enis->pdata[i];
+      EniClass c = eni_kind_classify_eni (eni);
+      g_autofree char *cluster = eni_class_resource (&c);
+      g_autofree char *label = eni_class_describe (&c);
+      g_autofree char *subject = g_strdup_printf ("%s (%s)", label, eni->id);
+      const Resource *r = cluster != NULL ? model_resource (x->model, RESOURCE_CACHE_CLUSTER, eni->common->owner_id,
+                                                            eni->common->region, cluster)
+                                          : NULL;
+      const char *id = r == NULL ? NULL : r->replication_group_id != NULL ? r->replication_group_id : r->id;
+      ServiceMove *owner = NULL;
+
+      for (guint m = 0; id != NULL && m < x->moves->len && owner == NULL; m++)
+        {
+          ServiceMove *move = x->moves->pdata[m];
+
+          if ((move->service == SERVICE_CACHE_CLUSTER || move->service == SERVICE_CACHE_REPLICATION_GROUP)
+              && strcmp (move->id, id) == 0)
+            owner = move;
+        }
+      if (owner == NULL || !same_groups (owner, eni))
+        {
+          block (x->plan, x->blockers, subject,
+                 "export the network interfaces and describe-cache-clusters again, at the same time, and plan again",
+                 "%s", r == NULL ? "the export of describe-cache-clusters does not list its cluster"
+                                 : "its groups are not its cluster's");
+          continue;
+        }
+      g_ptr_array_add (owner->enis, (gpointer) eni->id);
+      g_hash_table_add (x->covered, (gpointer) eni->id);
+    }
+}
+
 void
 plan_services (Plan *plan, const Model *model, const Finding *f, GPtrArray *moves, GPtrArray *blockers,
                GHashTable *covered)
 {
   g_autoptr (GPtrArray) rejected = g_ptr_array_new_with_free_func (service_move_free);
+  g_autoptr (GPtrArray) lambda_enis = g_ptr_array_new ();
+  g_autoptr (GPtrArray) rds_enis = g_ptr_array_new ();
+  g_autoptr (GPtrArray) cache_enis = g_ptr_array_new ();
+  Exported x = { plan, model, f, moves, blockers, covered };
 
-  (void) model;
   for (guint i = 0; i < f->enis->len; i++)
     {
       const Eni *eni = f->enis->pdata[i];
@@ -219,15 +510,14 @@ plan_services (Plan *plan, const Model *model, const Finding *f, GPtrArray *move
           add_named (plan, eni, &c, moves, blockers, covered);
           continue;
         case ENI_KIND_LAMBDA:
+          g_ptr_array_add (lambda_enis, (gpointer) eni);
+          continue;
         case ENI_KIND_RDS:
+          g_ptr_array_add (rds_enis, (gpointer) eni);
+          continue;
         case ENI_KIND_ELASTICACHE:
-          {
-            g_autofree char *command = export_command (c.kind, eni->common->owner_id, eni->common->region);
-
-            block (plan, blockers, subject, command, "its interface alone does not say enough to move it: "
-                   "the plan needs the service's export");
-            continue;
-          }
+          g_ptr_array_add (cache_enis, (gpointer) eni);
+          continue;
         default:
           break;
         }
@@ -249,6 +539,23 @@ plan_services (Plan *plan, const Model *model, const Finding *f, GPtrArray *move
         block (plan, blockers, subject, unblock, "it is managed by an AWS service that sgplan does not know");
       }
     next:;
+    }
+  plan_lambda (&x, lambda_enis);
+  plan_rds (&x, rds_enis);
+  plan_caches (&x, cache_enis);
+  /* Only its service may change a requester-managed ENI: one that no move
+   * accounts for must hold the group back (each case above says why; this
+   * is the net under them). */
+  for (guint i = 0; blockers->len == 0 && i < f->enis->len; i++)
+    {
+      const Eni *eni = f->enis->pdata[i];
+      g_autofree char *subject = NULL;
+
+      if (!eni->common->requester_managed || g_hash_table_contains (covered, eni->id))
+        continue;
+      subject = g_strdup_printf ("network interface %s", eni->id);
+      block (plan, blockers, subject, "find the resource behind it and give it other security groups, then export "
+             "again and plan again", "it is managed by an AWS service and no resource of the export accounts for it");
     }
   /* a resource with one blocked interface is not moved at all */
   for (guint i = moves->len; i-- > 0;)

@@ -375,11 +375,11 @@ modify_eni (Planner *p, const char *eni_id, const char *account, const char *reg
   step->account = account;
   step->region = region;
   /* the plan outlives the working state: keep its own copies of the IDs */
-  step->groups_before = g_new (const char *, n_before);
+  step->groups_before = g_new0 (const char *, n_before + 1);
   for (guint i = 0; i < n_before; i++)
     step->groups_before[i] = plan_str (p->plan, before[i]);
   step->n_before = n_before;
-  step->groups_after = g_new (const char *, after->len);
+  step->groups_after = g_new0 (const char *, after->len + 1);
   for (guint i = 0; i < after->len; i++)
     step->groups_after[i] = plan_str (p->plan, after->pdata[i]);
   step->n_after = after->len;
@@ -398,22 +398,22 @@ modify_resource (Planner *p, const ServiceMove *m, const char *const *now, guint
   step->service = m->service;
   step->resource_id = m->id;
   step->resource_name = m->name;
-  step->resource_enis = g_new (const char *, m->enis->len + 1);
+  step->resource_enis = g_new0 (const char *, m->enis->len + 1);
   for (guint i = 0; i < m->enis->len; i++)
     step->resource_enis[i] = plan_str (p->plan, m->enis->pdata[i]);
   step->n_resource_enis = m->enis->len;
   if (m->subnets != NULL)
     {
-      step->subnets = g_new (const char *, m->subnets->len + 1);
+      step->subnets = g_new0 (const char *, m->subnets->len + 1);
       for (guint i = 0; i < m->subnets->len; i++)
         step->subnets[i] = plan_str (p->plan, m->subnets->pdata[i]);
       step->n_subnets = m->subnets->len;
     }
-  step->groups_before = g_new (const char *, n + 1);
+  step->groups_before = g_new0 (const char *, n + 1);
   for (guint i = 0; i < n; i++)
     step->groups_before[i] = plan_str (p->plan, now[i]);
   step->n_before = n;
-  step->groups_after = g_new (const char *, after->len + 1);
+  step->groups_after = g_new0 (const char *, after->len + 1);
   for (guint i = 0; i < after->len; i++)
     step->groups_after[i] = plan_str (p->plan, after->pdata[i]);
   step->n_after = after->len;

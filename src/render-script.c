@@ -2047,6 +2047,7 @@ static const char script_library[] =
   "      return 1\n"
   "    fi\n"
   "    if [[ $found == \"$4\" ]]; then\n"
+  "      # shellcheck disable=SC2034 # read by the steps of the forward script\n"
   "      carriers_checked[$3]=$changes\n"
   "      return 0\n"
   "    fi\n"

@@ -218,6 +218,18 @@ inverse_action (StepAction action)
     }
 }
 
+/* A copy of the N strings of V (shared), NULL-terminated like the change
+ * set reader's lists, so that either can be passed to g_strv functions. */
+static const char **
+strv_copy (const char *const *v, guint n)
+{
+  const char **copy = g_new0 (const char *, n + 1);
+
+  if (n > 0)
+    memcpy (copy, v, sizeof (char *) * n);
+  return copy;
+}
+
 Step *
 step_inverse (const Step *step)
 {
@@ -229,12 +241,12 @@ step_inverse (const Step *step)
   inverse->tags = g_memdup2 (step->tags, sizeof (Tag) * step->n_tags);
   inverse->rules = g_memdup2 (step->rules, sizeof (Rule) * step->n_rules);
   /* modify: swap before and after */
-  inverse->groups_before = g_memdup2 (step->groups_after, sizeof (char *) * step->n_after);
+  inverse->groups_before = strv_copy (step->groups_after, step->n_after);
   inverse->n_before = step->n_after;
-  inverse->groups_after = g_memdup2 (step->groups_before, sizeof (char *) * step->n_before);
+  inverse->groups_after = strv_copy (step->groups_before, step->n_before);
   inverse->n_after = step->n_before;
-  inverse->resource_enis = g_memdup2 (step->resource_enis, sizeof (char *) * step->n_resource_enis);
-  inverse->subnets = g_memdup2 (step->subnets, sizeof (char *) * step->n_subnets);
+  inverse->resource_enis = strv_copy (step->resource_enis, step->n_resource_enis);
+  inverse->subnets = strv_copy (step->subnets, step->n_subnets);
   return inverse;
 }
 

@@ -777,11 +777,17 @@ touched_text (const Replay *rp, const Step *step)
           /* no step changed it yet: its interfaces carry its groups */
           if (now == NULL && n_moved > 0)
             now = state_eni_groups (rp->state, moved[0], &n);
+          /* nor has it any: it has what the step finds (state_apply checked it) */
+          if (now == NULL)
+            {
+              now = step->groups_before;
+              n = step->n_before;
+            }
           /* (a service keeps no order) */
           sorted = now != NULL ? g_memdup2 (now, sizeof (char *) * n) : NULL;
           if (sorted != NULL)
             sgplan_qsort (sorted, n, sizeof (char *), sgplan_compare_strings);
-          text = sorted != NULL ? step_groups_text (sorted, n) : g_strdup ("as exported");
+          text = step_groups_text (sorted, n);
 
           g_string_append_printf (out, "%s %s has groups %s; ", step_service_name (step->service),
                                   step->resource_id, text);
