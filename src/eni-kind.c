@@ -322,6 +322,24 @@ parse_ecs (const char *description, EniClass *c)
   return TRUE;
 }
 
+/* An InterfaceType that only a service's interfaces have: AWS sets it and no
+ * caller can (CreateNetworkInterface takes interface, efa, efa-only, trunk
+ * and branch; EC2 API reference, NetworkInterface.InterfaceType).  Such an
+ * interface is a service's whatever RequesterManaged says: Lambda's
+ * hyperplane interfaces have been seen with RequesterManaged false. */
+static gboolean
+service_interface_type (const char *type)
+{
+  static const char *const own[] = { "interface", "efa", "efa-only", "trunk", "branch" };
+
+  if (type == NULL || type[0] == '\0')
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (own); i++)
+    if (strcmp (type, own[i]) == 0)
+      return FALSE;
+  return TRUE;
+}
+
 static gboolean
 pattern_matches (const Pattern *pat, const EniEvidence *ev, EniClass *c)
 {
@@ -333,7 +351,7 @@ pattern_matches (const Pattern *pat, const EniEvidence *ev, EniClass *c)
     return FALSE;
   if (pat->requester_id != NULL && g_strcmp0 (ev->requester_id, pat->requester_id) != 0)
     return FALSE;
-  if (!ev->requester_managed && !pat->unmanaged_too)
+  if (!ev->requester_managed && !pat->unmanaged_too && !service_interface_type (ev->interface_type))
     return FALSE;
   if (pat->prefix != NULL && !starts_with (description, pat->prefix, &rest))
     return FALSE;

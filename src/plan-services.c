@@ -494,9 +494,11 @@ plan_services (Plan *plan, const Model *model, const Finding *f, GPtrArray *move
       EniClass c;
       g_autofree char *label = NULL, *subject = NULL, *name = NULL;
 
-      if (!eni->common->requester_managed)
-        continue;
       c = eni_kind_classify_eni (eni);
+      /* a service's interface, whatever RequesterManaged says, when its
+       * InterfaceType or a description only AWS writes tells the service */
+      if (!eni->common->requester_managed && (c.kind == ENI_KIND_EC2_INSTANCE || c.kind == ENI_KIND_UNATTACHED))
+        continue;
       label = eni_class_describe (&c);
       subject = g_strdup_printf ("%s (%s)", label, eni->id);
       name = eni_class_resource (&c);
@@ -551,7 +553,10 @@ plan_services (Plan *plan, const Model *model, const Finding *f, GPtrArray *move
       const Eni *eni = f->enis->pdata[i];
       g_autofree char *subject = NULL;
 
-      if (!eni->common->requester_managed || g_hash_table_contains (covered, eni->id))
+      EniClass c = eni_kind_classify_eni (eni);
+
+      if ((!eni->common->requester_managed && (c.kind == ENI_KIND_EC2_INSTANCE || c.kind == ENI_KIND_UNATTACHED))
+          || g_hash_table_contains (covered, eni->id))
         continue;
       subject = g_strdup_printf ("network interface %s", eni->id);
       block (plan, blockers, subject, "find the resource behind it and give it other security groups, then export "

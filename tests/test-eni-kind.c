@@ -25,6 +25,12 @@ typedef struct {
 
 /* Descriptions, types and requesters as AWS writes them. */
 static const Case matches[] = {
+  /* an InterfaceType only AWS sets tells the service whatever RequesterManaged
+     says (Lambda's hyperplane interfaces have been seen with it false) */
+  { "lambda", "AROA5EXAMPLEQF7LAMBDA:111122223333", "AWS Lambda VPC ENI-orders-api-7f3c2a91-5b4e-4d2a-9c1f-6e8b0d3a5f27",
+    NULL, OWN, "lambda", "orders-api", NULL, "lambda function orders-api" },
+  { "vpc_endpoint", "727180483921", "VPC Endpoint Interface vpce-0c4d5e6f7a8b9c0d1", NULL, OWN, "vpc-endpoint",
+    "vpce-0c4d5e6f7a8b9c0d1", NULL, "interface vpc endpoint vpce-0c4d5e6f7a8b9c0d1" },
   { "interface", "111122223333", "", "i-0697a8349305d543f", OWN, "ec2-instance",
     "i-0697a8349305d543f", NULL, "ec2 instance i-0697a8349305d543f" },
   { "interface", "111122223333", "Primary network interface", "i-0abc", OWN, "ec2-instance",
