@@ -155,8 +155,10 @@ typedef struct {
   ResourceKind kind;
   const char *name;           /* what a person calls it: function, database, cache, balancer name; the ID otherwise */
   const char *arn;            /* FunctionArn, DBInstanceArn, DBClusterArn, ARN, LoadBalancerArn; NULL for the others */
-  const char *account;        /* from the ARN, else OwnerId (SourceSecurityGroup.OwnerAlias for classic), else the ACCOUNT/ folder */
-  const char *region;         /* from the ARN, else an availability zone, else the REGION/ folder, the VPC's ENIs, --region */
+  const char *account;        /* from the ARN, else OwnerId (SourceSecurityGroup.OwnerAlias for classic),
+                               * else the ACCOUNT/ folder, the owner of its groups, the export's only account */
+  const char *region;         /* from the ARN, else an availability zone, else the REGION/ folder, the
+                               * region of its groups (their VPC's ENIs), --region, the export's only region */
   const char *vpc_id;
   const char *source;         /* file it was first read from */
   const char *status;         /* State, DBInstanceStatus, Status, CacheClusterStatus, State.Code, LifeCycleState */
