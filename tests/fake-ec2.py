@@ -120,13 +120,13 @@ asynchronously.  Until then describe-network-interfaces, with any filter
                                    (RDS descriptions name no database)
   ElastiCache                      description "ElastiCache CACHE-CLUSTER-ID", for
                                    each member cluster of a replication group
-  Lambda                           "AWS Lambda VPC ENI-FUNCTION-..." ENIs in the old
-                                   subnets with the old groups, FUNCTION being this
-                                   one or another that uses the same subnet and
-                                   groups: a hyperplane ENI is shared, so it takes
-                                   the new groups only when no function or version
-                                   uses its subnet and old groups any more.  The
-                                   fake creates and deletes no ENIs.
+  Lambda                           "AWS Lambda VPC ENI-..." ENIs in the function's old
+                                   subnets with its old groups, whichever function
+                                   the description names: a hyperplane ENI serves
+                                   every function (and version) with that subnet and
+                                   those groups, so it takes the new groups only when
+                                   none of them uses its subnet and old groups any
+                                   more.  The fake creates and deletes no ENIs.
 While its update is under way (--service-delay), a function shows
 LastUpdateStatus InProgress and a second update is ResourceConflictException,
 as in Lambda (`aws lambda wait function-updated` works).
@@ -1190,7 +1190,7 @@ class Services:
                 "InvalidGroup.NotFound. EC2 Error Message: The security group '%s' does not "
                 "exist" % i))
             old = f.get("VpcConfig") or {}
-            move = self._lambda_move(region, f, old, ids)
+            move = self._lambda_move(region, old, ids)
             f["VpcConfig"] = {"SubnetIds": subnets, "SecurityGroupIds": ids,
                               "VpcId": (self.vpc_of_groups(region, ids) or old.get("VpcId", ""))
                               if subnets else ""}
@@ -1203,11 +1203,12 @@ class Services:
             self.lambda_busy[id(f)] = time.monotonic() + self.service_delay
         return 200, self._function_view(f)
 
-    def _lambda_move(self, region, changed, old, ids):
+    def _lambda_move(self, region, old, ids):
         """Hyperplane ENIs serve every function (any version) with the same
-        subnet and groups.  Returns what to do after the delay: the ENIs that
-        served CHANGED's old configuration take the new groups then, unless
-        some function still uses their subnet and old groups."""
+        subnet and groups, whichever function their description names.
+        Returns what to do after the delay: the ENIs that served a function's
+        OLD configuration take the new groups IDS then, unless some function
+        still uses their subnet and old groups."""
         old_subnets = set(old.get("SubnetIds") or [])
         old_groups = group_set(old.get("SecurityGroupIds") or [])
 
@@ -1223,11 +1224,8 @@ class Services:
                 return False
             if eni.get("SubnetId") not in old_subnets or eni.get("VpcId") != old.get("VpcId"):
                 return False
-            if group_set(eni_group_ids(eni)) != old_groups:
-                return False
-            names = {f.get("FunctionName") for f in users(eni.get("SubnetId"), old_groups)}
-            names.add(changed.get("FunctionName"))
-            return any(desc.startswith("AWS Lambda VPC ENI-%s-" % n) for n in names)
+            # named after whichever function made it: it serves them all
+            return group_set(eni_group_ids(eni)) == old_groups
 
         enis = self.enis_where(region, served)
 
