@@ -790,8 +790,9 @@ class Services:
     def elbv2_SetSecurityGroups(self, params, region):
         arn = params.get("LoadBalancerArn")
         if not arn:
-            raise ApiError("ValidationError", "1 validation error detected: Value null at "
-                           "'loadBalancerArn' failed to satisfy constraint: Member must not be null")
+            raise ApiError("ValidationError",
+                           "1 validation error detected: Value null at 'loadBalancerArn' "
+                           "failed to satisfy constraint: Member must not be null")
         lb = next((x for x in self.export.visible("load_balancers", region)
                    if x.get("LoadBalancerArn") == arn), None)
         if lb is None:
@@ -1477,7 +1478,8 @@ class Fake(Services):
     def do_ModifyVpcEndpoint(self, params, region):
         self._require(params, "VpcEndpointId")
         ep = self._vpc_endpoint(region, params["VpcEndpointId"])
-        add, remove = indexed(params, "AddSecurityGroupId"), indexed(params, "RemoveSecurityGroupId")
+        add = indexed(params, "AddSecurityGroupId")
+        remove = indexed(params, "RemoveSecurityGroupId")
         known = self.known_groups(region)
         for i in add + remove:
             if i not in known:
