@@ -157,7 +157,7 @@ if cmd == "logline":
     # logline LOG N ACTION REGION EXTRAS-JSON K1 V1 K2 V2 ...: line N is exactly that.
     path, idx, action, region, extras = args[:5]
     kv = args[5:]
-    want = {"action": action, "params": dict(zip(kv[0::2], kv[1::2])),
+    want = {"service": "ec2", "action": action, "params": dict(zip(kv[0::2], kv[1::2])),
             "region": None if region == "-" else region}
     want.update(json.loads(extras))
     want["access_key"] = "testing"  # the key the CLI signed with (AWS_ACCESS_KEY_ID)
