@@ -41,15 +41,6 @@ test_skip () {
   echo "ok $test_count - $1 # SKIP $2"
 }
 
-# Fixtures whose service exports (LoadBalancers, DBInstances, Functions, ...)
-# sgplan does not read yet: the tests that run on every fixture skip them.
-PENDING_FIXTURES="service-resources"
-# fixture_pending NAME: true when NAME is one of them.
-fixture_pending () {
-  case " $PENDING_FIXTURES " in *" $1 "*) return 0 ;; esac
-  return 1
-}
-
 test_done () {
   echo "1..$test_count"
   [ "$test_failed" -eq 0 ]

@@ -11,10 +11,6 @@
 if command -v shellcheck >/dev/null; then
   for dir in "$fixtures"/*/; do
     name=$(basename "$dir")
-    if fixture_pending "$name"; then
-      test_skip "shellcheck finds nothing in the scripts of fixtures/$name" 'sgplan does not read its service exports yet'
-      continue
-    fi
     # every severity, info (SC1003 and co.) included
     test_expect "shellcheck --severity=style finds nothing in the scripts of fixtures/$name" "
       scripts $name
