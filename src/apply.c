@@ -404,13 +404,14 @@ strings_json (Json *j, const char *key, const char *const *values, guint n)
 
 /* Groups as the services that list them as objects write them. */
 static void
-group_objects_json (Json *j, const char *key, const char *id_key, const Resource *r)
+group_objects_json (Json *j, const char *key, const char *id_key, const Resource *r, const char *const *groups,
+                    guint n)
 {
   json_open_member (j, key, '[');
-  for (guint i = 0; i < r->n_groups; i++)
+  for (guint i = 0; i < n; i++)
     {
       json_open_item (j);
-      json_add_str (j, id_key, r->group_ids[i]);
+      json_add_str (j, id_key, groups[i]);
       if (r->kind != RESOURCE_VPC_ENDPOINT)
         json_add_str (j, "Status", "active");
       json_close_object (j);
@@ -418,12 +419,61 @@ group_objects_json (Json *j, const char *key, const char *id_key, const Resource
   json_close_array (j);
 }
 
-/* A service resource back in its service's shape, with what the model
- * keeps of it: read again, it is the same resource.  (No step changes a
- * resource's groups yet.) */
-static void
-resource_json (Json *j, const Resource *r)
+/* R's groups now: as the steps that changed it (or, for a database of a
+ * cluster and a cache of a replication group, the one that owns its
+ * groups) left them, else as exported. */
+static const char *const *
+resource_groups_now (const State *state, const Resource *r, guint *n)
 {
+  const char *const *now = NULL;
+
+  switch (r->kind)
+    {
+    case RESOURCE_LAMBDA_FUNCTION:
+      if (g_strcmp0 (r->version, "$LATEST") == 0)
+        now = state_resource_groups (state, SERVICE_LAMBDA, r->account, r->region, r->function_name, n);
+      break;
+    case RESOURCE_RDS_INSTANCE:
+      now = r->cluster_id != NULL
+              ? state_resource_groups (state, SERVICE_RDS_CLUSTER, r->account, r->region, r->cluster_id, n)
+              : state_resource_groups (state, SERVICE_RDS_INSTANCE, r->account, r->region, r->id, n);
+      break;
+    case RESOURCE_RDS_CLUSTER:
+      now = state_resource_groups (state, SERVICE_RDS_CLUSTER, r->account, r->region, r->id, n);
+      break;
+    case RESOURCE_CACHE_CLUSTER:
+      now = r->replication_group_id != NULL
+              ? state_resource_groups (state, SERVICE_CACHE_REPLICATION_GROUP, r->account, r->region,
+                                       r->replication_group_id, n)
+              : state_resource_groups (state, SERVICE_CACHE_CLUSTER, r->account, r->region, r->id, n);
+      break;
+    case RESOURCE_LOAD_BALANCER:
+      now = state_resource_groups (state, SERVICE_ELBV2, r->account, r->region, r->id, n);
+      break;
+    case RESOURCE_CLASSIC_LOAD_BALANCER:
+      now = state_resource_groups (state, SERVICE_ELB, r->account, r->region, r->id, n);
+      break;
+    case RESOURCE_VPC_ENDPOINT:
+      now = state_resource_groups (state, SERVICE_VPC_ENDPOINT, r->account, r->region, r->id, n);
+      break;
+    default:
+      break; /* a mount target's groups are its interface's */
+    }
+  if (now != NULL)
+    return now;
+  *n = r->n_groups;
+  return r->group_ids;
+}
+
+/* A service resource back in its service's shape, with what the model
+ * keeps of it and the groups the steps gave it: read again, it is the
+ * resource as the change set leaves it. */
+static void
+resource_json (Json *j, const State *state, const Resource *r)
+{
+  guint n_groups;
+  const char *const *groups = resource_groups_now (state, r, &n_groups);
+
   json_open_item (j);
   switch (r->kind)
     {
@@ -434,7 +484,7 @@ resource_json (Json *j, const Resource *r)
       json_add_str (j, "State", r->status);
       json_open_member (j, "VpcConfig", '{');
       strings_json (j, "SubnetIds", r->subnet_ids, r->n_subnets);
-      strings_json (j, "SecurityGroupIds", r->group_ids, r->n_groups);
+      strings_json (j, "SecurityGroupIds", groups, n_groups);
       json_add_str (j, "VpcId", r->vpc_id != NULL ? r->vpc_id : "");
       json_close_object (j);
       break;
@@ -442,7 +492,7 @@ resource_json (Json *j, const Resource *r)
       json_add_str (j, "DBInstanceIdentifier", r->id);
       json_add_str (j, "Engine", r->engine);
       json_add_str (j, "DBInstanceStatus", r->status);
-      group_objects_json (j, "VpcSecurityGroups", "VpcSecurityGroupId", r);
+      group_objects_json (j, "VpcSecurityGroups", "VpcSecurityGroupId", r, groups, n_groups);
       if (r->subnet_group != NULL || r->vpc_id != NULL)
         {
           json_open_member (j, "DBSubnetGroup", '{');
@@ -467,7 +517,7 @@ resource_json (Json *j, const Resource *r)
           json_close_object (j);
         }
       json_close_array (j);
-      group_objects_json (j, "VpcSecurityGroups", "VpcSecurityGroupId", r);
+      group_objects_json (j, "VpcSecurityGroups", "VpcSecurityGroupId", r, groups, n_groups);
       json_add_str (j, "DBClusterArn", r->arn);
       break;
     case RESOURCE_CACHE_CLUSTER:
@@ -475,7 +525,7 @@ resource_json (Json *j, const Resource *r)
       json_add_str (j, "Engine", r->engine);
       json_add_str (j, "CacheClusterStatus", r->status);
       json_add_str (j, "CacheSubnetGroupName", r->subnet_group);
-      group_objects_json (j, "SecurityGroups", "SecurityGroupId", r);
+      group_objects_json (j, "SecurityGroups", "SecurityGroupId", r, groups, n_groups);
       json_add_str (j, "ReplicationGroupId", r->replication_group_id);
       json_add_str (j, "ARN", r->arn);
       break;
@@ -498,7 +548,7 @@ resource_json (Json *j, const Resource *r)
           json_close_object (j);
         }
       json_close_array (j);
-      strings_json (j, "SecurityGroups", r->group_ids, r->n_groups);
+      strings_json (j, "SecurityGroups", groups, n_groups);
       break;
     case RESOURCE_CLASSIC_LOAD_BALANCER:
       json_add_str (j, "LoadBalancerName", r->id);
@@ -507,7 +557,7 @@ resource_json (Json *j, const Resource *r)
       json_open_member (j, "SourceSecurityGroup", '{');
       json_add_str (j, "OwnerAlias", r->account);
       json_close_object (j);
-      strings_json (j, "SecurityGroups", r->group_ids, r->n_groups);
+      strings_json (j, "SecurityGroups", groups, n_groups);
       break;
     case RESOURCE_VPC_ENDPOINT:
       json_add_str (j, "VpcEndpointId", r->id);
@@ -516,7 +566,7 @@ resource_json (Json *j, const Resource *r)
       json_add_str (j, "ServiceName", r->service_name);
       json_add_str (j, "State", r->status);
       strings_json (j, "SubnetIds", r->subnet_ids, r->n_subnets);
-      group_objects_json (j, "Groups", "GroupId", r);
+      group_objects_json (j, "Groups", "GroupId", r, groups, n_groups);
       strings_json (j, "NetworkInterfaceIds", r->eni_ids, r->n_enis);
       json_add_str (j, "OwnerId", r->account);
       break;
@@ -624,7 +674,7 @@ write_document (const State *state, const Folder *f, DocKind kind, const char *d
 /* The service documents of folder F: one per kind it has resources of, or
  * whose export the input had there (an empty list says "none here"). */
 static gboolean
-write_resource_documents (const Folder *f, guint coverage, const char *dir, GError **error)
+write_resource_documents (const State *state, const Folder *f, guint coverage, const char *dir, GError **error)
 {
   guint next = 0;
 
@@ -645,7 +695,7 @@ write_resource_documents (const Folder *f, guint coverage, const char *dir, GErr
       json_open (&j, '{');
       json_open_member (&j, resource_documents[kind].key, '[');
       for (guint i = first; i < next; i++)
-        resource_json (&j, f->resources->pdata[i]);
+        resource_json (&j, state, f->resources->pdata[i]);
       json_close_array (&j);
       json_close_object (&j);
       g_string_append_c (out, '\n');
@@ -684,7 +734,7 @@ write_folders (const State *state, GHashTable *folders, const char *tmp, GError 
               && !write_document (state, f, DOC_ENIS, dir, "network-interfaces.json", error))
           || (f->references != NULL
               && !write_document (state, f, DOC_REFERENCES, dir, "security-group-references.json", error))
-          || !write_resource_documents (f, coverage, dir, error))
+          || !write_resource_documents (state, f, coverage, dir, error))
         return FALSE;
     }
   return TRUE;

@@ -424,7 +424,7 @@ modify_resource (Planner *p, const ServiceMove *m, const char *const *now, guint
 static const char *const *
 resource_groups (Planner *p, const ServiceMove *m, guint *n)
 {
-  const char *const *now = state_resource_groups (p->state, m->service, m->id, n);
+  const char *const *now = state_resource_groups (p->state, m->service, m->account, m->region, m->id, n);
 
   if (now != NULL)
     return now;

@@ -1024,6 +1024,12 @@ render_resource_body (GString *out, const Step *step, const Needed *needed, cons
       if (service_calls[step->service].extra != NULL)
         g_string_append_printf (out, " \\\n    %s", service_calls[step->service].extra);
       g_string_append (out, " >/dev/null\n");
+      /* Lambda refuses another update of a function while one is under way
+       * (ResourceConflictException): let it finish before going on */
+      if (step->service == SERVICE_LAMBDA)
+        g_string_append_printf (out, "  aws_call %s lambda wait function-updated --function-name %s \\\n"
+                                     "    || die %s': the update of '%s' did not finish'\n",
+                                account_region, id, qwhat, id);
     }
   g_string_append_printf (out, "  changed %s\n", id);
   g_string_append_printf (out, "  resource_after %s %s %s %s \"$after\"\n", qwhat, account_region, type, id);

@@ -569,16 +569,19 @@ same_group_set (const char *const *a, guint na, const char *const *b, guint nb)
   return TRUE;
 }
 
+/* (names of functions, databases and caches are unique only within one
+ * account and region) */
 static char *
-resource_key (StepService service, const char *id)
+resource_key (StepService service, const char *account, const char *region, const char *id)
 {
-  return g_strconcat (step_service_name (service), " ", id, NULL);
+  return g_strjoin (" ", step_service_name (service), account, region, id, NULL);
 }
 
 const char *const *
-state_resource_groups (const State *state, StepService service, const char *id, guint *n)
+state_resource_groups (const State *state, StepService service, const char *account, const char *region,
+                       const char *id, guint *n)
 {
-  g_autofree char *key = resource_key (service, id);
+  g_autofree char *key = resource_key (service, account, region, id);
   GPtrArray *groups = g_hash_table_lookup (state->resources, key);
 
   *n = groups != NULL ? groups->len : 0;
@@ -596,7 +599,7 @@ apply_resource (State *state, const Step *step, GError **error)
 
   if (problem != NULL)
     return mismatch (error, "%s %s: %s", step_service_name (step->service), step->resource_id, problem);
-  now = state_resource_groups (state, step->service, step->resource_id, &n);
+  now = state_resource_groups (state, step->service, step->account, step->region, step->resource_id, &n);
   if (now != NULL && !same_group_set (now, n, step->groups_before, step->n_before))
     {
       g_autofree char *want = step_groups_text (step->groups_before, step->n_before);
@@ -626,7 +629,8 @@ apply_resource (State *state, const Step *step, GError **error)
   after = g_ptr_array_sized_new (step->n_after);
   for (guint i = 0; i < step->n_after; i++)
     g_ptr_array_add (after, (gpointer) state_str (state, step->groups_after[i]));
-  g_hash_table_insert (state->resources, resource_key (step->service, step->resource_id), after);
+  g_hash_table_insert (state->resources, resource_key (step->service, step->account, step->region, step->resource_id),
+                       after);
   return TRUE;
 }
 

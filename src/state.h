@@ -55,7 +55,8 @@ const char *const *state_eni_groups (const State *state, const char *eni_id, gui
 gboolean state_name_taken (const State *state, const char *vpc_id, const char *name);
 /* The current groups of a service resource a step changed (NULL when no
  * step has: its network interfaces tell); N receives the count. */
-const char *const *state_resource_groups (const State *state, StepService service, const char *id, guint *n);
+const char *const *state_resource_groups (const State *state, StepService service, const char *account,
+                                         const char *region, const char *id, guint *n);
 /* Number of ENIs that carry GROUP_ID now. */
 guint state_group_attachments (const State *state, const char *group_id);
 /* Rules of groups other than GROUP_ID that reference it, sorted by group

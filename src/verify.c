@@ -770,7 +770,8 @@ touched_text (const Replay *rp, const Step *step)
       if (step->action == ACTION_MODIFY_RESOURCE_GROUPS)
         {
           guint n;
-          const char *const *now = state_resource_groups (rp->state, step->service, step->resource_id, &n);
+          const char *const *now = state_resource_groups (rp->state, step->service, step->account, step->region,
+                                                          step->resource_id, &n);
           g_autofree const char **sorted = NULL;
           g_autofree char *text = NULL;
 

@@ -227,4 +227,20 @@ test_expect 'apply keeps the service exports, an empty one too, and writes none 
   sgplan apply --rollback cs.yaml out -o back
   test "$(sgplan check --format json back | grep fingerprint)" = "$(sgplan check --format json exp | grep fingerprint)"
 '
+test_expect 'apply gives service resources the groups their steps give them: the output plans to nothing, the rollback gives the export back' '
+  sgplan plan "$fixtures/service-resources" >cs.yaml
+  sgplan apply cs.yaml "$fixtures/service-resources" -o out
+  run_sgplan plan --detailed-exitcode out
+  expect_status 0
+  # every service export names the replacement where it named the default group
+  for f in lambda-functions elbv2-load-balancers elb-load-balancers vpc-endpoints rds-db-instances rds-db-clusters \
+           elasticache-cache-clusters; do
+    ! grep -q sg-0d1e2f3a4b5c6d7e8 out/111122223333/eu-west-1/$f.json || { echo "$f still names the default group"; exit 1; }
+  done
+  # the published version keeps its own groups
+  grep -q "\"sg-0f9e8d7c6b5a49382\"" out/111122223333/eu-west-1/lambda-functions.json
+  sgplan apply --rollback cs.yaml out -o back
+  test "$(sgplan check --format json back | grep fingerprint)" = \
+       "$(sgplan check --format json "$fixtures/service-resources" | grep fingerprint)"
+'
 test_done
