@@ -1117,6 +1117,11 @@ add_resource (Loader *l, Resource *r, const char *account, const char *region)
 {
   const Resource *existing;
 
+  /* Subnets, interfaces and members are sets: the export's order is no
+   * state (groups keep theirs: the service's order is) */
+  sgplan_qsort (r->subnet_ids, r->n_subnets, sizeof (char *), sgplan_compare_strings);
+  sgplan_qsort (r->eni_ids, r->n_enis, sizeof (char *), sgplan_compare_strings);
+  sgplan_qsort (r->members, r->n_members, sizeof (char *), sgplan_compare_strings);
   r->source = l->file;
   r->account = account != NULL ? model_intern (l->model, account)
                                : g_hash_table_lookup (l->model->path_accounts, l->file);

@@ -151,7 +151,7 @@ test_expect 'plan --detailed-exitcode: 0 when there is nothing to do' '
   grep -q "^  outcome: \"nothing-to-do\"$" "$TMP/stdout"
 '
 test_expect 'plan --detailed-exitcode: 1 when a group is blocked, even with other changes' '
-  run_sgplan plan --detailed-exitcode "$fixtures/service-enis"
+  run_sgplan plan --detailed-exitcode "$fixtures/eni-kinds"
   expect_status 1
   grep -q "^  outcome: \"blocked\"$" "$TMP/stdout"
 '
@@ -160,7 +160,7 @@ test_expect 'plan --detailed-exitcode: 0 when every failed group is excepted' '
   expect_status 0
 '
 test_expect 'plan without --detailed-exitcode exits 0 whatever it planned' '
-  run_sgplan plan "$fixtures/service-enis"
+  run_sgplan plan "$fixtures/eni-kinds"
   expect_status 0
 '
 test_expect 'plan --detailed-exitcode --format aws-cli exits the same way' '

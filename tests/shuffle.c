@@ -9,14 +9,33 @@
 #include <string.h>
 #include <glib/gstdio.h>
 
-/* Shuffle every array below NODE, except an ENI's "Groups": its order is
- * state that the plan keeps. */
+/* Whether ARRAY lists a network interface's or a service resource's
+ * security groups, whose order is state that the plan keeps: an ENI's and a
+ * VPC endpoint's "Groups", Lambda's "SecurityGroupIds", RDS's
+ * "VpcSecurityGroups", the load balancers' and ElastiCache's
+ * "SecurityGroups" (strings, or objects with a SecurityGroupId), but not
+ * describe-security-groups' list of groups. */
+static gboolean
+is_group_list (const cJSON *array)
+{
+  const char *name = array->string;
+
+  if (name == NULL)
+    return FALSE;
+  if (strcmp (name, "Groups") == 0 || strcmp (name, "SecurityGroupIds") == 0
+      || strcmp (name, "VpcSecurityGroups") == 0)
+    return TRUE;
+  return strcmp (name, "SecurityGroups") == 0 && array->child != NULL
+         && (cJSON_IsString (array->child) || cJSON_GetObjectItemCaseSensitive (array->child, "SecurityGroupId") != NULL);
+}
+
+/* Shuffle every array below NODE, except the lists of groups. */
 static void
 shuffle_arrays (cJSON *node, GRand *rand)
 {
   cJSON *child;
 
-  if (cJSON_IsArray (node) && !(node->string != NULL && strcmp (node->string, "Groups") == 0))
+  if (cJSON_IsArray (node) && !is_group_list (node))
     {
       int n = cJSON_GetArraySize (node);
       g_autoptr (GPtrArray) items = g_ptr_array_new ();

@@ -18,7 +18,7 @@ for dir in "$fixtures"/*/; do
   name=$(basename "$dir")
   # a blocked group leaves EC2.2 undone: sound, but not plainly valid
   verdict=valid status=0
-  case $name in peering|service-enis|eni-kinds|service-exports) verdict='valid with blocked groups' status=5 ;; esac
+  case $name in peering|eni-kinds|service-exports) verdict='valid with blocked groups' status=5 ;; esac
   test_expect "the plan of fixtures/$name is $verdict, and apply then rollback restores it" "
     sgplan plan '$fixtures/$name' >cs.yaml
     run_sgplan validate cs.yaml '$fixtures/$name'
@@ -104,14 +104,14 @@ names = [c[\"name\"] for c in d[\"checks\"]]
 assert names == [\"schema\", \"inverses\", \"rollback\", \"duplicates\", \"decisions\", \"replacements\", \"blocked\", \"fingerprint\", \"findings\", \"preflight\", \"apply\", \"compliant\", \"connectivity\", \"groups\", \"rollback-prefix\", \"rollback-exact\", \"after\"], names"
 '
 test_expect 'a plan with a blocked group is "valid with blocked groups" (exit 5), in text and JSON' '
-  sgplan plan "$fixtures/service-enis" >cs.yaml
-  run_sgplan validate cs.yaml "$fixtures/service-enis"
+  sgplan plan "$fixtures/eni-kinds" >cs.yaml
+  run_sgplan validate cs.yaml "$fixtures/eni-kinds"
   expect_status 5
-  grep -q "^  WARN  blocked         sg-068fde4344f1a595a is blocked: " "$TMP/stdout"
+  grep -q "^  WARN  blocked         sg-0d4c3b2a1f0e9d8c7 is blocked: " "$TMP/stdout"
   tail -n 1 "$TMP/stdout" | grep -qx "valid with blocked groups"
-  run_sgplan validate --format json cs.yaml "$fixtures/service-enis"
+  run_sgplan validate --format json cs.yaml "$fixtures/eni-kinds"
   expect_status 5
-  $py -c "import json,sys; d=json.load(open(sys.argv[1])); assert d[\"valid\"] is False and d[\"verdict\"] == \"valid with blocked groups\" and d[\"blocked\"] == [\"sg-068fde4344f1a595a\"], d" "$TMP/stdout"
+  $py -c "import json,sys; d=json.load(open(sys.argv[1])); assert d[\"valid\"] is False and d[\"verdict\"] == \"valid with blocked groups\" and d[\"blocked\"] == [\"sg-0d4c3b2a1f0e9d8c7\"], d" "$TMP/stdout"
 '
 test_expect 'an exception that has expired since the plan is reported (exit 5); before it expires, valid' '
   sgplan plan --exceptions "$srcdir/tests/plan/exceptions.yaml" --date 2026-11-30 "$fixtures/example" >cs.yaml
@@ -136,10 +136,10 @@ test_expect 'quota swaps that cannot avoid a moment without access are a warning
 if $py -c 'import jsonschema' 2>/dev/null; then
   test_expect 'every validate --format json verdict is valid against schemas/validation.schema.json' '
     sgplan plan "$fixtures/example" >cs.yaml
-    sgplan plan "$fixtures/service-enis" >blocked.yaml
+    sgplan plan "$fixtures/eni-kinds" >blocked.yaml
     sgplan validate --format json cs.yaml "$fixtures/example" >valid.json
     sgplan validate --format json --structure-only cs.yaml >structure.json
-    sgplan validate --format json blocked.yaml "$fixtures/service-enis" >blocked.json || test $? = 5
+    sgplan validate --format json blocked.yaml "$fixtures/eni-kinds" >blocked.json || test $? = 5
     sgplan validate --format json cs.yaml "$fixtures/instances" >invalid.json || test $? = 1
     $py "$srcdir/tests/validate-json.py" "$srcdir/schemas/validation.schema.json" valid.json structure.json blocked.json invalid.json
   '
