@@ -486,6 +486,8 @@ resource_json (Json *j, const State *state, const Resource *r)
       strings_json (j, "SubnetIds", r->subnet_ids, r->n_subnets);
       strings_json (j, "SecurityGroupIds", groups, n_groups);
       json_add_str (j, "VpcId", r->vpc_id != NULL ? r->vpc_id : "");
+      json_key (j, "Ipv6AllowedForDualStack");
+      g_string_append (j->out, r->ipv6_dual_stack ? "true" : "false");
       json_close_object (j);
       break;
     case RESOURCE_RDS_INSTANCE:

@@ -294,6 +294,13 @@ read_resource (Reader *r, const cJSON *obj, Step *step)
   if (step->service == SERVICE_LAMBDA
       && !get_strings_of (r, res, "subnets", "a subnet ID", &step->subnets, &step->n_subnets))
     return FALSE;
+  {
+    const cJSON *dual = member (r, res, "ipv6_allowed_for_dual_stack", T_BOOL, FALSE, &ok);
+
+    if (!ok)
+      return FALSE;
+    step->ipv6_dual_stack = cJSON_IsTrue (dual);
+  }
   sgplan_json_path_pop (&r->path);
   return TRUE;
 }

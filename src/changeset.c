@@ -98,6 +98,8 @@ add_step_fields (cJSON *obj, const Step *step)
                                string_array (step->resource_enis, step->n_resource_enis));
         if (step->service == SERVICE_LAMBDA)
           cJSON_AddItemToObject (resource, "subnets", string_array (step->subnets, step->n_subnets));
+        if (step->ipv6_dual_stack)
+          cJSON_AddBoolToObject (resource, "ipv6_allowed_for_dual_stack", TRUE);
         cJSON_AddItemToObject (obj, "groups_before", string_array (step->groups_before, step->n_before));
         cJSON_AddItemToObject (obj, "groups_after", string_array (step->groups_after, step->n_after));
         break;

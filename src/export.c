@@ -1097,7 +1097,7 @@ resources_equal (const Resource *a, const Resource *b)
                              b->function_name, b->version, b->cluster_id, b->replication_group_id,
                              b->engine, b->subnet_group, b->type, b->service_name, b->file_system_id };
 
-  if (a->kind != b->kind)
+  if (a->kind != b->kind || a->ipv6_dual_stack != b->ipv6_dual_stack)
     return FALSE;
   for (guint i = 0; i < G_N_ELEMENTS (fa); i++)
     if (g_strcmp0 (fa[i], fb[i]) != 0)
@@ -1201,7 +1201,8 @@ read_lambda_function (Loader *l, const cJSON *obj)
       ok = expect_object (l, config, "\"VpcConfig\"")
            && read_id_list (l, config, "SubnetIds", "subnet-", &r->subnet_ids, &r->n_subnets)
            && read_id_list (l, config, "SecurityGroupIds", "sg-", &r->group_ids, &r->n_groups)
-           && read_id (l, config, "VpcId", FALSE, NULL, "vpc-", &vpc);
+           && read_id (l, config, "VpcId", FALSE, NULL, "vpc-", &vpc)
+           && read_bool (l, config, "Ipv6AllowedForDualStack", FALSE, NULL, &r->ipv6_dual_stack);
       sgplan_json_path_pop (&l->path);
       if (!ok)
         return FALSE;

@@ -563,6 +563,8 @@ hash_resource (SgplanSha256 *sum, const Resource *r)
   hash_strings (sum, r->subnet_ids, r->n_subnets);
   hash_strings (sum, r->eni_ids, r->n_enis);
   hash_strings (sum, r->members, r->n_members);
+  if (r->ipv6_dual_stack) /* (only then: fingerprints of exports without it stay as they were) */
+    hash_field (sum, "ipv6-dual-stack");
   hash_field (sum, r->function_name);
   hash_field (sum, r->version);
   hash_field (sum, r->cluster_id);

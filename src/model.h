@@ -173,6 +173,7 @@ typedef struct {
   guint n_members;
   /* kind-specific */
   const char *function_name;  /* Lambda FunctionName */
+  gboolean ipv6_dual_stack;   /* Lambda VpcConfig.Ipv6AllowedForDualStack */
   const char *version;        /* Lambda Version: "$LATEST", "$LATEST.PUBLISHED" or a number */
   const char *cluster_id;     /* RDS instance: DBClusterIdentifier when a cluster member */
   const char *replication_group_id; /* ElastiCache ReplicationGroupId */

@@ -256,6 +256,7 @@ exported_move (Exported *x, StepService service, const char *id, const char *nam
     g_ptr_array_add (m->groups, (gpointer) r->group_ids[g]);
   if (service == SERVICE_LAMBDA)
     {
+      m->ipv6_dual_stack = r->ipv6_dual_stack;
       m->subnets = g_ptr_array_new ();
       for (guint s = 0; s < r->n_subnets; s++)
         g_ptr_array_add (m->subnets, (gpointer) r->subnet_ids[s]);

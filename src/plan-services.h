@@ -24,6 +24,7 @@ typedef struct {
   GPtrArray *enis;      /* (element-type utf8) its ENIs that carry the group, sorted */
   GPtrArray *groups;    /* (element-type utf8) its groups as exported, in order */
   GPtrArray *subnets;   /* (element-type utf8) Lambda: its subnets, kept */
+  gboolean ipv6_dual_stack; /* Lambda: its Ipv6AllowedForDualStack, kept */
   gboolean blocked;     /* (private) one of its interfaces is blocked */
 } ServiceMove;
 

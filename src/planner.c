@@ -408,6 +408,7 @@ modify_resource (Planner *p, const ServiceMove *m, const char *const *now, guint
       for (guint i = 0; i < m->subnets->len; i++)
         step->subnets[i] = plan_str (p->plan, m->subnets->pdata[i]);
       step->n_subnets = m->subnets->len;
+      step->ipv6_dual_stack = m->ipv6_dual_stack;
     }
   step->groups_before = g_new0 (const char *, n + 1);
   for (guint i = 0; i < n; i++)

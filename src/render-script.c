@@ -1016,6 +1016,9 @@ render_resource_body (GString *out, const Step *step, const Needed *needed, cons
               else
                 g_string_append (out, step->groups_after[i]);
             }
+          /* the call sets the whole configuration: what the export said stays */
+          if (step->ipv6_dual_stack)
+            g_string_append (out, ",Ipv6AllowedForDualStack=true");
           g_string_append_c (out, '"');
         }
       else

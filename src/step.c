@@ -273,7 +273,8 @@ step_equal (const Step *a, const Step *b)
       || !strv_equal (a->groups_after, a->n_after, b->groups_after, b->n_after)
       || a->service != b->service || g_strcmp0 (a->resource_id, b->resource_id) != 0
       || !strv_equal (a->resource_enis, a->n_resource_enis, b->resource_enis, b->n_resource_enis)
-      || !strv_equal (a->subnets, a->n_subnets, b->subnets, b->n_subnets))
+      || !strv_equal (a->subnets, a->n_subnets, b->subnets, b->n_subnets)
+      || a->ipv6_dual_stack != b->ipv6_dual_stack)
     return FALSE;
   for (guint i = 0; i < a->n_tags; i++)
     if (strcmp (a->tags[i].key, b->tags[i].key) != 0 || strcmp (a->tags[i].value, b->tags[i].value) != 0)

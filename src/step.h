@@ -65,6 +65,7 @@ typedef struct {
   guint n_resource_enis;
   const char **subnets;    /* modify-resource, Lambda: VpcConfig.SubnetIds, which the call keeps */
   guint n_subnets;
+  gboolean ipv6_dual_stack; /* modify-resource, Lambda: Ipv6AllowedForDualStack, which the call keeps */
   const char *purpose;     /* why, for a reviewer; not part of the change */
 } Step;
 

@@ -156,4 +156,19 @@ while IFS='	' read -r want_status file want_err; do
   "
 done <"$srcdir/tests/bad-changeset/cases"
 
+test_expect 'a Lambda function that allows IPv6 in dual-stack subnets keeps it: the change set, the script and apply say so' '
+  cp -r "$fixtures/service-enis" ex
+  sed -i "s/\"Ipv6AllowedForDualStack\": false/\"Ipv6AllowedForDualStack\": true/" ex/lambda-functions.json
+  grep -q "\"Ipv6AllowedForDualStack\": true" ex/lambda-functions.json
+  sgplan plan ex >cs.yaml
+  # the 2 steps of the function, their inverses and their 2 rollback entries
+  test "$(grep -c "^ *ipv6_allowed_for_dual_stack: true$" cs.yaml)" = 6
+  sgplan script cs.yaml >remediate.sh
+  test "$(grep -c ",Ipv6AllowedForDualStack=true\" >/dev/null$" remediate.sh)" = 2
+  sgplan apply cs.yaml ex -o out
+  grep -q "\"Ipv6AllowedForDualStack\": true" out/111122223333/eu-west-1/lambda-functions.json
+  # without it, nothing is said
+  sgplan plan "$fixtures/service-enis" >plain.yaml
+  ! grep -q ipv6_allowed_for_dual_stack plain.yaml
+'
 test_done
