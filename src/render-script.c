@@ -911,20 +911,22 @@ static const struct {
   const char *id_option;
   const char *groups_option;
   const char *extra;
+  const char *waiter;        /* the CLI's waiter for the resource to be ready again, or NULL */
 } service_calls[SERVICE_COUNT] = {
   [SERVICE_ELBV2] = { "elbv2", "set-security-groups", "--load-balancer-arn", "--security-groups", NULL },
   [SERVICE_ELB] = { "elb", "apply-security-groups-to-load-balancer", "--load-balancer-name", "--security-groups", NULL },
   [SERVICE_VPC_ENDPOINT] = { "ec2", "modify-vpc-endpoint", "--vpc-endpoint-id", NULL, NULL },
   [SERVICE_EFS] = { "efs", "modify-mount-target-security-groups", "--mount-target-id", "--security-groups", NULL },
-  [SERVICE_LAMBDA] = { "lambda", "update-function-configuration", "--function-name", NULL, NULL },
+  [SERVICE_LAMBDA] = { "lambda", "update-function-configuration", "--function-name", NULL, NULL,
+                       "function-updated" },
   [SERVICE_RDS_INSTANCE] = { "rds", "modify-db-instance", "--db-instance-identifier", "--vpc-security-group-ids",
-                             "--apply-immediately" },
+                             "--apply-immediately", "db-instance-available" },
   [SERVICE_RDS_CLUSTER] = { "rds", "modify-db-cluster", "--db-cluster-identifier", "--vpc-security-group-ids",
-                            "--apply-immediately" },
+                            "--apply-immediately", "db-cluster-available" },
   [SERVICE_CACHE_REPLICATION_GROUP] = { "elasticache", "modify-replication-group", "--replication-group-id",
-                                        "--security-group-ids", "--apply-immediately" },
+                                        "--security-group-ids", "--apply-immediately", "replication-group-available" },
   [SERVICE_CACHE_CLUSTER] = { "elasticache", "modify-cache-cluster", "--cache-cluster-id", "--security-group-ids",
-                              "--apply-immediately" },
+                              "--apply-immediately", "cache-cluster-available" },
 };
 
 /* "sorted_tabs VAR ID..." with the placeholders as $gN */
@@ -1028,11 +1030,14 @@ render_resource_body (GString *out, const Step *step, const Needed *needed, cons
         g_string_append_printf (out, " \\\n    %s", service_calls[step->service].extra);
       g_string_append (out, " >/dev/null\n");
       /* Lambda refuses another update of a function while one is under way
-       * (ResourceConflictException): let it finish before going on */
-      if (step->service == SERVICE_LAMBDA)
-        g_string_append_printf (out, "  aws_call %s lambda wait function-updated --function-name %s \\\n"
-                                     "    || die %s': the update of '%s' did not finish'\n",
-                                account_region, id, qwhat, id);
+       * (ResourceConflictException), RDS and ElastiCache another change of a
+       * database or cache that is being modified: let it finish first */
+      if (service_calls[step->service].waiter != NULL)
+        g_string_append_printf (out, "  aws_call %s %s wait %s %s %s \\\n"
+                                     "    || die %s': the change of '%s' did not finish'\n",
+                                account_region, service_calls[step->service].service,
+                                service_calls[step->service].waiter, service_calls[step->service].id_option, id,
+                                qwhat, id);
     }
   g_string_append_printf (out, "  changed %s\n", id);
   g_string_append_printf (out, "  resource_after %s %s %s %s \"$after\"\n", qwhat, account_region, type, id);
