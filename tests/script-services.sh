@@ -71,7 +71,9 @@ test_expect 'a full run moves every kind of service resource with its own call, 
   grep -q "^  decision: \"migrate\"$" cs.yaml
   sgplan script -o remediate.sh cs.yaml
   sgplan script --rollback -o rollback.sh cs.yaml
-  start_fake "$fixtures/service-resources" --service-delay 3
+  # (long enough that the last service call leaves something to wait for: the
+  # waiters after the Lambda, RDS and ElastiCache calls take time too)
+  start_fake "$fixtures/service-resources" --service-delay 10
   ./remediate.sh 2>stderr
   grep -q "^sgplan: all steps done$" stderr
   grep -q "^sgplan: waiting for AWS services to move network interfaces off $D: " stderr
