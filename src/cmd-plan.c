@@ -181,6 +181,8 @@ cmd_plan (int argc, char **argv, GError **error)
                    "unknown format '%s' (expected yaml, json or aws-cli)", format);
       return -1;
     }
+  if (replacement != NULL && !plan_check_replacement_name (replacement, error))
+    return -1;
   json = format != NULL && strcmp (format, "json") == 0;
   script = format != NULL && strcmp (format, "aws-cli") == 0;
   if (max_groups < 1 || max_groups > 16 || max_rules < 1 || max_rules > 1000)

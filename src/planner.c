@@ -132,8 +132,8 @@ plan_group_name_problem (const char *name)
   return NULL;
 }
 
-static gboolean
-check_template (const char *template, GError **error)
+gboolean
+plan_check_replacement_name (const char *template, GError **error)
 {
   static const char *const known[] = { "{vpc_id}", "{group_id}", "{account}", "{region}" };
   const char *p = template;
@@ -153,6 +153,28 @@ check_template (const char *template, GError **error)
         }
       p++;
     }
+  {
+    /* the longest values AWS gives today; the planner checks each real name
+     * again, since a template can still make an invalid name only for some
+     * groups (by length) */
+    g_autoptr (GString) sample = g_string_new (template);
+    const char *problem;
+
+    g_string_replace (sample, "{vpc_id}", "vpc-0123456789abcdef0", 0);
+    g_string_replace (sample, "{group_id}", "sg-0123456789abcdef0", 0);
+    g_string_replace (sample, "{account}", "123456789012", 0);
+    g_string_replace (sample, "{region}", "ap-southeast-1", 0);
+    problem = plan_group_name_problem (sample->str);
+    if (problem != NULL)
+      {
+        g_autofree char *shown = sgplan_cut (template, SGPLAN_QUOTE_MAX);
+
+        g_set_error (error, SGPLAN_ERROR, SGPLAN_ERROR_USAGE,
+                     "--replacement-name '%s' does not make a valid security group name: %s",
+                     shown, problem);
+        return FALSE;
+      }
+  }
   return TRUE;
 }
 
@@ -910,7 +932,7 @@ plan_compute (const Model *model, const Analysis *analysis, const PlanOptions *o
   g_autoptr (GHashTable) covered = g_hash_table_new (g_str_hash, g_str_equal);
   Planner p = { model, NULL, NULL, state, NULL, error, moves, covered };
 
-  if (!check_template (options->replacement_name, error))
+  if (!plan_check_replacement_name (options->replacement_name, error))
     return NULL;
   eff = effective_options (plan, options, live);
   if (!check_complete (analysis, &eff, error))

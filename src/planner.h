@@ -92,3 +92,6 @@ Plan *plan_compute (const Model *model, const Analysis *analysis, const PlanOpti
 /* Check a security group name against AWS's rules for VPC groups; NULL when
  * valid, else what is wrong (static text). */
 const char *plan_group_name_problem (const char *name);
+/* A --replacement-name template: known placeholders only, and a valid group
+ * name once they are replaced (a usage error otherwise). */
+gboolean plan_check_replacement_name (const char *template, GError **error);

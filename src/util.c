@@ -268,3 +268,82 @@ sgplan_thread_count (void)
     }
   return count;
 }
+
+/* Optimal string alignment distance (Damerau-Levenshtein without moving a
+ * character twice), with a cut-off: the words are short command and option
+ * names, so the quadratic table is tiny. */
+static guint
+edit_distance (const char *a, const char *b)
+{
+  gsize la = strlen (a), lb = strlen (b);
+  g_autofree guint *d = NULL;
+
+  if (la > 64 || lb > 64)
+    return G_MAXUINT;
+  d = g_new (guint, (la + 1) * (lb + 1));
+#define D(i, j) d[(i) * (lb + 1) + (j)]
+  for (gsize i = 0; i <= la; i++)
+    D (i, 0) = (guint) i;
+  for (gsize j = 0; j <= lb; j++)
+    D (0, j) = (guint) j;
+  for (gsize i = 1; i <= la; i++)
+    for (gsize j = 1; j <= lb; j++)
+      {
+        guint cost = a[i - 1] == b[j - 1] ? 0 : 1;
+        guint best = MIN (MIN (D (i - 1, j) + 1, D (i, j - 1) + 1), D (i - 1, j - 1) + cost);
+
+        if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+          best = MIN (best, D (i - 2, j - 2) + 1);
+        D (i, j) = best;
+      }
+  return D (la, lb);
+#undef D
+}
+
+const char *
+sgplan_closest (const char *word, const char *const *candidates)
+{
+  const char *best = NULL;
+  guint best_distance = G_MAXUINT;
+  guint limit = MAX (1, (guint) strlen (word) / 3);
+
+  for (const char *const *c = candidates; *c != NULL; c++)
+    {
+      guint distance = edit_distance (word, *c);
+
+      /* a prefix is what was meant too: "val" for "validate" */
+      if (strlen (word) >= 3 && g_str_has_prefix (*c, word))
+        distance = MIN (distance, 1);
+      if (distance < best_distance)
+        {
+          best = *c;
+          best_distance = distance;
+        }
+    }
+  return best_distance <= limit ? best : NULL;
+}
+
+gboolean
+sgplan_colour (void)
+{
+  static int decided = -1;
+
+  if (decided < 0)
+    {
+      const char *no_color = g_getenv ("NO_COLOR");
+      const char *term = g_getenv ("TERM");
+
+      decided = isatty (STDOUT_FILENO) && (no_color == NULL || no_color[0] == '\0')
+                && (term == NULL || strcmp (term, "dumb") != 0);
+    }
+  return decided;
+}
+
+void
+sgplan_append_coloured (GString *out, const char *code, const char *text)
+{
+  if (sgplan_colour ())
+    g_string_append_printf (out, "\033[%sm%s\033[0m", code, text);
+  else
+    g_string_append (out, text);
+}

@@ -71,3 +71,17 @@ gboolean sgplan_region_prefix (const char *name, gsize *prefix_len);
  * 1 to 64, else one more than the number of processors (at most 64).
  * Output never depends on it. */
 guint sgplan_thread_count (void);
+
+/* The candidate closest to WORD (a mistyped command or option), or NULL when
+ * none is close enough to be what was meant: at most one edit (insertion,
+ * deletion, substitution or swap of neighbours) per three characters, and
+ * at least one.  CANDIDATES is NULL-terminated. */
+const char *sgplan_closest (const char *word, const char *const *candidates);
+
+/* Colour in text output: only when standard output is a terminal, TERM is
+ * not "dumb" and NO_COLOR is unset or empty (https://no-color.org).
+ * Decided once, at the first call. */
+gboolean sgplan_colour (void);
+/* Append TEXT to OUT in the SGR colour CODE ("31" red, "32" green, "33"
+ * yellow, "1;31" bold red) when sgplan_colour (), else plain. */
+void sgplan_append_coloured (GString *out, const char *code, const char *text);
