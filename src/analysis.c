@@ -9,7 +9,9 @@
 #include "config.h"
 
 #include "analysis.h"
+#include "util.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static void
@@ -83,22 +85,29 @@ find_missing_enis (Analysis *analysis)
 /* VPCs that an ENI or a group shows but whose default group is not in the
  * export: their EC2.2 status is unknown. */
 static void
-find_missing_default_groups (Analysis *analysis, const Model *model)
+find_missing_default_groups (Analysis *analysis, const Model *model, const Scope *scope)
 {
   g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
 
-  for (guint i = 0; i < analysis->findings->len; i++)
+  /* every default group's VPC, in scope or not: a VPC out of scope is not
+   * a gap of this run */
+  for (guint i = 0; i < model->group_list->len; i++)
     {
-      const Finding *f = analysis->findings->pdata[i];
+      const Group *g = model->group_list->pdata[i];
 
-      g_hash_table_add (seen, (gpointer) f->group->vpc_id);
+      if (group_is_default (g) && g->vpc_id != NULL)
+        g_hash_table_add (seen, (gpointer) g->vpc_id);
     }
+  /* a VPC without a default group has no group ID to be named by --group */
+  if (scope != NULL && scope->groups != NULL)
+    return;
   for (guint i = 0; i < model->group_list->len; i++)
     {
       const Group *g = model->group_list->pdata[i];
       Gap *gap;
 
-      if (g->vpc_id == NULL || !g_hash_table_add (seen, (gpointer) g->vpc_id))
+      if (g->vpc_id == NULL || !scope_contains (scope, g->owner_id, g->region, g->vpc_id, NULL)
+          || !g_hash_table_add (seen, (gpointer) g->vpc_id))
         continue;
       gap = g_new0 (Gap, 1);
       gap->kind = GAP_NO_DEFAULT_GROUP;
@@ -113,7 +122,9 @@ find_missing_default_groups (Analysis *analysis, const Model *model)
       const Eni *eni = model->eni_list->pdata[i];
       Gap *gap;
 
-      if (eni->common->vpc_id == NULL || !g_hash_table_add (seen, (gpointer) eni->common->vpc_id))
+      if (eni->common->vpc_id == NULL
+          || !scope_contains (scope, eni->common->owner_id, eni->common->region, eni->common->vpc_id, NULL)
+          || !g_hash_table_add (seen, (gpointer) eni->common->vpc_id))
         continue;
       gap = g_new0 (Gap, 1);
       gap->kind = GAP_NO_DEFAULT_GROUP;
@@ -154,10 +165,17 @@ gap_command (const Gap *gap)
 Analysis *
 analysis_run (const Model *model)
 {
+  return analysis_run_scoped (model, NULL);
+}
+
+Analysis *
+analysis_run_scoped (const Model *model, const Scope *scope)
+{
   Analysis *analysis = g_new0 (Analysis, 1);
 
   analysis->findings = g_ptr_array_new_with_free_func (finding_free);
   analysis->gaps = g_ptr_array_new_with_free_func (g_free);
+  analysis->scope = scope_is_set (scope) ? scope : NULL;
   for (guint i = 0; i < model->group_list->len; i++)
     {
       const Group *group = model->group_list->pdata[i];
@@ -166,6 +184,11 @@ analysis_run (const Model *model)
 
       if (!group_is_default (group))
         continue;
+      if (!scope_contains (scope, group->owner_id, group->region, group->vpc_id, group->id))
+        {
+          analysis->out_of_scope++;
+          continue;
+        }
       finding = g_new0 (Finding, 1);
       finding->group = group;
       finding->failed = group->n_rules > 0;
@@ -211,7 +234,7 @@ analysis_run (const Model *model)
       g_ptr_array_add (analysis->findings, finding);
     }
   find_missing_enis (analysis);
-  find_missing_default_groups (analysis, model);
+  find_missing_default_groups (analysis, model, scope);
   g_ptr_array_sort (analysis->gaps, gap_compare);
   return analysis;
 }
@@ -234,4 +257,140 @@ rule_peer_kind_name (const Rule *rule)
   static const char *const names[] = { "cidr4", "cidr6", "prefix-list", "group" };
 
   return names[rule->peer_kind];
+}
+
+gboolean
+scope_is_set (const Scope *scope)
+{
+  return scope != NULL
+         && (scope->accounts != NULL || scope->regions != NULL || scope->vpcs != NULL
+             || scope->groups != NULL);
+}
+
+const char *
+scope_default_region (const Scope *scope)
+{
+  return scope->regions != NULL && scope->regions[0] != NULL && scope->regions[1] == NULL
+           ? scope->regions[0]
+           : NULL;
+}
+
+static gboolean
+in_list (char **list, const char *value)
+{
+  return list == NULL || (value != NULL && g_strv_contains ((const char *const *) list, value));
+}
+
+gboolean
+scope_contains (const Scope *scope, const char *account, const char *region, const char *vpc_id,
+                const char *group_id)
+{
+  return scope == NULL
+         || (in_list (scope->accounts, account) && in_list (scope->regions, region)
+             && in_list (scope->vpcs, vpc_id) && (group_id == NULL || in_list (scope->groups, group_id)));
+}
+
+static gboolean
+looks_like_id (const char *value, const char *prefix)
+{
+  const char *hex = value + strlen (prefix);
+
+  return g_str_has_prefix (value, prefix) && strlen (hex) >= 8 && strlen (hex) <= 32
+         && strspn (hex, "0123456789abcdef") == strlen (hex);
+}
+
+static int
+compare_strv (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(char *const *) a, *(char *const *) b);
+}
+
+static void
+sort_unique (char **list)
+{
+  guint n, out = 0;
+
+  if (list == NULL)
+    return;
+  n = g_strv_length (list);
+  qsort (list, n, sizeof (char *), compare_strv);
+  for (guint i = 0; i < n; i++)
+    if (out > 0 && strcmp (list[out - 1], list[i]) == 0)
+      g_free (list[i]);
+    else
+      list[out++] = list[i];
+  list[out] = NULL;
+}
+
+gboolean
+scope_check (Scope *scope, GError **error)
+{
+  static const struct {
+    const char *option, *what;
+  } names[] = { { "--account", "an AWS account ID (12 digits)" },
+                { "--region", "an AWS region such as us-east-1" },
+                { "--vpc", "a VPC ID (vpc-...)" },
+                { "--group", "a security group ID (sg-...)" } };
+  char **const lists[] = { scope->accounts, scope->regions, scope->vpcs, scope->groups };
+
+  for (guint l = 0; l < G_N_ELEMENTS (lists); l++)
+    for (guint i = 0; lists[l] != NULL && lists[l][i] != NULL; i++)
+      {
+        const char *v = lists[l][i];
+        gsize len = 0;
+        gboolean ok = l == 0   ? strlen (v) == 12 && strspn (v, "0123456789") == 12
+                      : l == 1 ? sgplan_region_prefix (v, &len) && len == strlen (v)
+                      : l == 2 ? looks_like_id (v, "vpc-")
+                               : looks_like_id (v, "sg-");
+
+        if (!ok)
+          {
+            g_autofree char *shown = sgplan_cut (v, SGPLAN_QUOTE_MAX);
+
+            g_set_error (error, SGPLAN_ERROR, SGPLAN_ERROR_USAGE, "%s '%s' is not %s",
+                         names[l].option, shown, names[l].what);
+            return FALSE;
+          }
+      }
+  for (guint l = 0; l < G_N_ELEMENTS (lists); l++)
+    sort_unique (lists[l]);
+  return TRUE;
+}
+
+char *
+scope_describe (const Scope *scope)
+{
+  static const char *const words[] = { "account", "region", "VPC", "group" };
+  char **const lists[] = { scope->accounts, scope->regions, scope->vpcs, scope->groups };
+  GString *s = g_string_new (NULL);
+
+  for (guint l = 0; l < G_N_ELEMENTS (lists); l++)
+    {
+      guint n = lists[l] != NULL ? g_strv_length (lists[l]) : 0;
+
+      if (n == 0)
+        continue;
+      g_string_append_printf (s, "%s%s ", s->len > 0 ? ", " : "", words[l]);
+      for (guint i = 0; i < n; i++)
+        g_string_append_printf (s, "%s%s", i == 0 ? "" : i + 1 == n ? " or " : ", ", lists[l][i]);
+    }
+  return g_string_free (s, FALSE);
+}
+
+cJSON *
+scope_json (const Scope *scope)
+{
+  static const char *const keys[] = { "accounts", "regions", "vpcs", "groups" };
+  char **const lists[] = { scope->accounts, scope->regions, scope->vpcs, scope->groups };
+  cJSON *obj = cJSON_CreateObject ();
+
+  for (guint l = 0; l < G_N_ELEMENTS (lists); l++)
+    if (lists[l] != NULL)
+      {
+        cJSON *array = cJSON_AddArrayToObject (obj, keys[l]);
+
+        for (guint i = 0; lists[l][i] != NULL; i++)
+          cJSON_AddItemToArray (array, cJSON_CreateString (lists[l][i]));
+      }
+  return obj;
 }

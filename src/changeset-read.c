@@ -106,6 +106,8 @@ member (Reader *r, const cJSON *obj, const char *key, Type type, gboolean requir
   return item;
 }
 
+static gboolean read_scope (Reader *r, ChangeSet *cs, const cJSON *options);
+
 static gboolean
 get_string (Reader *r, const cJSON *obj, const char *key, gboolean required, const char **out)
 {
@@ -919,6 +921,8 @@ read_root (Reader *r, ChangeSet *cs, const cJSON *root)
 
     if (cJSON_IsString (date))
       cs->date = plan_str (r->store, date->valuestring);
+    if (cJSON_IsObject (options) && !read_scope (r, cs, options))
+      return FALSE;
   }
   groups = member (r, root, "default_groups", T_ARRAY, TRUE, &ok);
   if (groups == NULL)
@@ -933,6 +937,53 @@ read_root (Reader *r, ChangeSet *cs, const cJSON *root)
     }
   sgplan_json_path_pop (&r->path);
   return read_preflight (r, cs, root) && read_rollback (r, cs, root);
+}
+
+/* options.scope (plan --account, --region, --vpc, --group): kept only as
+ * words for show; lists of strings, when there. */
+static gboolean
+read_scope (Reader *r, ChangeSet *cs, const cJSON *options)
+{
+  static const char *const keys[] = { "accounts", "regions", "vpcs", "groups" };
+  g_autoptr (GPtrArray) owned = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  char **lists[G_N_ELEMENTS (keys)] = { NULL };
+  gboolean ok;
+  const cJSON *scope = member (r, options, "scope", T_OBJECT, FALSE, &ok);
+  Scope described;
+  g_autofree char *text = NULL;
+
+  if (scope == NULL)
+    return ok;
+  sgplan_json_path_push_key (&r->path, "options");
+  sgplan_json_path_push_key (&r->path, "scope");
+  for (guint l = 0; l < G_N_ELEMENTS (keys); l++)
+    {
+      const cJSON *array = member (r, scope, keys[l], T_ARRAY, FALSE, &ok), *item;
+      guint i = 0;
+
+      if (!ok)
+        return FALSE;
+      if (array == NULL)
+        continue;
+      lists[l] = g_new0 (char *, cJSON_GetArraySize (array) + 1);
+      g_ptr_array_add (owned, lists[l]);
+      sgplan_json_path_push_key (&r->path, keys[l]);
+      cJSON_ArrayForEach (item, array)
+        {
+          sgplan_json_path_push_index (&r->path, i);
+          if (!cJSON_IsString (item))
+            return reader_fail (r, item, "expected a string (the scope's %s)", keys[l]);
+          lists[l][i++] = g_strdup (item->valuestring);
+          sgplan_json_path_pop (&r->path);
+        }
+      sgplan_json_path_pop (&r->path);
+    }
+  sgplan_json_path_pop (&r->path);
+  sgplan_json_path_pop (&r->path);
+  described = (Scope) { lists[0], lists[1], lists[2], lists[3] };
+  text = scope_describe (&described);
+  cs->scope = plan_str (r->store, text);
+  return TRUE;
 }
 
 void

@@ -72,6 +72,7 @@ typedef struct {
   Plan *store;           /* owns the strings and the steps */
   const char *fingerprint;
   const char *date;      /* options.date: the day exceptions were judged on, or NULL */
+  const char *scope;     /* options.scope in words ("account 111122223333"), or NULL */
   GPtrArray *inputs;     /* (element-type SourceFile) */
   GPtrArray *warnings;   /* (element-type utf8) every warning, as listed */
   GPtrArray *groups;     /* (element-type ChangeSetGroup) */

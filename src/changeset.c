@@ -159,6 +159,9 @@ options_json (const PlanOptions *options)
    * the change set identical from one day to the next */
   if (expiries)
     cJSON_AddStringToObject (obj, "date", options->date);
+  /* only when set: a plan of the whole export stays as it was */
+  if (options->scope != NULL)
+    cJSON_AddItemToObject (obj, "scope", scope_json (options->scope));
   return obj;
 }
 

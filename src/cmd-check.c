@@ -21,8 +21,9 @@
 int
 cmd_check (int argc, char **argv, GError **error)
 {
-  g_autofree char *region = NULL;
+  g_auto (GStrv) accounts = NULL, regions = NULL, vpcs = NULL, groups = NULL;
   g_autofree char *format = NULL;
+  Scope scope = { 0 };
   g_autoptr (Model) model = NULL;
   g_autoptr (Analysis) analysis = NULL;
   g_autofree char *report = NULL;
@@ -30,8 +31,7 @@ cmd_check (int argc, char **argv, GError **error)
   const GOptionEntry entries[] = {
     { "format", 'f', 0, G_OPTION_ARG_STRING, &format, "Report format: text (default) or json",
       "FORMAT" },
-    { "region", 'r', 0, G_OPTION_ARG_STRING, &region,
-      "Region of groups whose region the export does not tell", "REGION" },
+    SCOPE_OPTION_ENTRIES (accounts, regions, vpcs, groups),
     { NULL },
   };
 
@@ -46,16 +46,28 @@ cmd_check (int argc, char **argv, GError **error)
                    "unknown format '%s' (expected text or json)", format);
       return -1;
     }
+  scope = (Scope) { accounts, regions, vpcs, groups };
+  if (!scope_check (&scope, error))
+    return -1;
   if (argc < 2)
     {
       g_set_error (error, SGPLAN_ERROR, SGPLAN_ERROR_USAGE,
                    "check needs at least one export file or folder (see 'sgplan check --help')");
       return -1;
     }
-  model = export_load ((const char *const *) argv + 1, (guint) argc - 1, region, error);
+  model = export_load ((const char *const *) argv + 1, (guint) argc - 1, scope_default_region (&scope),
+                       error);
   if (model == NULL)
     return -1;
-  analysis = analysis_run (model);
+  analysis = analysis_run_scoped (model, &scope);
+  if (analysis->findings->len == 0 && scope_is_set (&scope))
+    {
+      g_autofree char *what = scope_describe (&scope);
+
+      g_set_error (error, SGPLAN_ERROR, SGPLAN_ERROR_INPUT,
+                   "no default security group of the export is in scope (%s)", what);
+      return -1;
+    }
   if (analysis->findings->len == 0)
     {
       g_set_error (error, SGPLAN_ERROR, SGPLAN_ERROR_INPUT,

@@ -138,7 +138,9 @@ plan_exit_status (const Plan *plan, gboolean detailed)
 int
 cmd_plan (int argc, char **argv, GError **error)
 {
-  g_autofree char *region = NULL, *format = NULL, *output = NULL, *exceptions_file = NULL;
+  g_auto (GStrv) accounts = NULL, regions = NULL, vpcs = NULL, groups = NULL;
+  Scope scope = { 0 };
+  g_autofree char *format = NULL, *output = NULL, *exceptions_file = NULL;
   g_autofree char *replacement = NULL, *date = NULL;
   g_auto (GStrv) except = NULL;
   gboolean detailed = FALSE;
@@ -147,7 +149,7 @@ cmd_plan (int argc, char **argv, GError **error)
   const GOptionEntry entries[] = {
     { "format", 'f', 0, G_OPTION_ARG_STRING, &format, "yaml (default) or json: the change set; aws-cli: its script", "FORMAT" },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Write to FILE (atomically) instead of standard output", "FILE" },
-    { "region", 'r', 0, G_OPTION_ARG_STRING, &region, "Region of groups whose region the export does not tell", "REGION" },
+    SCOPE_OPTION_ENTRIES (accounts, regions, vpcs, groups),
     { "except", 'x', 0, G_OPTION_ARG_STRING_ARRAY, &except, "Leave this group, VPC or account as it is (repeatable)", "ID" },
     { "exceptions", 0, 0, G_OPTION_ARG_FILENAME, &exceptions_file, "YAML file of exceptions: id, reason, expires", "FILE" },
     { "replacement-name", 0, 0, G_OPTION_ARG_STRING, &replacement,
@@ -182,6 +184,9 @@ cmd_plan (int argc, char **argv, GError **error)
       return -1;
     }
   if (replacement != NULL && !plan_check_replacement_name (replacement, error))
+    return -1;
+  scope = (Scope) { accounts, regions, vpcs, groups };
+  if (!scope_check (&scope, error))
     return -1;
   json = format != NULL && strcmp (format, "json") == 0;
   script = format != NULL && strcmp (format, "aws-cli") == 0;
@@ -245,7 +250,8 @@ cmd_plan (int argc, char **argv, GError **error)
       if (!sgplan_check_output (output, (const char *const *) inputs->pdata, inputs->len, error))
         return -1;
     }
-  model = export_load ((const char *const *) argv + 1, (guint) argc - 1, region, error);
+  model = export_load ((const char *const *) argv + 1, (guint) argc - 1, scope_default_region (&scope),
+                       error);
   if (model == NULL)
     return -1;
   options.replacement_name = replacement != NULL ? replacement : PLAN_DEFAULT_REPLACEMENT_NAME;
@@ -253,7 +259,16 @@ cmd_plan (int argc, char **argv, GError **error)
   options.max_rules_per_group = (guint) max_rules;
   options.exceptions = exceptions;
   options.date = date;
-  analysis = analysis_run (model);
+  options.scope = scope_is_set (&scope) ? &scope : NULL;
+  analysis = analysis_run_scoped (model, options.scope);
+  if (options.scope != NULL && analysis->findings->len == 0)
+    {
+      g_autofree char *what = scope_describe (options.scope);
+
+      g_set_error (error, SGPLAN_ERROR, SGPLAN_ERROR_INPUT,
+                   "no default security group of the export is in scope (%s)", what);
+      return -1;
+    }
   plan = plan_compute (model, analysis, &options, error);
   if (plan == NULL)
     return -1;

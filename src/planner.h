@@ -27,6 +27,7 @@ typedef struct {
   guint max_rules_per_group;
   GPtrArray *exceptions;        /* (element-type Exception) */
   const char *date;             /* YYYY-MM-DD: exceptions that expire before it are ignored */
+  const Scope *scope;           /* the default groups planned (all when NULL) */
 } PlanOptions;
 
 #define PLAN_DEFAULT_REPLACEMENT_NAME "{vpc_id}-default-replacement"

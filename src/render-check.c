@@ -182,6 +182,13 @@ render_check_text (const Model *model, const Analysis *analysis)
   if (analysis->gaps->len > 0)
     g_string_append_printf (out, "export incomplete: %u gap%s (see above)\n", analysis->gaps->len,
                             analysis->gaps->len == 1 ? "" : "s");
+  if (analysis->scope != NULL)
+    {
+      g_autofree char *what = scope_describe (analysis->scope);
+
+      g_string_append_printf (out, "scope: %s (%u other default group%s of the export not shown)\n",
+                              what, analysis->out_of_scope, analysis->out_of_scope == 1 ? "" : "s");
+    }
   (void) model;
   return g_string_free (out, FALSE);
 }
@@ -203,6 +210,13 @@ render_check_json (const Model *model, const Analysis *analysis)
   cJSON_AddNumberToObject (summary, "references", analysis->references);
   cJSON_AddNumberToObject (summary, "outside_references", analysis->outside);
   cJSON_AddNumberToObject (summary, "incomplete", analysis->gaps->len);
+  if (analysis->scope != NULL)
+    {
+      cJSON *scope = scope_json (analysis->scope);
+
+      cJSON_AddNumberToObject (scope, "out_of_scope", analysis->out_of_scope);
+      cJSON_AddItemToObject (root, "scope", scope);
+    }
   cJSON_AddStringToObject (root, "result", analysis_result_name (analysis));
   groups = cJSON_AddArrayToObject (root, "default_groups");
   for (guint i = 0; i < analysis->findings->len; i++)

@@ -316,6 +316,12 @@ render (const ChangeSet *cs, gboolean markdown)
                           cs->steps->len, cs->steps->len == 1 ? "" : "s", signs[0], signs[1],
                           signs[2], cs->rollback->len, cs->rollback->len == 1 ? "" : "s",
                           markdown ? "**" : "");
+  if (cs->scope != NULL)
+    {
+      g_string_append (o.out, markdown ? "\nScope: " : "Scope: ");
+      put (&o, FALSE, "%s", cs->scope);
+      g_string_append (o.out, "; the export's other default groups are not in this plan.\n");
+    }
   return g_string_free (o.out, FALSE);
 }
 

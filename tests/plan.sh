@@ -46,12 +46,21 @@ test_expect 'an unknown placeholder in --replacement-name is a usage error' '
   expect_status 2
   test "$(cat "$TMP/stderr")" = "sgplan: error: --replacement-name '\''x-{vpc}'\'': unknown placeholder at '\''{vpc}'\'' (known: {vpc_id}, {group_id}, {account}, {region})"
 '
-test_expect 'a replacement name AWS would refuse blocks the group and says why' '
-  sgplan plan --replacement-name "sg-{vpc_id}" "$fixtures/instances" >cs.yaml
-  grep -q "^  decision: \"blocked\"$" cs.yaml
-  grep -q "is not a valid security group name: it starts with '\''sg-'\''" cs.yaml
-  sgplan plan --replacement-name "bad~name" "$fixtures/instances" >cs2.yaml
-  grep -q "it has a character other than a-z" cs2.yaml
+test_expect 'a replacement name AWS would refuse is a usage error, before anything is read' '
+  run_sgplan plan --replacement-name "sg-{vpc_id}" no-such-export
+  expect_status 2
+  test "$(cat "$TMP/stderr")" = "sgplan: error: --replacement-name '\''sg-{vpc_id}'\'' does not make a valid security group name: it starts with '\''sg-'\''"
+  run_sgplan plan --replacement-name "bad~name" "$fixtures/instances"
+  expect_status 2
+  grep -q "it has a character other than a-z" "$TMP/stderr"
+  for name in default Default "{group_id}" ""; do
+    run_sgplan plan --replacement-name "$name" "$fixtures/instances"
+    expect_status 2
+    test ! -s "$TMP/stdout"
+  done
+  run_sgplan plan --replacement-name "$(printf "%0250d-{vpc_id}" 0)" "$fixtures/instances"
+  expect_status 2
+  grep -q "longer than 255 characters" "$TMP/stderr"
 '
 test_expect 'a replacement name is unique in its VPC, compared without case' '
   sgplan plan "$fixtures/plan-quotas" >cs.yaml
