@@ -140,13 +140,15 @@ render_check_text (const Model *model, const Analysis *analysis)
     {
       const Finding *finding = analysis->findings->pdata[i];
       const Group *group = finding->group;
-      g_autofree char *head = g_strdup_printf ("%s  %s  default group of %s, account %s, %s",
-                                               group->id, finding->failed ? "FAILED" : "PASSED",
-                                               group->vpc_id, group->owner_id, group->region);
+      g_autofree char *where = g_strdup_printf ("  default group of %s, account %s, %s",
+                                                group->vpc_id, group->owner_id, group->region);
 
       if (i > 0)
         g_string_append_c (out, '\n');
-      sgplan_append_printable (out, head);
+      sgplan_append_printable (out, group->id);
+      g_string_append (out, "  ");
+      sgplan_append_coloured (out, finding->failed ? "1;31" : "32", finding->failed ? "FAILED" : "PASSED");
+      sgplan_append_printable (out, where);
       g_string_append_c (out, '\n');
       text_rules (out, group);
       text_enis (out, finding);

@@ -1974,15 +1974,23 @@ verify_render_text (const char *plan_path, const Validation *v)
     {
       const CheckResult *r = v->results->pdata[i];
 
-      g_string_append_printf (out, "  %-4s  %-15s ", status_name (r->status), r->name);
+      static const char *const colours[] = { [CHECK_PASS] = "32", [CHECK_FAIL] = "1;31",
+                                             [CHECK_WARN] = "33", [CHECK_SKIP] = "2" };
+
+      g_string_append (out, "  ");
+      sgplan_append_coloured (out, colours[r->status], status_name (r->status));
+      g_string_append_printf (out, "  %-15s ", r->name);
       sgplan_append_printable (out, r->detail);
       g_string_append_c (out, '\n');
     }
   if (!v->valid)
-    g_string_append (out, "NOT VALID\n");
+    {
+      sgplan_append_coloured (out, "1;31", "NOT VALID");
+      g_string_append_c (out, '\n');
+    }
   else
     {
-      g_string_append (out, verdict);
+      sgplan_append_coloured (out, strcmp (verdict, "valid") == 0 ? "32" : "33", verdict);
       if (v->structure_only)
         g_string_append (out, " (structure only: not compared with an export, so drift, the preflight, "
                               "the findings, the replay of every step, compliance, connectivity, groups and "

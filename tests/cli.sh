@@ -26,7 +26,82 @@ for cmd in check plan show script apply validate; do
 done
 test_expect 'an unknown option is a usage error (exit 2)' '
   run_sgplan check --bogus "$srcdir/fixtures/compliant"; expect_status 2
-  grep -q "^sgplan: error: Unknown option --bogus (see '\''sgplan check --help'\'')$" "$TMP/stderr"
+  test "$(cat "$TMP/stderr")" = "sgplan: error: unknown option '\''--bogus'\'' (see '\''sgplan check --help'\'')"
+  test ! -s "$TMP/stdout"
+'
+test_expect 'a mistyped command is answered with the closest one' '
+  run_sgplan chek "$srcdir/fixtures/compliant"; expect_status 2
+  test "$(cat "$TMP/stderr")" = "sgplan: error: unknown command '\''chek'\'': did you mean '\''check'\''? (see '\''sgplan --help'\'')"
+  run_sgplan plna; expect_status 2
+  grep -q "did you mean '\''plan'\''?" "$TMP/stderr"
+  run_sgplan valid; expect_status 2
+  grep -q "did you mean '\''validate'\''?" "$TMP/stderr"
+  run_sgplan verison; expect_status 2
+  grep -q "did you mean '\''version'\''?" "$TMP/stderr"
+'
+test_expect 'a mistyped long option is answered with the closest one of that command' '
+  run_sgplan check --fromat json "$srcdir/fixtures/compliant"; expect_status 2
+  test "$(cat "$TMP/stderr")" = "sgplan: error: unknown option '\''--fromat'\'': did you mean '\''--format'\''? (see '\''sgplan check --help'\'')"
+  run_sgplan plan --max-group-per-eni=3 "$srcdir/fixtures/compliant"; expect_status 2
+  grep -q "did you mean '\''--max-groups-per-eni'\''?" "$TMP/stderr"
+  run_sgplan validate --structur-only x.yaml; expect_status 2
+  grep -q "did you mean '\''--structure-only'\''?" "$TMP/stderr"
+'
+test_expect 'an option value that looks like an option is a value, not a mistyped option' '
+  run_sgplan plan --except --formt "$srcdir/fixtures/compliant"; expect_status 2
+  grep -q "^sgplan: error: --except '\''--formt'\'' is not a security group" "$TMP/stderr"
+  run_sgplan check -f --formt "$srcdir/fixtures/compliant"; expect_status 2
+  grep -q "unknown format '\''--formt'\''" "$TMP/stderr"
+'
+test_expect 'GLib'\''s option errors speak in sgplan'\''s style' '
+  run_sgplan plan --max-groups-per-eni x "$srcdir/fixtures/compliant"; expect_status 2
+  test "$(cat "$TMP/stderr")" = "sgplan: error: cannot parse integer value '\''x'\'' for --max-groups-per-eni (see '\''sgplan plan --help'\'')"
+  run_sgplan check -f; expect_status 2
+  test "$(cat "$TMP/stderr")" = "sgplan: error: missing argument for -f (see '\''sgplan check --help'\'')"
+'
+for cmd in check plan show script apply validate; do
+  test_expect "sgplan help $cmd is sgplan $cmd --help" "
+    sgplan help $cmd >a; sgplan $cmd --help >b; cmp a b
+    grep -q '^  sgplan $cmd \\[OPTION' a
+  "
+done
+test_expect 'sgplan help alone is sgplan --help; help of an unknown command is a usage error' '
+  sgplan help >a; sgplan --help >b; cmp a b
+  run_sgplan help chek; expect_status 2
+  grep -q "did you mean '\''check'\''?" "$TMP/stderr"
+  test ! -s "$TMP/stdout"
+  run_sgplan help check plan; expect_status 2
+'
+test_expect 'sgplan version, -V and --version print the version and exit 0' '
+  sgplan version >a; sgplan -V >b; sgplan --version >c
+  cmp a b; cmp a c
+  grep -Eq "^sgplan [0-9]+\.[0-9]+\.[0-9]+$" a
+'
+# colour: only on a terminal (script(1) gives the command one), never with
+# NO_COLOR or TERM=dumb, never in a pipe or a file
+on_tty () {
+  script -qec "$*" /dev/null </dev/null
+}
+test_expect 'check, validate: colour on a terminal only, and never with NO_COLOR' '
+  if ! command -v script >/dev/null; then echo "no script(1)"; false; fi
+  esc=$(printf "\033")
+  on_tty "$SGPLAN_BIN check $srcdir/fixtures/example" >tty.txt || true
+  grep -q "${esc}\[1;31mFAILED${esc}\[0m" tty.txt
+  NO_COLOR=1 on_tty "$SGPLAN_BIN check $srcdir/fixtures/example" >nocolor.txt || true
+  if grep -q "$esc" nocolor.txt; then echo "colour with NO_COLOR"; false; fi
+  TERM=dumb on_tty "$SGPLAN_BIN check $srcdir/fixtures/example" >dumb.txt || true
+  if grep -q "$esc" dumb.txt; then echo "colour with TERM=dumb"; false; fi
+  NO_COLOR= on_tty "$SGPLAN_BIN check $srcdir/fixtures/example" >empty.txt || true
+  grep -q "$esc" empty.txt
+  sgplan plan -o cs.yaml "$srcdir/fixtures/example"
+  on_tty "$SGPLAN_BIN validate cs.yaml $srcdir/fixtures/example" >v.txt || true
+  grep -q "${esc}\[32mpass${esc}\[0m" v.txt
+  sgplan validate cs.yaml "$srcdir/fixtures/example" >v2.txt || true
+  if grep -q "$esc" v2.txt; then echo "colour in a file"; false; fi
+  # the same words without the colour
+  tr -d "\r" <tty.txt | sed "s/${esc}\[[0-9;]*m//g" >plain.txt
+  sgplan check "$srcdir/fixtures/example" >file.txt || true
+  cmp plain.txt file.txt
 '
 test_expect 'check without an export is a usage error (exit 2)' '
   run_sgplan check; expect_status 2

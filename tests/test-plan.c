@@ -29,7 +29,7 @@ static PlanOptions
 default_options (void)
 {
   PlanOptions options = { PLAN_DEFAULT_REPLACEMENT_NAME, PLAN_DEFAULT_MAX_GROUPS_PER_ENI,
-                          PLAN_DEFAULT_MAX_RULES_PER_GROUP, NULL, "2026-11-30" };
+                          PLAN_DEFAULT_MAX_RULES_PER_GROUP, NULL, "2026-11-30", NULL };
   return options;
 }
 

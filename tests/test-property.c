@@ -301,7 +301,7 @@ test_seed (gconstpointer data)
   g_autoptr (ChangeSet) cs = NULL;
   g_autoptr (State) forward = NULL, backward = NULL;
   PlanOptions options = { PLAN_DEFAULT_REPLACEMENT_NAME, PLAN_DEFAULT_MAX_GROUPS_PER_ENI,
-                          PLAN_DEFAULT_MAX_RULES_PER_GROUP, NULL, "2026-11-30" };
+                          PLAN_DEFAULT_MAX_RULES_PER_GROUP, NULL, "2026-11-30", NULL };
 
   generate_export (seed, input);
   model = load (input);

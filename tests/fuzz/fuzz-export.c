@@ -76,7 +76,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   g_autoptr (GPtrArray) exceptions = g_ptr_array_new ();
   g_autofree char *text = NULL, *json = NULL;
   PlanOptions options = { PLAN_DEFAULT_REPLACEMENT_NAME, PLAN_DEFAULT_MAX_GROUPS_PER_ENI,
-                          PLAN_DEFAULT_MAX_RULES_PER_GROUP, exceptions, FUZZ_DATE };
+                          PLAN_DEFAULT_MAX_RULES_PER_GROUP, exceptions, FUZZ_DATE, NULL };
 
   if (model == NULL)
     {
