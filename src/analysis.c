@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include "analysis.h"
+#include "sort.h"
 #include "util.h"
 
 #include <stdlib.h>
@@ -313,7 +314,7 @@ sort_unique (char **list)
   if (list == NULL)
     return;
   n = g_strv_length (list);
-  qsort (list, n, sizeof (char *), compare_strv);
+  sgplan_qsort (list, n, sizeof (char *), compare_strv);
   for (guint i = 0; i < n; i++)
     if (out > 0 && strcmp (list[out - 1], list[i]) == 0)
       g_free (list[i]);

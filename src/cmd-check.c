@@ -60,7 +60,7 @@ cmd_check (int argc, char **argv, GError **error)
   if (model == NULL)
     return -1;
   analysis = analysis_run_scoped (model, &scope);
-  if (analysis->findings->len == 0 && scope_is_set (&scope))
+  if (analysis->findings->len == 0 && analysis->out_of_scope > 0)
     {
       g_autofree char *what = scope_describe (&scope);
 

@@ -261,7 +261,7 @@ cmd_plan (int argc, char **argv, GError **error)
   options.date = date;
   options.scope = scope_is_set (&scope) ? &scope : NULL;
   analysis = analysis_run_scoped (model, options.scope);
-  if (options.scope != NULL && analysis->findings->len == 0)
+  if (analysis->findings->len == 0 && analysis->out_of_scope > 0)
     {
       g_autofree char *what = scope_describe (options.scope);
 
