@@ -180,6 +180,14 @@ add_line (GPtrArray *lines, const char *format, ...)
   va_end (args);
 }
 
+static void
+add_cut_line (GPtrArray *lines, const char *prefix, const char *value, const char *suffix)
+{
+  g_autofree char *cut = sgplan_cut (value, LABEL_MAX);
+
+  add_line (lines, "%s%s%s", prefix, cut, suffix);
+}
+
 /* The VPC's cluster, made on first sight; ACCOUNT and REGION (either may be
  * NULL) label a new one. */
 static Cluster *
@@ -193,11 +201,14 @@ graph_cluster (Graph *g, const char *vpc_id, const char *account, const char *re
   c->id = graph_id (g, "c", vpc_id);
   c->lines = lines_new ();
   c->nodes = g_ptr_array_new ();
-  add_line (c->lines, "VPC %s", vpc_id);
-  if (account != NULL && region != NULL)
-    add_line (c->lines, "account %s, %s", account, region);
-  else if (account != NULL)
-    add_line (c->lines, "account %s", account);
+  add_cut_line (c->lines, "VPC ", vpc_id, "");
+  if (account != NULL)
+    {
+      g_autofree char *where = region != NULL ? sgplan_cut (region, LABEL_MAX) : NULL;
+      g_autofree char *suffix = where != NULL ? g_strconcat (", ", where, NULL) : NULL;
+
+      add_cut_line (c->lines, "account ", account, suffix != NULL ? suffix : "");
+    }
   g_hash_table_insert (g->clusters, g_strdup (vpc_id), c);
   g_ptr_array_add (g->cluster_order, c);
   return c;
@@ -369,13 +380,6 @@ group_rule_steps (const ChangeSet *cs, const ChangeSetGroup *g, const char *grou
     }
 }
 
-static void
-add_cut_line (GPtrArray *lines, const char *prefix, const char *value, const char *suffix)
-{
-  g_autofree char *cut = sgplan_cut (value, LABEL_MAX);
-
-  add_line (lines, "%s%s%s", prefix, cut, suffix);
-}
 
 /* The default group's node: its ID, status and decision, its rules and
  * what the plan does with them. */
@@ -580,7 +584,8 @@ reference_node (Graph *g, const ChangeSetReference *ref)
 static char *
 rule_text (const Rule *rule)
 {
-  g_autofree char *traffic = rule_describe_traffic (rule);
+  g_autofree char *described = rule_describe_traffic (rule);
+  g_autofree char *traffic = sgplan_cut (described, LABEL_MAX); /* the protocol is the export's */
   GString *s = g_string_new (NULL);
 
   g_string_append_printf (s, "%s %s", rule->direction == RULE_EGRESS ? "outbound" : "inbound", traffic);
@@ -719,7 +724,7 @@ graph_build (Graph *g, const ChangeSet *cs, const GraphOptions *options)
 /* ---- writing ---- */
 
 static const char *const edge_legend[EDGE_KINDS] = {
-  "uses it; the plan leaves it",
+  "uses it, the plan leaves it",
   "removed by the plan",
   "added by the plan",
   "resource behind a network interface",
@@ -742,6 +747,8 @@ dot_string (GString *out, const GPtrArray *lines)
             g_string_append_c (out, '\\');
           if (*p == '\n')
             g_string_append (out, "\\n");
+          else if ((guchar) *p < 0x20 || *p == 0x7f)
+            g_string_append_printf (out, "\\\\x%02x", (guchar) *p); /* never: labels are printable */
           else
             g_string_append_c (out, *p);
         }
