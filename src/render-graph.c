@@ -29,7 +29,8 @@
 #define LABEL_MAX 48
 
 typedef enum {
-  NODE_DEFAULT,     /* a default group of the change set */
+  NODE_DEFAULT,     /* a default group of the change set that FAILED */
+  NODE_PASSED,      /* one that PASSED (no rules) */
   NODE_REPLACEMENT, /* its replacement */
   NODE_ENI,
   NODE_RESOURCE,    /* what is behind network interfaces */
@@ -410,7 +411,8 @@ add_default_group (Graph *g, const ChangeSet *cs, const ChangeSetGroup *dg)
 
       add_line (lines, "%s", reason);
     }
-  return graph_add (g, key, NODE_DEFAULT, "g", dg->group_id, cluster, lines);
+  return graph_add (g, key, g_strcmp0 (dg->status, "PASSED") == 0 ? NODE_PASSED : NODE_DEFAULT, "g",
+                    dg->group_id, cluster, lines);
 }
 
 /* The replacement's node, and the edge from its default group D. */
@@ -762,6 +764,7 @@ dot_node_attributes (NodeKind kind)
   switch (kind)
     {
     case NODE_DEFAULT: return "shape=box, style=\"filled,bold\", fillcolor=\"#fde0dc\", color=\"#c0392b\"";
+    case NODE_PASSED: return "shape=box, style=bold, color=\"#2ca02c\"";
     case NODE_REPLACEMENT: return "shape=box, style=\"filled,bold\", fillcolor=\"#dff5e1\", color=\"#2ca02c\"";
     case NODE_ENI: return "shape=ellipse, style=filled, fillcolor=\"#eef3fb\"";
     case NODE_RESOURCE: return "shape=component, style=filled, fillcolor=\"#f5f5f5\"";
@@ -794,6 +797,33 @@ dot_node (GString *out, const Node *n, const char *indent)
 }
 
 static void
+dot_cluster (GString *out, const Cluster *c)
+{
+  g_string_append_printf (out, "  subgraph \"cluster_%s\" {\n    label=", c->id);
+  dot_string (out, c->lines);
+  g_string_append (out, ";\n    style=rounded;\n    color=\"#999999\";\n");
+}
+
+/* Every node, cluster by cluster (OPEN starts one, CLOSE ends it), then
+ * those in no cluster: the one order both languages write. */
+static void
+write_nodes (GString *out, const Graph *g, void (*open) (GString *, const Cluster *),
+             void (*node) (GString *, const Node *, const char *), const char *close)
+{
+  for (guint i = 0; i < g->cluster_order->len; i++)
+    {
+      const Cluster *c = g->cluster_order->pdata[i];
+
+      open (out, c);
+      for (guint k = 0; k < c->nodes->len; k++)
+        node (out, c->nodes->pdata[k], "    ");
+      g_string_append (out, close);
+    }
+  for (guint i = 0; i < g->loose->len; i++)
+    node (out, g->loose->pdata[i], "  ");
+}
+
+static void
 title_lines (const ChangeSet *cs, GPtrArray *lines)
 {
   add_line (lines, "sgplan change set %.16s", cs->fingerprint);
@@ -823,19 +853,7 @@ write_dot (GString *out, const Graph *g, const ChangeSet *cs)
   dot_string (out, title);
   g_string_append (out, "];\n  node [fontname=\"Helvetica\", fontsize=10];\n"
                         "  edge [fontname=\"Helvetica\", fontsize=9];\n");
-  for (guint i = 0; i < g->cluster_order->len; i++)
-    {
-      const Cluster *c = g->cluster_order->pdata[i];
-
-      g_string_append_printf (out, "  subgraph \"cluster_%s\" {\n    label=", c->id);
-      dot_string (out, c->lines);
-      g_string_append (out, ";\n    style=rounded;\n    color=\"#999999\";\n");
-      for (guint k = 0; k < c->nodes->len; k++)
-        dot_node (out, c->nodes->pdata[k], "    ");
-      g_string_append (out, "  }\n");
-    }
-  for (guint i = 0; i < g->loose->len; i++)
-    dot_node (out, g->loose->pdata[i], "  ");
+  write_nodes (out, g, dot_cluster, dot_node, "  }\n");
   for (guint i = 0; i < g->edges->len; i++)
     {
       const Edge *e = g->edges->pdata[i];
@@ -895,7 +913,7 @@ static void
 mermaid_node (GString *out, const Node *n, const char *indent)
 {
   static const char *const shapes[][2] = {
-    [NODE_DEFAULT] = { "[", "]" },     [NODE_REPLACEMENT] = { "[", "]" }, [NODE_ENI] = { "([", "])" },
+    [NODE_DEFAULT] = { "[", "]" },     [NODE_PASSED] = { "[", "]" },      [NODE_REPLACEMENT] = { "[", "]" }, [NODE_ENI] = { "([", "])" },
     [NODE_RESOURCE] = { "[[", "]]" },  [NODE_GROUP] = { "(", ")" },       [NODE_OUTSIDE] = { "{{", "}}" },
     [NODE_MORE] = { ">", "]" },
   };
@@ -921,10 +939,19 @@ mermaid_edge (GString *out, const char *from, const char *to, EdgeKind kind, con
 }
 
 static void
+mermaid_cluster (GString *out, const Cluster *c)
+{
+  g_string_append_printf (out, "  subgraph %s[", c->id);
+  mermaid_string (out, c->lines);
+  g_string_append (out, "]\n");
+}
+
+static void
 write_mermaid (GString *out, const Graph *g, const ChangeSet *cs)
 {
   static const char *const classes[][2] = {
     [NODE_DEFAULT] = { "dg", "fill:#fde0dc,stroke:#c0392b,stroke-width:2px" },
+    [NODE_PASSED] = { "dgok", "fill:#ffffff,stroke:#2ca02c,stroke-width:2px" },
     [NODE_REPLACEMENT] = { "repl", "fill:#dff5e1,stroke:#2ca02c,stroke-width:2px" },
     [NODE_ENI] = { "eni", "fill:#eef3fb,stroke:#4a6fa5" },
     [NODE_RESOURCE] = { "res", "fill:#f5f5f5,stroke:#888888" },
@@ -953,19 +980,7 @@ write_mermaid (GString *out, const Graph *g, const ChangeSet *cs)
   /* the title as a comment (its text is sgplan's own: hex digits, counts) */
   g_string_append_printf (out, "flowchart LR\n  %%%% %s: %s\n", (const char *) title->pdata[0],
                           (const char *) title->pdata[1]);
-  for (guint i = 0; i < g->cluster_order->len; i++)
-    {
-      const Cluster *c = g->cluster_order->pdata[i];
-
-      g_string_append_printf (out, "  subgraph %s[", c->id);
-      mermaid_string (out, c->lines);
-      g_string_append (out, "]\n");
-      for (guint k = 0; k < c->nodes->len; k++)
-        mermaid_node (out, c->nodes->pdata[k], "    ");
-      g_string_append (out, "  end\n");
-    }
-  for (guint i = 0; i < g->loose->len; i++)
-    mermaid_node (out, g->loose->pdata[i], "  ");
+  write_nodes (out, g, mermaid_cluster, mermaid_node, "  end\n");
   used_kinds (g, used);
   if (g->edges->len > 0)
     {
@@ -1006,19 +1021,10 @@ write_mermaid (GString *out, const Graph *g, const ChangeSet *cs)
     {
       GString *members = g_string_new (NULL);
 
-      for (guint i = 0; i < g->cluster_order->len; i++)
-        {
-          const Cluster *c = g->cluster_order->pdata[i];
-
-          for (guint m = 0; m < c->nodes->len; m++)
-            if (((const Node *) c->nodes->pdata[m])->kind == k)
-              g_string_append_printf (members, "%s%s", members->len > 0 ? "," : "",
-                                      ((const Node *) c->nodes->pdata[m])->id);
-        }
-      for (guint m = 0; m < g->loose->len; m++)
-        if (((const Node *) g->loose->pdata[m])->kind == k)
+      for (guint m = 0; m < g->owned->len; m++)
+        if (((const Node *) g->owned->pdata[m])->kind == k)
           g_string_append_printf (members, "%s%s", members->len > 0 ? "," : "",
-                                  ((const Node *) g->loose->pdata[m])->id);
+                                  ((const Node *) g->owned->pdata[m])->id);
       if (members->len > 0)
         g_string_append_printf (out, "  classDef %s %s\n  class %s %s\n", classes[k][0], classes[k][1],
                                 members->str, classes[k][0]);
