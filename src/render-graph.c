@@ -480,10 +480,10 @@ resource_node (Graph *g, const ChangeSet *cs, const ChangeSetGroup *dg, const Ch
 
 /* How the plan changes the tie between a user (a network interface, a
  * rule) and the default group D: moved to the replacement N when it
- * migrates, else left. */
+ * migrates (the tie to D "removed" or "revoked", as GONE says), else left. */
 static void
 add_use (Graph *g, const ChangeSetGroup *dg, const Node *user, const Node *d, const Node *n,
-         const GArray *removed, const GArray *added, const char *detail)
+         const char *gone, const GArray *removed, const GArray *added, const char *detail)
 {
   g_autofree char *removed_text = steps_text (removed);
   g_autofree char *added_text = steps_text (added);
@@ -498,8 +498,7 @@ add_use (Graph *g, const ChangeSetGroup *dg, const Node *user, const Node *d, co
       return;
     }
   lines = lines_new ();
-  add_line (lines, "%s%s", user->kind == NODE_ENI || user->kind == NODE_MORE ? "removed" : "revoked",
-            removed_text);
+  add_line (lines, "%s%s", gone, removed_text);
   if (detail != NULL)
     add_line (lines, "%s", detail);
   graph_edge (g, user, d, EDGE_REMOVED, lines);
@@ -545,7 +544,7 @@ add_interfaces (Graph *g, const ChangeSet *cs, const ChangeSetGroup *dg, const N
             graph_edge (g, r, e, EDGE_BEHIND, NULL);
         }
       eni_steps (cs, dg, eni->id, added, removed);
-      add_use (g, dg, e, d, n, removed, added, NULL);
+      add_use (g, dg, e, d, n, "removed", removed, added, NULL);
     }
   if (shown < dg->n_attached)
     {
@@ -557,7 +556,7 @@ add_interfaces (Graph *g, const ChangeSet *cs, const ChangeSetGroup *dg, const N
       add_line (lines, "\u2026 and %u more network interface%s", dg->n_attached - shown,
                 dg->n_attached - shown == 1 ? "" : "s");
       more = graph_add (g, key, NODE_MORE, "more", key, cluster, lines);
-      add_use (g, dg, more, d, n, none, none, NULL);
+      add_use (g, dg, more, d, n, "removed", none, none, NULL);
     }
 }
 
@@ -636,7 +635,7 @@ add_references (Graph *g, const ChangeSet *cs, const ChangeSetGroup *dg, const N
           rule_steps (cs, dg, ref->group_id, &ref->rule, dg->replacement_id, TRUE, added);
         }
       text = rule_text (&ref->rule);
-      add_use (g, dg, r, d, n, revoked, added, text);
+      add_use (g, dg, r, d, n, "revoked", revoked, added, text);
     }
   if (g_hash_table_size (hidden) > 0)
     {
@@ -649,7 +648,7 @@ add_references (Graph *g, const ChangeSet *cs, const ChangeSetGroup *dg, const N
       add_line (lines, "\u2026 and %u more referencing group%s", g_hash_table_size (hidden),
                 g_hash_table_size (hidden) == 1 ? "" : "s");
       more = graph_add (g, key, NODE_MORE, "more", key, NULL, lines);
-      add_use (g, dg, more, d, n, none, none, detail);
+      add_use (g, dg, more, d, n, "revoked", none, none, detail);
     }
 }
 

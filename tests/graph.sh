@@ -172,7 +172,8 @@ test_expect '--max-referencing collapses the referencing groups past N into one 
   grep -q "label=\"group app" one.dot
   ! grep -q "label=\"group db" one.dot
   grep -q "… and 1 more referencing group\"" one.dot
-  grep -q "1 rule\"" one.dot
+  grep -q "label=\"revoked.n1 rule\"" one.dot
+  grep -q "label=\"added.n1 rule\"" one.dot
   if [ "$have_dot" = yes ]; then dot -Tsvg one.dot >/dev/null; fi
   plan_of peering
   sgplan graph --max-referencing 0 "$TMP/peering.yaml" >all.dot
