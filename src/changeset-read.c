@@ -472,6 +472,8 @@ group_free (gpointer data)
   ChangeSetGroup *g = data;
 
   g_free (g->interfaces);
+  g_free (g->references);
+  g_free (g->outside);
   g_ptr_array_unref (g->warnings);
   g_ptr_array_unref (g->blockers);
   g_free (g);
@@ -513,6 +515,96 @@ read_interfaces (Reader *r, const cJSON *findings, ChangeSetGroup *g)
   sgplan_json_path_pop (&r->path);
   g->n_attached = i;
   return TRUE;
+}
+
+/* Member KEY of OBJ when it is a string, else NULL: for what is read only
+ * as far as it is well-formed. */
+static const char *
+loose_string (Reader *r, const cJSON *obj, const char *key)
+{
+  const cJSON *item = cJSON_GetObjectItemCaseSensitive (obj, key);
+
+  return cJSON_IsString (item) ? plan_str (r->store, item->valuestring) : NULL;
+}
+
+static gboolean
+loose_port (const cJSON *obj, const char *key, gint32 *out)
+{
+  const cJSON *item = cJSON_GetObjectItemCaseSensitive (obj, key);
+
+  *out = SGPLAN_PORT_NONE;
+  if (item == NULL)
+    return TRUE;
+  if (!sgplan_json_is_plain_integer (item) || item->valuedouble < -1 || item->valuedouble > 65535)
+    return FALSE;
+  *out = (gint32) item->valuedouble;
+  return TRUE;
+}
+
+/* A rule of the findings, when well-formed. */
+static gboolean
+loose_rule (Reader *r, const cJSON *obj, Rule *rule)
+{
+  const char *direction = loose_string (r, obj, "direction"), *kind = loose_string (r, obj, "peer_kind");
+
+  memset (rule, 0, sizeof *rule);
+  rule->protocol = loose_string (r, obj, "protocol");
+  rule->peer = loose_string (r, obj, "peer");
+  if (direction == NULL || kind == NULL || rule->protocol == NULL || rule->peer == NULL
+      || (strcmp (direction, "inbound") != 0 && strcmp (direction, "outbound") != 0)
+      || strcmp (kind, "group") != 0 || !loose_port (obj, "from_port", &rule->from_port)
+      || !loose_port (obj, "to_port", &rule->to_port))
+    return FALSE;
+  rule->direction = strcmp (direction, "outbound") == 0 ? RULE_EGRESS : RULE_INGRESS;
+  rule->peer_kind = PEER_GROUP;
+  rule->peer_owner = loose_string (r, obj, "peer_owner_id");
+  rule->peer_vpc = loose_string (r, obj, "peer_vpc_id");
+  rule->peering_id = loose_string (r, obj, "peering_id");
+  rule->peering_status = loose_string (r, obj, "peering_status");
+  rule->description = loose_string (r, obj, "description");
+  rule->rule_id = loose_string (r, obj, "rule_id");
+  return TRUE;
+}
+
+/* findings.references and findings.outside_references, for `sgplan graph`:
+ * the entries that are well-formed (the findings are the check report's,
+ * kept for people; validate compares the counts with the export). */
+static void
+read_findings_references (Reader *r, const cJSON *findings, ChangeSetGroup *g)
+{
+  const cJSON *refs = cJSON_GetObjectItemCaseSensitive (findings, "references");
+  const cJSON *outside = cJSON_GetObjectItemCaseSensitive (findings, "outside_references");
+  const cJSON *item;
+
+  if (!cJSON_IsArray (refs))
+    refs = NULL;
+  if (!cJSON_IsArray (outside))
+    outside = NULL;
+
+  g->references = g_new0 (ChangeSetReference, cJSON_GetArraySize (refs) + 1);
+  cJSON_ArrayForEach (item, refs)
+    {
+      ChangeSetReference *ref = &g->references[g->n_reference_entries];
+
+      ref->group_id = loose_string (r, item, "group_id");
+      ref->group_name = loose_string (r, item, "group_name");
+      ref->owner_id = loose_string (r, item, "owner_id");
+      ref->vpc_id = loose_string (r, item, "vpc_id");
+      if (ref->group_id != NULL && loose_rule (r, cJSON_GetObjectItemCaseSensitive (item, "rule"), &ref->rule))
+        g->n_reference_entries++;
+    }
+  g->outside = g_new0 (GroupReference, cJSON_GetArraySize (outside) + 1);
+  cJSON_ArrayForEach (item, outside)
+    {
+      GroupReference *ext = &g->outside[g->n_outside_entries];
+
+      ext->group_id = g->group_id;
+      ext->referencing_vpc = loose_string (r, item, "referencing_vpc_id");
+      ext->peering_id = loose_string (r, item, "peering_id");
+      ext->transit_gateway_id = loose_string (r, item, "transit_gateway_id");
+      if (ext->referencing_vpc != NULL)
+        g->n_outside_entries++;
+    }
 }
 
 /* "blocked_by": [{subject, reason, unblock}], optional. */
@@ -603,6 +695,7 @@ read_group (Reader *r, ChangeSet *cs, const cJSON *obj)
   g->n_rules = array_len (findings, "rules");
   g->n_references = array_len (findings, "references");
   g->n_outside = array_len (findings, "outside_references");
+  read_findings_references (r, findings, g);
   sgplan_json_path_push_key (&r->path, "findings");
   if (!read_interfaces (r, findings, g))
     return FALSE;

@@ -12,6 +12,17 @@ typedef struct {
   EniEvidence evidence;
 } ChangeSetInterface;
 
+/* A rule of another group that references a default group, as the
+ * findings list it (findings.references): read only as far as it is
+ * well-formed, for `sgplan graph`; validate checks what it needs itself. */
+typedef struct {
+  const char *group_id;
+  const char *group_name; /* or NULL */
+  const char *owner_id;   /* or NULL */
+  const char *vpc_id;     /* or NULL */
+  Rule rule;
+} ChangeSetReference;
+
 /* One default group as the change set describes it. */
 typedef struct {
   const char *group_id;
@@ -28,6 +39,11 @@ typedef struct {
   const char *exception_expires; /* excepted: the exception's expiry (YYYY-MM-DD), or NULL */
   guint n_rules, n_attached, n_references, n_outside;
   ChangeSetInterface *interfaces; /* findings.attached_interfaces, n_attached of them */
+  ChangeSetReference *references;  /* the well-formed findings.references, n_reference_entries */
+  guint n_reference_entries;
+  GroupReference *outside;         /* the well-formed findings.outside_references (referencing
+                                      VPCs not in the export), n_outside_entries */
+  guint n_outside_entries;
   guint first_step;  /* index into steps */
   guint n_steps;
   GPtrArray *warnings; /* (element-type utf8) */

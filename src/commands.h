@@ -26,6 +26,7 @@ int cmd_show (int argc, char **argv, GError **error);
 int cmd_script (int argc, char **argv, GError **error);
 int cmd_apply (int argc, char **argv, GError **error);
 int cmd_validate (int argc, char **argv, GError **error);
+int cmd_graph (int argc, char **argv, GError **error);
 
 /* Write a script to OUTPUT (atomically, mode 0755) or to stdout when NULL. */
 gboolean sgplan_write_script (const char *output, const char *text, GError **error);

@@ -16,6 +16,7 @@ static const SgplanCommand commands[] = {
   { "check", cmd_check, "EC2.2 status of every default group and what uses it" },
   { "plan", cmd_plan, "the change set that remediates them, with its rollback" },
   { "show", cmd_show, "a change set summarised for a reviewer (text or Markdown)" },
+  { "graph", cmd_graph, "a picture of what depends on each default group and what the plan changes" },
   { "script", cmd_script, "the AWS CLI script that carries out a change set, or its rollback" },
   { "apply", cmd_apply, "a change set carried out on an export, offline" },
   { "validate", cmd_validate, "prove a change set safe: inverses, compliance, connectivity, rollback" },

@@ -18,7 +18,7 @@ test_expect 'an unknown command is a usage error (exit 2)' '
   run_sgplan frobnicate; expect_status 2
   test "$(cat "$TMP/stderr")" = "sgplan: error: unknown command '\''frobnicate'\'' (see '\''sgplan --help'\'')"
 '
-for cmd in check plan show script apply validate; do
+for cmd in check plan show graph script apply validate; do
   test_expect "sgplan $cmd -h shows its usage and exits 0" "
     run_sgplan $cmd -h; expect_status 0
     grep -q '^  sgplan $cmd \\[OPTION' \"\$TMP/stdout\"
@@ -59,7 +59,7 @@ test_expect 'GLib'\''s option errors speak in sgplan'\''s style' '
   run_sgplan check -f; expect_status 2
   test "$(cat "$TMP/stderr")" = "sgplan: error: missing argument for -f (see '\''sgplan check --help'\'')"
 '
-for cmd in check plan show script apply validate; do
+for cmd in check plan show graph script apply validate; do
   test_expect "sgplan help $cmd is sgplan $cmd --help" "
     sgplan help $cmd >a; sgplan $cmd --help >b; cmp a b
     grep -q '^  sgplan $cmd \\[OPTION' a

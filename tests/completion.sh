@@ -5,7 +5,7 @@
 . "$srcdir/tests/lib.sh"
 
 comp="$srcdir/completions"
-commands="check plan show script apply validate"
+commands="check plan show graph script apply validate"
 
 # bash_complete WORD...: the candidates bash completion offers for the last
 # word of "sgplan WORD...", one per line, sorted
@@ -28,7 +28,7 @@ test_expect 'the bash completion loads and registers itself for sgplan' '
 '
 test_expect 'bash completes commands, options, formats, regions and help' '
   test "$(bash_complete che)" = check
-  test "$(bash_complete "" | tr "\n" " ")" = "apply check help plan script show validate version "
+  test "$(bash_complete "" | tr "\n" " ")" = "apply check graph help plan script show validate version "
   test "$(bash_complete check --fo)" = --format
   test "$(bash_complete check --format "" | tr "\n" " ")" = "json text "
   test "$(bash_complete check --format = "" | tr "\n" " ")" = "json text "
@@ -53,7 +53,7 @@ for cmd in $commands; do
   "
 done
 test_expect 'the format values bash completes are those each command accepts' '
-  for cmd in check plan show validate; do
+  for cmd in check plan show graph validate; do
     for f in $(bash_complete $cmd --format ""); do
       sgplan $cmd --format "$f" --help >/dev/null
     done

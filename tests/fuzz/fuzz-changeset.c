@@ -2,13 +2,15 @@
  *
  * The input is one change set file; changeset_read tells JSON from YAML by
  * its first character, as `sgplan show`, `script` and `apply` do.  What reads
- * is rendered as `show` (text and markdown) and `script` (forward and
- * rollback) render it: those trust what the reader checked. */
+ * is rendered as `show` (text and markdown), `script` (forward and
+ * rollback) and `graph` (DOT and Mermaid, every interface and reference)
+ * render it: those trust what the reader checked. */
 #include "config.h"
 
 #include "fuzz.h"
 
 #include "changeset-read.h"
+#include "render-graph.h"
 #include "render-script.h"
 #include "render-show.h"
 #include "util.h"
@@ -28,6 +30,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   g_autoptr (GError) error = NULL;
   g_autoptr (ChangeSet) cs = changeset_read (path, &error);
   g_autofree char *text = NULL, *markdown = NULL, *forward = NULL, *rollback = NULL;
+  g_autofree char *dot = NULL, *mermaid = NULL;
+  GraphOptions graph = { GRAPH_DOT, NULL, 0, 0 };
 
   if (cs == NULL)
     {
@@ -39,6 +43,10 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   markdown = render_show_markdown (cs);
   forward = render_script (cs, FALSE);
   rollback = render_script (cs, TRUE);
+  dot = render_graph (cs, &graph);
+  graph.format = GRAPH_MERMAID;
+  graph.max_interfaces = graph.max_referencing = 1;
+  mermaid = render_graph (cs, &graph);
   g_debug ("read, %u steps", cs->steps->len);
   return 0;
 }
