@@ -472,6 +472,7 @@ group_free (gpointer data)
   ChangeSetGroup *g = data;
 
   g_free (g->interfaces);
+  g_free (g->references);
   g_ptr_array_unref (g->warnings);
   g_ptr_array_unref (g->blockers);
   g_free (g);
@@ -512,6 +513,45 @@ read_interfaces (Reader *r, const cJSON *findings, ChangeSetGroup *g)
     }
   sgplan_json_path_pop (&r->path);
   g->n_attached = i;
+  return TRUE;
+}
+
+/* findings.references: each referencing group and its rule (show lists them). */
+static gboolean
+read_references (Reader *r, const cJSON *findings, ChangeSetGroup *g)
+{
+  gboolean ok;
+  const cJSON *array = member (r, findings, "references", T_ARRAY, FALSE, &ok), *item;
+  guint i = 0;
+
+  if (array == NULL)
+    return ok;
+  g->references = g_new0 (ChangeSetReference, cJSON_GetArraySize (array) + 1);
+  sgplan_json_path_push_key (&r->path, "references");
+  cJSON_ArrayForEach (item, array)
+    {
+      ChangeSetReference *ref = &g->references[i];
+      const cJSON *rule;
+
+      sgplan_json_path_push_index (&r->path, i++);
+      if (!cJSON_IsObject (item))
+        return reader_fail (r, item, "expected a referencing rule (a mapping)");
+      if (!get_string (r, item, "group_id", TRUE, &ref->group_id)
+          || !get_string (r, item, "group_name", FALSE, &ref->group_name)
+          || !get_string (r, item, "owner_id", FALSE, &ref->owner_id)
+          || !get_string (r, item, "vpc_id", FALSE, &ref->vpc_id))
+        return FALSE;
+      rule = member (r, item, "rule", T_OBJECT, TRUE, &ok);
+      if (rule == NULL)
+        return FALSE;
+      sgplan_json_path_push_key (&r->path, "rule");
+      if (!read_rule (r, rule, &ref->rule))
+        return FALSE;
+      sgplan_json_path_pop (&r->path);
+      sgplan_json_path_pop (&r->path);
+    }
+  sgplan_json_path_pop (&r->path);
+  g->n_references = i;
   return TRUE;
 }
 
@@ -601,10 +641,9 @@ read_group (Reader *r, ChangeSet *cs, const cJSON *obj)
   if (findings == NULL)
     return FALSE;
   g->n_rules = array_len (findings, "rules");
-  g->n_references = array_len (findings, "references");
   g->n_outside = array_len (findings, "outside_references");
   sgplan_json_path_push_key (&r->path, "findings");
-  if (!read_interfaces (r, findings, g))
+  if (!read_interfaces (r, findings, g) || !read_references (r, findings, g))
     return FALSE;
   sgplan_json_path_pop (&r->path);
   return read_warnings (r, obj, g->warnings) && read_steps (r, cs, obj, g);
@@ -939,17 +978,17 @@ read_root (Reader *r, ChangeSet *cs, const cJSON *root)
   return read_preflight (r, cs, root) && read_rollback (r, cs, root);
 }
 
-/* options.scope (plan --account, --region, --vpc, --group): kept only as
- * words for show; lists of strings, when there. */
+/* options.scope (plan --account, --region, --vpc, --group): kept as words
+ * and as lists for show; lists of strings, when there. */
 static gboolean
 read_scope (Reader *r, ChangeSet *cs, const cJSON *options)
 {
   static const char *const keys[] = { "accounts", "regions", "vpcs", "groups" };
-  g_autoptr (GPtrArray) owned = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
-  char **lists[G_N_ELEMENTS (keys)] = { NULL };
+  /* owned by CS (changeset_free), even when reading fails half-way */
+  char ***lists[G_N_ELEMENTS (keys)] = { &cs->scope_lists.accounts, &cs->scope_lists.regions,
+                                         &cs->scope_lists.vpcs, &cs->scope_lists.groups };
   gboolean ok;
   const cJSON *scope = member (r, options, "scope", T_OBJECT, FALSE, &ok);
-  Scope described;
   g_autofree char *text = NULL;
 
   if (scope == NULL)
@@ -959,29 +998,28 @@ read_scope (Reader *r, ChangeSet *cs, const cJSON *options)
   for (guint l = 0; l < G_N_ELEMENTS (keys); l++)
     {
       const cJSON *array = member (r, scope, keys[l], T_ARRAY, FALSE, &ok), *item;
+      char **list;
       guint i = 0;
 
       if (!ok)
         return FALSE;
       if (array == NULL)
         continue;
-      lists[l] = g_new0 (char *, cJSON_GetArraySize (array) + 1);
-      g_ptr_array_add (owned, lists[l]);
+      list = *lists[l] = g_new0 (char *, cJSON_GetArraySize (array) + 1);
       sgplan_json_path_push_key (&r->path, keys[l]);
       cJSON_ArrayForEach (item, array)
         {
           sgplan_json_path_push_index (&r->path, i);
           if (!cJSON_IsString (item))
             return reader_fail (r, item, "expected a string (the scope's %s)", keys[l]);
-          lists[l][i++] = g_strdup (item->valuestring);
+          list[i++] = g_strdup (item->valuestring);
           sgplan_json_path_pop (&r->path);
         }
       sgplan_json_path_pop (&r->path);
     }
   sgplan_json_path_pop (&r->path);
   sgplan_json_path_pop (&r->path);
-  described = (Scope) { lists[0], lists[1], lists[2], lists[3] };
-  text = scope_describe (&described);
+  text = scope_describe (&cs->scope_lists);
   cs->scope = plan_str (r->store, text);
   return TRUE;
 }
@@ -992,6 +1030,10 @@ changeset_free (ChangeSet *cs)
   if (cs == NULL)
     return;
   g_free (cs->path);
+  g_strfreev (cs->scope_lists.accounts);
+  g_strfreev (cs->scope_lists.regions);
+  g_strfreev (cs->scope_lists.vpcs);
+  g_strfreev (cs->scope_lists.groups);
   g_ptr_array_unref (cs->inputs);
   g_ptr_array_unref (cs->warnings);
   g_ptr_array_unref (cs->groups);

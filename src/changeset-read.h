@@ -12,6 +12,16 @@ typedef struct {
   EniEvidence evidence;
 } ChangeSetInterface;
 
+/* A rule of another group that references a default group, as the change
+ * set's findings list it (findings.references). */
+typedef struct {
+  const char *group_id;
+  const char *group_name; /* or NULL */
+  const char *owner_id;   /* or NULL */
+  const char *vpc_id;     /* or NULL */
+  Rule rule;
+} ChangeSetReference;
+
 /* One default group as the change set describes it. */
 typedef struct {
   const char *group_id;
@@ -28,6 +38,7 @@ typedef struct {
   const char *exception_expires; /* excepted: the exception's expiry (YYYY-MM-DD), or NULL */
   guint n_rules, n_attached, n_references, n_outside;
   ChangeSetInterface *interfaces; /* findings.attached_interfaces, n_attached of them */
+  ChangeSetReference *references; /* findings.references, n_references of them */
   guint first_step;  /* index into steps */
   guint n_steps;
   GPtrArray *warnings; /* (element-type utf8) */
@@ -73,6 +84,7 @@ typedef struct {
   const char *fingerprint;
   const char *date;      /* options.date: the day exceptions were judged on, or NULL */
   const char *scope;     /* options.scope in words ("account 111122223333"), or NULL */
+  Scope scope_lists;     /* options.scope's lists, each NULL when not given */
   GPtrArray *inputs;     /* (element-type SourceFile) */
   GPtrArray *warnings;   /* (element-type utf8) every warning, as listed */
   GPtrArray *groups;     /* (element-type ChangeSetGroup) */
