@@ -46,8 +46,8 @@ cmd_show (int argc, char **argv, GError **error)
   const GOptionEntry entries[] = {
     { "format", 'f', 0, G_OPTION_ARG_STRING, &format, "text (default), markdown or json", "FORMAT" },
     { "max-size", 0, 0, G_OPTION_ARG_INT64, &max_size,
-      "markdown: at most N characters, leaving out the details of the biggest groups past it "
-      "(default 65536, GitHub's limit on a comment; 0: no limit)", "N" },
+      "markdown: at most N characters, past which the biggest groups' details are left out "
+      "(default 65536, GitHub's limit; 0: no limit)", "N" },
     { NULL },
   };
 
