@@ -26,16 +26,6 @@ strings (const char *const *list)
 }
 
 static cJSON *
-ptr_strings (const GPtrArray *list)
-{
-  cJSON *array = cJSON_CreateArray ();
-
-  for (guint i = 0; i < list->len; i++)
-    cJSON_AddItemToArray (array, cJSON_CreateString (list->pdata[i]));
-  return array;
-}
-
-static cJSON *
 interface_json (const ChangeSetInterface *eni)
 {
   cJSON *obj = cJSON_CreateObject ();
@@ -137,7 +127,7 @@ group_json (const ChangeSet *cs, const ChangeSetGroup *g)
   for (guint i = 0; i < g->n_references; i++)
     cJSON_AddItemToArray (list, reference_json (&g->references[i]));
   cJSON_AddNumberToObject (obj, "outside_references", g->n_outside);
-  cJSON_AddItemToObject (obj, "warnings", ptr_strings (g->warnings));
+  cJSON_AddItemToObject (obj, "warnings", json_from_strings (g->warnings));
   if (g->decision == DECISION_MIGRATE && g->n_steps > 0)
     {
       g_autofree char *note = render_show_egress_note (cs, g);
@@ -212,8 +202,8 @@ render_show_json (const ChangeSet *cs, const char *cs_sha256)
     }
   cJSON_AddItemToObject (root, "totals", totals_json (cs));
   cJSON_AddStringToObject (root, "summary", totals);
-  cJSON_AddItemToObject (root, "warnings", ptr_strings (cs->warnings));
-  cJSON_AddItemToObject (root, "plan_warnings", ptr_strings (plan_warnings));
+  cJSON_AddItemToObject (root, "warnings", json_from_strings (cs->warnings));
+  cJSON_AddItemToObject (root, "plan_warnings", json_from_strings (plan_warnings));
   list = cJSON_AddArrayToObject (root, "default_groups");
   for (guint i = 0; i < groups->len; i++)
     cJSON_AddItemToArray (list, group_json (cs, groups->pdata[i]));
