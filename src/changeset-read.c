@@ -527,72 +527,17 @@ loose_string (Reader *r, const cJSON *obj, const char *key)
   return cJSON_IsString (item) ? plan_str (r->store, item->valuestring) : NULL;
 }
 
-static gboolean
-loose_port (const cJSON *obj, const char *key, gint32 *out)
-{
-  const cJSON *item = cJSON_GetObjectItemCaseSensitive (obj, key);
-
-  *out = SGPLAN_PORT_NONE;
-  if (item == NULL)
-    return TRUE;
-  if (!sgplan_json_is_plain_integer (item) || item->valuedouble < -1 || item->valuedouble > 65535)
-    return FALSE;
-  *out = (gint32) item->valuedouble;
-  return TRUE;
-}
-
-/* A rule of the findings, when well-formed. */
-static gboolean
-loose_rule (Reader *r, const cJSON *obj, Rule *rule)
-{
-  const char *direction = loose_string (r, obj, "direction"), *kind = loose_string (r, obj, "peer_kind");
-
-  memset (rule, 0, sizeof *rule);
-  rule->protocol = loose_string (r, obj, "protocol");
-  rule->peer = loose_string (r, obj, "peer");
-  if (direction == NULL || kind == NULL || rule->protocol == NULL || rule->peer == NULL
-      || (strcmp (direction, "inbound") != 0 && strcmp (direction, "outbound") != 0)
-      || strcmp (kind, "group") != 0 || !loose_port (obj, "from_port", &rule->from_port)
-      || !loose_port (obj, "to_port", &rule->to_port))
-    return FALSE;
-  rule->direction = strcmp (direction, "outbound") == 0 ? RULE_EGRESS : RULE_INGRESS;
-  rule->peer_kind = PEER_GROUP;
-  rule->peer_owner = loose_string (r, obj, "peer_owner_id");
-  rule->peer_vpc = loose_string (r, obj, "peer_vpc_id");
-  rule->peering_id = loose_string (r, obj, "peering_id");
-  rule->peering_status = loose_string (r, obj, "peering_status");
-  rule->description = loose_string (r, obj, "description");
-  rule->rule_id = loose_string (r, obj, "rule_id");
-  return TRUE;
-}
-
-/* findings.references and findings.outside_references, for `sgplan graph`:
- * the entries that are well-formed (the findings are the check report's,
- * kept for people; validate compares the counts with the export). */
+/* findings.outside_references, for `sgplan graph`: the referencing VPCs
+ * not in the export, as far as they are well-formed (validate compares the
+ * counts with the export). */
 static void
-read_findings_references (Reader *r, const cJSON *findings, ChangeSetGroup *g)
+read_outside (Reader *r, const cJSON *findings, ChangeSetGroup *g)
 {
-  const cJSON *refs = cJSON_GetObjectItemCaseSensitive (findings, "references");
   const cJSON *outside = cJSON_GetObjectItemCaseSensitive (findings, "outside_references");
   const cJSON *item;
 
-  if (!cJSON_IsArray (refs))
-    refs = NULL;
   if (!cJSON_IsArray (outside))
     outside = NULL;
-
-  g->references = g_new0 (ChangeSetReference, cJSON_GetArraySize (refs) + 1);
-  cJSON_ArrayForEach (item, refs)
-    {
-      ChangeSetReference *ref = &g->references[g->n_reference_entries];
-
-      ref->group_id = loose_string (r, item, "group_id");
-      ref->group_name = loose_string (r, item, "group_name");
-      ref->owner_id = loose_string (r, item, "owner_id");
-      ref->vpc_id = loose_string (r, item, "vpc_id");
-      if (ref->group_id != NULL && loose_rule (r, cJSON_GetObjectItemCaseSensitive (item, "rule"), &ref->rule))
-        g->n_reference_entries++;
-    }
   g->outside = g_new0 (GroupReference, cJSON_GetArraySize (outside) + 1);
   cJSON_ArrayForEach (item, outside)
     {
@@ -605,6 +550,45 @@ read_findings_references (Reader *r, const cJSON *findings, ChangeSetGroup *g)
       if (ext->referencing_vpc != NULL)
         g->n_outside_entries++;
     }
+}
+
+/* findings.references: each referencing group and its rule (show lists them). */
+static gboolean
+read_references (Reader *r, const cJSON *findings, ChangeSetGroup *g)
+{
+  gboolean ok;
+  const cJSON *array = member (r, findings, "references", T_ARRAY, FALSE, &ok), *item;
+  guint i = 0;
+
+  if (array == NULL)
+    return ok;
+  g->references = g_new0 (ChangeSetReference, cJSON_GetArraySize (array) + 1);
+  sgplan_json_path_push_key (&r->path, "references");
+  cJSON_ArrayForEach (item, array)
+    {
+      ChangeSetReference *ref = &g->references[i];
+      const cJSON *rule;
+
+      sgplan_json_path_push_index (&r->path, i++);
+      if (!cJSON_IsObject (item))
+        return reader_fail (r, item, "expected a referencing rule (a mapping)");
+      if (!get_string (r, item, "group_id", TRUE, &ref->group_id)
+          || !get_string (r, item, "group_name", FALSE, &ref->group_name)
+          || !get_string (r, item, "owner_id", FALSE, &ref->owner_id)
+          || !get_string (r, item, "vpc_id", FALSE, &ref->vpc_id))
+        return FALSE;
+      rule = member (r, item, "rule", T_OBJECT, TRUE, &ok);
+      if (rule == NULL)
+        return FALSE;
+      sgplan_json_path_push_key (&r->path, "rule");
+      if (!read_rule (r, rule, &ref->rule))
+        return FALSE;
+      sgplan_json_path_pop (&r->path);
+      sgplan_json_path_pop (&r->path);
+    }
+  sgplan_json_path_pop (&r->path);
+  g->n_references = i;
+  return TRUE;
 }
 
 /* "blocked_by": [{subject, reason, unblock}], optional. */
@@ -693,11 +677,10 @@ read_group (Reader *r, ChangeSet *cs, const cJSON *obj)
   if (findings == NULL)
     return FALSE;
   g->n_rules = array_len (findings, "rules");
-  g->n_references = array_len (findings, "references");
   g->n_outside = array_len (findings, "outside_references");
-  read_findings_references (r, findings, g);
+  read_outside (r, findings, g);
   sgplan_json_path_push_key (&r->path, "findings");
-  if (!read_interfaces (r, findings, g))
+  if (!read_interfaces (r, findings, g) || !read_references (r, findings, g))
     return FALSE;
   sgplan_json_path_pop (&r->path);
   return read_warnings (r, obj, g->warnings) && read_steps (r, cs, obj, g);
@@ -1032,17 +1015,17 @@ read_root (Reader *r, ChangeSet *cs, const cJSON *root)
   return read_preflight (r, cs, root) && read_rollback (r, cs, root);
 }
 
-/* options.scope (plan --account, --region, --vpc, --group): kept only as
- * words for show; lists of strings, when there. */
+/* options.scope (plan --account, --region, --vpc, --group): kept as words
+ * and as lists for show; lists of strings, when there. */
 static gboolean
 read_scope (Reader *r, ChangeSet *cs, const cJSON *options)
 {
   static const char *const keys[] = { "accounts", "regions", "vpcs", "groups" };
-  g_autoptr (GPtrArray) owned = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
-  char **lists[G_N_ELEMENTS (keys)] = { NULL };
+  /* owned by CS (changeset_free), even when reading fails half-way */
+  char ***lists[G_N_ELEMENTS (keys)] = { &cs->scope_lists.accounts, &cs->scope_lists.regions,
+                                         &cs->scope_lists.vpcs, &cs->scope_lists.groups };
   gboolean ok;
   const cJSON *scope = member (r, options, "scope", T_OBJECT, FALSE, &ok);
-  Scope described;
   g_autofree char *text = NULL;
 
   if (scope == NULL)
@@ -1052,29 +1035,28 @@ read_scope (Reader *r, ChangeSet *cs, const cJSON *options)
   for (guint l = 0; l < G_N_ELEMENTS (keys); l++)
     {
       const cJSON *array = member (r, scope, keys[l], T_ARRAY, FALSE, &ok), *item;
+      char **list;
       guint i = 0;
 
       if (!ok)
         return FALSE;
       if (array == NULL)
         continue;
-      lists[l] = g_new0 (char *, cJSON_GetArraySize (array) + 1);
-      g_ptr_array_add (owned, lists[l]);
+      list = *lists[l] = g_new0 (char *, cJSON_GetArraySize (array) + 1);
       sgplan_json_path_push_key (&r->path, keys[l]);
       cJSON_ArrayForEach (item, array)
         {
           sgplan_json_path_push_index (&r->path, i);
           if (!cJSON_IsString (item))
             return reader_fail (r, item, "expected a string (the scope's %s)", keys[l]);
-          lists[l][i++] = g_strdup (item->valuestring);
+          list[i++] = g_strdup (item->valuestring);
           sgplan_json_path_pop (&r->path);
         }
       sgplan_json_path_pop (&r->path);
     }
   sgplan_json_path_pop (&r->path);
   sgplan_json_path_pop (&r->path);
-  described = (Scope) { lists[0], lists[1], lists[2], lists[3] };
-  text = scope_describe (&described);
+  text = scope_describe (&cs->scope_lists);
   cs->scope = plan_str (r->store, text);
   return TRUE;
 }
@@ -1085,6 +1067,10 @@ changeset_free (ChangeSet *cs)
   if (cs == NULL)
     return;
   g_free (cs->path);
+  g_strfreev (cs->scope_lists.accounts);
+  g_strfreev (cs->scope_lists.regions);
+  g_strfreev (cs->scope_lists.vpcs);
+  g_strfreev (cs->scope_lists.groups);
   g_ptr_array_unref (cs->inputs);
   g_ptr_array_unref (cs->warnings);
   g_ptr_array_unref (cs->groups);

@@ -12,9 +12,8 @@ typedef struct {
   EniEvidence evidence;
 } ChangeSetInterface;
 
-/* A rule of another group that references a default group, as the
- * findings list it (findings.references): read only as far as it is
- * well-formed, for `sgplan graph`; validate checks what it needs itself. */
+/* A rule of another group that references a default group, as the change
+ * set's findings list it (findings.references). */
 typedef struct {
   const char *group_id;
   const char *group_name; /* or NULL */
@@ -39,8 +38,7 @@ typedef struct {
   const char *exception_expires; /* excepted: the exception's expiry (YYYY-MM-DD), or NULL */
   guint n_rules, n_attached, n_references, n_outside;
   ChangeSetInterface *interfaces; /* findings.attached_interfaces, n_attached of them */
-  ChangeSetReference *references;  /* the well-formed findings.references, n_reference_entries */
-  guint n_reference_entries;
+  ChangeSetReference *references; /* findings.references, n_references of them */
   GroupReference *outside;         /* the well-formed findings.outside_references (referencing
                                       VPCs not in the export), n_outside_entries */
   guint n_outside_entries;
@@ -89,6 +87,7 @@ typedef struct {
   const char *fingerprint;
   const char *date;      /* options.date: the day exceptions were judged on, or NULL */
   const char *scope;     /* options.scope in words ("account 111122223333"), or NULL */
+  Scope scope_lists;     /* options.scope's lists, each NULL when not given */
   GPtrArray *inputs;     /* (element-type SourceFile) */
   GPtrArray *warnings;   /* (element-type utf8) every warning, as listed */
   GPtrArray *groups;     /* (element-type ChangeSetGroup) */

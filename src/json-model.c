@@ -16,6 +16,16 @@ json_add_string (cJSON *obj, const char *key, const char *value)
     cJSON_AddStringToObject (obj, key, value);
 }
 
+cJSON *
+json_from_strings (const GPtrArray *strings)
+{
+  cJSON *array = cJSON_CreateArray ();
+
+  for (guint i = 0; i < strings->len; i++)
+    cJSON_AddItemToArray (array, cJSON_CreateString (strings->pdata[i]));
+  return array;
+}
+
 static void
 add_ports (cJSON *obj, const Rule *rule)
 {

@@ -6,6 +6,8 @@
 
 /* Adds KEY only when VALUE is not NULL: unknown values are absent keys. */
 void json_add_string (cJSON *obj, const char *key, const char *value);
+/* A JSON array of STRINGS (element-type utf8). */
+cJSON *json_from_strings (const GPtrArray *strings);
 cJSON *json_from_rule (const Rule *rule);
 cJSON *json_from_eni (const Eni *eni);
 /* Add what is behind ENI to OBJ (its JSON): "kind", "kind_label", and when

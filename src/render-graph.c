@@ -611,7 +611,7 @@ add_references (Graph *g, const ChangeSet *cs, const ChangeSetGroup *dg, const N
   g_autoptr (GHashTable) hidden = g_hash_table_new (g_str_hash, g_str_equal);
   guint hidden_rules = 0;
 
-  for (guint i = 0; i < dg->n_reference_entries; i++)
+  for (guint i = 0; i < dg->n_references; i++)
     {
       const ChangeSetReference *ref = &dg->references[i];
       g_autoptr (GArray) added = g_array_new (FALSE, FALSE, sizeof (guint));

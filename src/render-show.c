@@ -2,8 +2,9 @@
  * minute, in the manner of `terraform plan`: warnings first, then per
  * default group its decision and its steps marked + (create, authorize),
  * ~ (modify) and - (revoke, delete), and a count of everything last.
- * Markdown is the same for a pull-request comment, with the steps in a
- * diff block so the signs are coloured. */
+ * On a terminal the decisions and the signs are coloured (sgplan_colour:
+ * never with NO_COLOR, TERM=dumb or into a pipe or file).  This file also
+ * holds what the Markdown and JSON forms share with the text. */
 #include "config.h"
 
 #include "render-show.h"
@@ -13,71 +14,82 @@
 
 #include <string.h>
 
-typedef struct {
-  GString *out;
-  gboolean markdown;
-} Out;
-
-/* Markdown outside code blocks: escape what could format or link. */
-static void
-append_md (GString *out, const char *s)
+static const char *
+sign_colour (char sign)
 {
-  g_autofree char *printable = sgplan_printable (s);
+  return sign == '+' ? "32" : sign == '~' ? "33" : "31";
+}
 
-  for (const char *p = printable; *p != '\0'; p++)
+const char *
+render_show_decision_colour (Decision decision)
+{
+  switch (decision)
     {
-      if (strchr ("\\`*_{}[]<>()#+-.!|~", *p) != NULL)
-        g_string_append_c (out, '\\');
-      g_string_append_c (out, *p);
+    case DECISION_COMPLIANT:
+      return "32";
+    case DECISION_REVOKE:
+    case DECISION_MIGRATE:
+      return "33";
+    case DECISION_BLOCKED:
+      return "1;31";
+    default:
+      return "36";
     }
 }
 
-/* Text from the change set: escaped for a terminal, and for Markdown when
- * outside a code block. */
-static void G_GNUC_PRINTF (3, 4)
-put (Out *o, gboolean in_code, const char *format, ...)
+/* LINE (untrusted) after INDENT and SIGN, made printable. */
+static void
+append_step_line (GString *out, const char *indent, char sign, gboolean colour, const char *line)
 {
-  va_list args;
-  g_autofree char *text = NULL;
+  char sign_text[2] = { sign, '\0' };
 
-  va_start (args, format);
-  text = g_strdup_vprintf (format, args);
-  va_end (args);
-  if (o->markdown && !in_code)
-    append_md (o->out, text);
+  g_string_append (out, indent);
+  if (colour)
+    g_string_append_printf (out, "\033[%sm%s\033[0m", sign_colour (sign), sign_text);
   else
-    sgplan_append_printable (o->out, text);
+    g_string_append_c (out, sign);
+  sgplan_append_printable (out, line);
+  g_string_append_c (out, '\n');
 }
 
-static void
-newline (Out *o)
+/* "sg-1 (name)" when NAMES knows the group, else "sg-1". */
+static char *
+named (GHashTable *names, const char *group_id)
 {
-  g_string_append_c (o->out, '\n');
+  const char *name = names != NULL && group_id != NULL ? g_hash_table_lookup (names, group_id) : NULL;
+
+  return name != NULL ? g_strdup_printf ("%s (%s)", group_id, name) : g_strdup (group_id);
 }
 
-static void
-render_step (Out *o, guint id, const Step *step, const char *indent)
+void
+render_show_step (GString *out, guint id, const Step *step, const char *indent, GHashTable *names,
+                  gboolean colour)
 {
   char sign = step_action_sign (step->action);
+  g_autofree char *line = NULL;
+  g_autofree char *group = named (names, step->group_id);
 
   switch (step->action)
     {
     case ACTION_CREATE_GROUP:
     case ACTION_DELETE_GROUP:
-      put (o, TRUE, "%s%c [%u] %s security group \"%s\" (%s) in %s", indent, sign, id,
-           step->action == ACTION_CREATE_GROUP ? "create" : "delete", step->group_name,
-           step->group_id, step->vpc_id);
-      for (guint t = 0; t < step->n_tags; t++)
-        put (o, TRUE, ", tag %s=%s", step->tags[t].key, step->tags[t].value);
-      newline (o);
-      break;
+      {
+        GString *text = g_string_new (NULL);
+
+        g_string_printf (text, " [%u] %s security group \"%s\" (%s) in %s", id,
+                         step->action == ACTION_CREATE_GROUP ? "create" : "delete", step->group_name,
+                         step->group_id, step->vpc_id);
+        for (guint t = 0; t < step->n_tags; t++)
+          g_string_append_printf (text, ", tag %s=%s", step->tags[t].key, step->tags[t].value);
+        line = g_string_free (text, FALSE);
+        break;
+      }
     case ACTION_MODIFY_ENI_GROUPS:
       {
         g_autofree char *before = step_groups_text (step->groups_before, step->n_before);
         g_autofree char *after = step_groups_text (step->groups_after, step->n_after);
 
-        put (o, TRUE, "%s%c [%u] %s groups %s -> %s", indent, sign, id, step->eni_id, before, after);
-        newline (o);
+        line = g_strdup_printf (" [%u] %s groups %s -> %s", id, step->eni_id, before, after);
         break;
       }
     case ACTION_MODIFY_RESOURCE_GROUPS:
@@ -86,27 +98,28 @@ render_step (Out *o, guint id, const Step *step, const char *indent)
         g_autofree char *after = step_groups_text (step->groups_after, step->n_after);
         g_autofree char *enis = step_groups_text (step->resource_enis, step->n_resource_enis);
 
-        put (o, TRUE, "%s%c [%u] %s %s groups %s -> %s (its network interfaces %s follow)", indent, sign, id,
-             step_service_name (step->service), step->resource_name != NULL ? step->resource_name : step->resource_id,
-             before, after, enis);
-        newline (o);
+        line = g_strdup_printf (" [%u] %s %s groups %s -> %s (its network interfaces %s follow)", id,
+                                step_service_name (step->service),
+                                step->resource_name != NULL ? step->resource_name : step->resource_id,
+                                before, after, enis);
         break;
       }
     default:
-      put (o, TRUE, "%s%c [%u] %s %s rule%s of %s:", indent, sign, id,
-           step_action_is_authorize (step->action) ? "authorize" : "revoke",
-           step_action_direction (step->action) == RULE_EGRESS ? "outbound" : "inbound",
-           step->n_rules == 1 ? "" : "s", step->group_id);
-      newline (o);
+      line = g_strdup_printf (" [%u] %s %s rule%s of %s:", id,
+                              step_action_is_authorize (step->action) ? "authorize" : "revoke",
+                              step_action_direction (step->action) == RULE_EGRESS ? "outbound" : "inbound",
+                              step->n_rules == 1 ? "" : "s", group);
+      append_step_line (out, indent, sign, colour, line);
       for (guint r = 0; r < step->n_rules; r++)
         {
-          g_autofree char *line = rule_describe (&step->rules[r]);
+          g_autofree char *rule = rule_describe (&step->rules[r]);
+          g_autofree char *rule_line = g_strdup_printf ("       %s", rule);
 
-          put (o, TRUE, "%s%c       %s", indent, sign, line);
-          newline (o);
+          append_step_line (out, indent, sign, colour, rule_line);
         }
-      break;
+      return;
     }
+  append_step_line (out, indent, sign, colour, line);
 }
 
 static gboolean
@@ -137,202 +150,240 @@ automatic_egress_step (const ChangeSet *cs, const ChangeSetGroup *g, StepAction 
 
 /* AWS gives every new group an allow-all IPv4 egress rule: say what the
  * plan does about it, so that a reviewer need not work it out. */
-static void
-render_automatic_egress (Out *o, const ChangeSet *cs, const ChangeSetGroup *g)
+char *
+render_show_egress_note (const ChangeSet *cs, const ChangeSetGroup *g)
 {
   guint revoked = automatic_egress_step (cs, g, ACTION_REVOKE_EGRESS, FALSE);
   guint described = automatic_egress_step (cs, g, ACTION_AUTHORIZE_EGRESS, TRUE);
+  const char *start = "AWS gives every new security group an allow-all outbound rule to 0.0.0.0/0: ";
 
-  put (o, FALSE, "%sAWS gives every new security group an allow-all outbound rule to 0.0.0.0/0: ",
-       o->markdown ? "" : "    note: ");
   if (revoked > 0 && described > 0)
-    put (o, FALSE, "step %u revokes it and step %u authorizes %s's own, with its description, in its place",
-         revoked, described, g->group_id);
-  else if (revoked > 0)
-    put (o, FALSE, "step %u revokes it, as %s does not have it", revoked, g->group_id);
-  else
-    put (o, FALSE, "the replacement keeps it, as %s has the same rule", g->group_id);
-  newline (o);
-  if (o->markdown)
-    newline (o);
+    return g_strdup_printf ("%sstep %u revokes it and step %u authorizes %s's own, with its description, "
+                            "in its place", start, revoked, described, g->group_id);
+  if (revoked > 0)
+    return g_strdup_printf ("%sstep %u revokes it, as %s does not have it", start, revoked, g->group_id);
+  return g_strdup_printf ("%sthe replacement keeps it, as %s has the same rule", start, g->group_id);
+}
+
+void
+render_show_count_signs (const ChangeSet *cs, guint signs[3])
+{
+  signs[0] = signs[1] = signs[2] = 0;
+  for (guint i = 0; i < cs->steps->len; i++)
+    {
+      char sign = step_action_sign (((Step *) cs->steps->pdata[i])->action);
+      signs[sign == '+' ? 0 : sign == '~' ? 1 : 2]++;
+    }
+}
+
+char *
+render_show_totals (const ChangeSet *cs)
+{
+  guint signs[3];
+
+  render_show_count_signs (cs, signs);
+  return g_strdup_printf ("Plan: %u to migrate, %u to revoke, %u blocked, %u excepted, %u compliant; "
+                          "%u step%s (%u to add, %u to change, %u to remove), undone by %u rollback step%s.",
+                          cs->counts[DECISION_MIGRATE], cs->counts[DECISION_REVOKE],
+                          cs->counts[DECISION_BLOCKED], cs->counts[DECISION_EXCEPTED],
+                          cs->counts[DECISION_COMPLIANT], cs->steps->len, cs->steps->len == 1 ? "" : "s",
+                          signs[0], signs[1], signs[2], cs->rollback->len,
+                          cs->rollback->len == 1 ? "" : "s");
+}
+
+static int
+compare_groups (gconstpointer a, gconstpointer b)
+{
+  const ChangeSetGroup *x = *(ChangeSetGroup *const *) a, *y = *(ChangeSetGroup *const *) b;
+  int c;
+
+  if ((c = strcmp (x->owner_id, y->owner_id)) != 0 || (c = strcmp (x->region, y->region)) != 0
+      || (c = strcmp (x->vpc_id, y->vpc_id)) != 0)
+    return c;
+  return strcmp (x->group_id, y->group_id);
+}
+
+GPtrArray *
+render_show_sorted_groups (const ChangeSet *cs)
+{
+  GPtrArray *sorted = g_ptr_array_sized_new (cs->groups->len);
+
+  for (guint i = 0; i < cs->groups->len; i++)
+    g_ptr_array_add (sorted, cs->groups->pdata[i]);
+  g_ptr_array_sort (sorted, compare_groups);
+  return sorted;
+}
+
+GPtrArray *
+render_show_plan_warnings (const ChangeSet *cs)
+{
+  g_autoptr (GHashTable) owned = g_hash_table_new (g_str_hash, g_str_equal); /* warning -> count */
+  GPtrArray *left = g_ptr_array_new ();
+
+  for (guint i = 0; i < cs->groups->len; i++)
+    {
+      const ChangeSetGroup *g = cs->groups->pdata[i];
+
+      for (guint w = 0; w < g->warnings->len; w++)
+        {
+          guint n = GPOINTER_TO_UINT (g_hash_table_lookup (owned, g->warnings->pdata[w]));
+          g_hash_table_insert (owned, g->warnings->pdata[w], GUINT_TO_POINTER (n + 1));
+        }
+    }
+  for (guint i = 0; i < cs->warnings->len; i++)
+    {
+      guint n = GPOINTER_TO_UINT (g_hash_table_lookup (owned, cs->warnings->pdata[i]));
+
+      if (n > 0)
+        g_hash_table_insert (owned, cs->warnings->pdata[i], GUINT_TO_POINTER (n - 1));
+      else
+        g_ptr_array_add (left, cs->warnings->pdata[i]);
+    }
+  return left;
+}
+
+GHashTable *
+render_show_group_names (const ChangeSet *cs)
+{
+  GHashTable *names = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = 0; i < cs->groups->len; i++)
+    {
+      const ChangeSetGroup *g = cs->groups->pdata[i];
+
+      if (g->replacement_id != NULL && g->replacement_name != NULL)
+        g_hash_table_insert (names, (char *) g->replacement_id, (char *) g->replacement_name);
+      for (guint r = 0; r < g->n_references; r++)
+        if (g->references[r].group_name != NULL)
+          g_hash_table_insert (names, (char *) g->references[r].group_id,
+                               (char *) g->references[r].group_name);
+    }
+  return names;
+}
+
+char *
+render_show_decision_detail (const ChangeSetGroup *g)
+{
+  switch (g->decision)
+    {
+    case DECISION_MIGRATE:
+      return g_strdup_printf (" to \"%s\" (%u attached interface%s, %u referencing rule%s)",
+                              g->replacement_name, g->n_attached, g->n_attached == 1 ? "" : "s",
+                              g->n_references, g->n_references == 1 ? "" : "s");
+    case DECISION_REVOKE:
+      return g_strdup (" (nothing uses it)");
+    case DECISION_COMPLIANT:
+      return g_strdup (" (no rules)");
+    default:
+      return g_strdup ("");
+    }
+}
+
+/* Text of FORMAT, printable (untrusted values in it), but for the
+ * newlines that FORMAT ends with. */
+static void G_GNUC_PRINTF (2, 3)
+put (GString *out, const char *format, ...)
+{
+  va_list args;
+  g_autofree char *text = NULL;
+  gsize len = strlen (format), newlines = 0;
+
+  /* only FORMAT's own: a value's newline is escaped like the rest of it */
+  while (newlines < len && format[len - 1 - newlines] == '\n')
+    newlines++;
+  va_start (args, format);
+  text = g_strdup_vprintf (format, args);
+  va_end (args);
+  text[strlen (text) - newlines] = '\0';
+  sgplan_append_printable (out, text);
+  while (newlines-- > 0)
+    g_string_append_c (out, '\n');
 }
 
 /* What each network interface on the group belongs to: the instance, the
  * Lambda function, the load balancer... told from the evidence the change
  * set's findings keep. */
 static void
-render_interfaces (Out *o, const ChangeSetGroup *g)
+render_interfaces (GString *out, const ChangeSetGroup *g)
 {
   g_autoptr (Table) table = table_new (2);
 
-  put (o, FALSE, "%s by %u network interface%s:", o->markdown ? "Used" : "    used",
-       g->n_attached, g->n_attached == 1 ? "" : "s");
-  newline (o);
-  if (o->markdown)
-    g_string_append (o->out, "\n| network interface | belongs to |\n| --- | --- |\n");
+  put (out, "    used by %u network interface%s:\n", g->n_attached, g->n_attached == 1 ? "" : "s");
   for (guint i = 0; i < g->n_attached; i++)
     {
       g_autofree char *used_by = eni_kind_used_by (&g->interfaces[i].evidence);
 
-      if (!o->markdown)
-        {
-          table_add (table, g->interfaces[i].id, used_by);
-          continue;
-        }
-      g_string_append (o->out, "| ");
-      put (o, FALSE, "%s", g->interfaces[i].id);
-      g_string_append (o->out, " | ");
-      put (o, FALSE, "%s", used_by);
-      g_string_append (o->out, " |\n");
+      table_add (table, g->interfaces[i].id, used_by);
     }
-  table_render (table, o->out, 6);
-  if (o->markdown)
-    newline (o);
+  table_render (table, out, 6);
 }
 
 static void
-render_group (Out *o, const ChangeSet *cs, const ChangeSetGroup *g)
+render_group (GString *out, const ChangeSet *cs, const ChangeSetGroup *g, gboolean colour)
 {
-  g_autofree char *usage = g_strdup_printf ("%u attached interface%s, %u referencing rule%s",
-                                            g->n_attached, g->n_attached == 1 ? "" : "s",
-                                            g->n_references, g->n_references == 1 ? "" : "s");
+  g_autofree char *detail = render_show_decision_detail (g);
+  g_autofree char *decision = sgplan_printable (decision_name (g->decision));
 
-  if (o->markdown)
-    g_string_append (o->out, "#### ");
-  put (o, FALSE, "%s in %s (%s, %s): %s", g->group_id, g->vpc_id, g->owner_id, g->region,
-       decision_name (g->decision));
-  switch (g->decision)
-    {
-    case DECISION_MIGRATE:
-      put (o, FALSE, " to \"%s\" (%s)", g->replacement_name, usage);
-      break;
-    case DECISION_REVOKE:
-      put (o, FALSE, " (nothing uses it)");
-      break;
-    case DECISION_COMPLIANT:
-      put (o, FALSE, " (no rules)");
-      break;
-    default:
-      break;
-    }
-  newline (o);
-  if (o->markdown)
-    newline (o);
+  put (out, "%s in %s (%s, %s): ", g->group_id, g->vpc_id, g->owner_id, g->region);
+  if (colour)
+    g_string_append_printf (out, "\033[%sm%s\033[0m", render_show_decision_colour (g->decision), decision);
+  else
+    g_string_append (out, decision);
+  put (out, "%s\n", detail);
   if (g->reason != NULL)
-    {
-      put (o, FALSE, "%s%s", o->markdown ? "" : "    why: ", g->reason);
-      newline (o);
-      if (o->markdown)
-        newline (o);
-    }
+    put (out, "    why: %s\n", g->reason);
   for (guint i = 0; g->blockers != NULL && i < g->blockers->len; i++)
     {
       const Blocker *b = g->blockers->pdata[i];
 
-      /* (a Markdown list: the marks themselves are not escaped) */
-      g_string_append (o->out, o->markdown ? "- " : "      - ");
-      put (o, FALSE, "%s: %s", b->subject, b->reason);
-      newline (o);
-      g_string_append (o->out, o->markdown ? "  " : "        ");
-      put (o, FALSE, "to unblock: %s", b->unblock);
-      newline (o);
-      if (o->markdown && i + 1 == g->blockers->len)
-        newline (o);
+      g_string_append (out, "      - ");
+      put (out, "%s: %s\n", b->subject, b->reason);
+      g_string_append (out, "        ");
+      put (out, "to unblock: %s\n", b->unblock);
     }
   if (g->unblock != NULL)
-    {
-      put (o, FALSE, "%s%s", o->markdown ? "To unblock: " : "    to unblock: ", g->unblock);
-      newline (o);
-      if (o->markdown)
-        newline (o);
-    }
+    put (out, "    to unblock: %s\n", g->unblock);
   if (g->n_attached > 0 && (g->decision == DECISION_MIGRATE || g->decision == DECISION_BLOCKED))
-    render_interfaces (o, g);
+    render_interfaces (out, g);
   if (g->n_steps == 0)
     return;
   if (g->decision == DECISION_MIGRATE)
-    render_automatic_egress (o, cs, g);
-  if (o->markdown)
-    g_string_append (o->out, "```diff\n");
+    {
+      g_autofree char *note = render_show_egress_note (cs, g);
+
+      put (out, "    note: %s\n", note);
+    }
   for (guint i = g->first_step; i < g->first_step + g->n_steps; i++)
-    render_step (o, i + 1, cs->steps->pdata[i], o->markdown ? "" : "  ");
-  if (o->markdown)
-    g_string_append (o->out, "```\n\n");
-}
-
-static char *
-render (const ChangeSet *cs, gboolean markdown)
-{
-  Out o = { g_string_new (NULL), markdown };
-  guint signs[3] = { 0 }; /* + ~ - */
-
-  for (guint i = 0; i < cs->steps->len; i++)
-    {
-      char sign = step_action_sign (((Step *) cs->steps->pdata[i])->action);
-      signs[sign == '+' ? 0 : sign == '~' ? 1 : 2]++;
-    }
-  if (markdown)
-    g_string_append (o.out, "### ");
-  put (&o, FALSE, "sgplan change set for %u default group%s", cs->groups->len,
-       cs->groups->len == 1 ? "" : "s");
-  newline (&o);
-  if (markdown)
-    newline (&o);
-  put (&o, FALSE, "%sfingerprint %s", markdown ? "" : "  ", cs->fingerprint);
-  newline (&o);
-  newline (&o);
-  if (cs->warnings->len > 0)
-    {
-      put (&o, FALSE, "%s", markdown ? "**Warnings**" : "Warnings:");
-      newline (&o);
-      if (markdown)
-        newline (&o);
-      for (guint i = 0; i < cs->warnings->len; i++)
-        {
-          g_string_append (o.out, markdown ? "- " : "  ! ");
-          put (&o, FALSE, "%s", (const char *) cs->warnings->pdata[i]);
-          newline (&o);
-        }
-      newline (&o);
-    }
-  if (markdown)
-    {
-      g_string_append (o.out, "| decision | default groups |\n| --- | ---: |\n");
-      for (int d = 0; d < DECISION_COUNT; d++)
-        g_string_append_printf (o.out, "| %s | %u |\n", decision_name (d), cs->counts[d]);
-      newline (&o);
-    }
-  for (guint i = 0; i < cs->groups->len; i++)
-    render_group (&o, cs, cs->groups->pdata[i]);
-  if (!markdown && cs->groups->len > 0)
-    newline (&o);
-  g_string_append_printf (o.out,
-                          "%sPlan: %u to migrate, %u to revoke, %u blocked, %u excepted, %u "
-                          "compliant; %u step%s (%u to add, %u to change, %u to remove), undone by "
-                          "%u rollback step%s.%s\n",
-                          markdown ? "**" : "", cs->counts[DECISION_MIGRATE],
-                          cs->counts[DECISION_REVOKE], cs->counts[DECISION_BLOCKED],
-                          cs->counts[DECISION_EXCEPTED], cs->counts[DECISION_COMPLIANT],
-                          cs->steps->len, cs->steps->len == 1 ? "" : "s", signs[0], signs[1],
-                          signs[2], cs->rollback->len, cs->rollback->len == 1 ? "" : "s",
-                          markdown ? "**" : "");
-  if (cs->scope != NULL)
-    {
-      g_string_append (o.out, markdown ? "\nScope: " : "Scope: ");
-      put (&o, FALSE, "%s", cs->scope);
-      g_string_append (o.out, "; the export's other default groups are not in this plan.\n");
-    }
-  return g_string_free (o.out, FALSE);
+    render_show_step (out, i + 1, cs->steps->pdata[i], "  ", NULL, colour);
 }
 
 char *
 render_show_text (const ChangeSet *cs)
 {
-  return render (cs, FALSE);
-}
+  GString *out = g_string_new (NULL);
+  gboolean colour = sgplan_colour ();
+  g_autofree char *totals = render_show_totals (cs);
 
-char *
-render_show_markdown (const ChangeSet *cs)
-{
-  return render (cs, TRUE);
+  put (out, "sgplan change set for %u default group%s\n", cs->groups->len, cs->groups->len == 1 ? "" : "s");
+  put (out, "  fingerprint %s\n\n", cs->fingerprint);
+  if (cs->warnings->len > 0)
+    {
+      if (colour)
+        sgplan_append_coloured (out, "1;33", "Warnings:");
+      else
+        g_string_append (out, "Warnings:");
+      g_string_append_c (out, '\n');
+      for (guint i = 0; i < cs->warnings->len; i++)
+        put (out, "  ! %s\n", (const char *) cs->warnings->pdata[i]);
+      g_string_append_c (out, '\n');
+    }
+  for (guint i = 0; i < cs->groups->len; i++)
+    render_group (out, cs, cs->groups->pdata[i], colour);
+  if (cs->groups->len > 0)
+    g_string_append_c (out, '\n');
+  g_string_append (out, totals);
+  g_string_append_c (out, '\n');
+  if (cs->scope != NULL)
+    put (out, "Scope: %s; the export's other default groups are not in this plan.\n", cs->scope);
+  return g_string_free (out, FALSE);
 }

@@ -18,6 +18,7 @@
 #include "verify.h"
 #include "analysis.h"
 #include "apply.h"
+#include "json-model.h"
 #include "planner.h"
 #include "sort.h"
 #include "state.h"
@@ -2000,16 +2001,6 @@ verify_render_text (const char *plan_path, const Validation *v)
   return g_string_free (out, FALSE);
 }
 
-static cJSON *
-strings_json (const GPtrArray *list)
-{
-  cJSON *array = cJSON_CreateArray ();
-
-  for (guint i = 0; i < list->len; i++)
-    cJSON_AddItemToArray (array, cJSON_CreateString (list->pdata[i]));
-  return array;
-}
-
 char *
 verify_render_json (const char *plan_path, const Validation *v)
 {
@@ -2022,8 +2013,8 @@ verify_render_json (const char *plan_path, const Validation *v)
   cJSON_AddBoolToObject (root, "valid", verify_exit_status (v) == SGPLAN_EXIT_OK);
   cJSON_AddStringToObject (root, "verdict", verify_verdict (v));
   cJSON_AddBoolToObject (root, "structure_only", v->structure_only);
-  cJSON_AddItemToObject (root, "blocked", strings_json (v->blocked));
-  cJSON_AddItemToObject (root, "expired_exceptions", strings_json (v->expired));
+  cJSON_AddItemToObject (root, "blocked", json_from_strings (v->blocked));
+  cJSON_AddItemToObject (root, "expired_exceptions", json_from_strings (v->expired));
   checks = cJSON_AddArrayToObject (root, "checks");
   for (guint i = 0; i < v->results->len; i++)
     {

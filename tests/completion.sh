@@ -33,6 +33,8 @@ test_expect 'bash completes commands, options, formats, regions and help' '
   test "$(bash_complete check --format "" | tr "\n" " ")" = "json text "
   test "$(bash_complete check --format = "" | tr "\n" " ")" = "json text "
   test "$(bash_complete show -f m)" = markdown
+  test "$(bash_complete show -f j)" = json
+  test "$(bash_complete show --max)" = --max-size
   test "$(bash_complete plan --region eu-west-)" = "$(printf "eu-west-1\neu-west-2\neu-west-3")"
   test "$(bash_complete help va)" = validate
   test "$(bash_complete plan --detailed)" = --detailed-exitcode
@@ -76,6 +78,8 @@ test_expect 'zsh completes commands, options, formats, regions and help' '
   test "$(zsh_complete "sgplan che")" = "sgplan check "
   test "$(zsh_complete "sgplan check --fo")" = "sgplan check --format="
   test "$(zsh_complete "sgplan show --format=mar")" = "sgplan show --format=markdown "
+  test "$(zsh_complete "sgplan show --format=j")" = "sgplan show --format=json "
+  test "$(zsh_complete "sgplan show --max")" = "sgplan show --max-size="
   test "$(zsh_complete "sgplan plan --detailed")" = "sgplan plan --detailed-exitcode "
   test "$(zsh_complete "sgplan validate --structure")" = "sgplan validate --structure-only "
   test "$(zsh_complete "sgplan check --region ap-southeast-")" = "sgplan check --region ap-southeast-"

@@ -131,7 +131,7 @@ test_expect 'show escapes control characters and Markdown in hostile values' '
   sgplan show --format=markdown cs.yaml >shown.md
   if LC_ALL=C grep -q "$(printf "\033")" shown.txt shown.md; then echo "raw escape"; false; fi
   grep -qF "# \\\\ back\\nnew line" shown.txt
-  grep -q "^#### sg\\\\-0de0de0de0de0de0d" shown.md
+  grep -q "^<details><summary>sg-0de0de0de0de0de0d in" shown.md
 '
 test_expect 'the preflight lists the references of each planned default group from the export, and only its own' '
   mkdir -p exp/111122223333/us-east-1

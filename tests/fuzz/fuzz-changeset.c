@@ -29,7 +29,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   const char *path = fuzz_write_input ("plan", data, size);
   g_autoptr (GError) error = NULL;
   g_autoptr (ChangeSet) cs = changeset_read (path, &error);
-  g_autofree char *text = NULL, *markdown = NULL, *forward = NULL, *rollback = NULL;
+  g_autofree char *text = NULL, *markdown = NULL, *short_markdown = NULL, *json = NULL;
+  g_autofree char *forward = NULL, *rollback = NULL;
   g_autofree char *dot = NULL, *mermaid = NULL;
   GraphOptions graph = { GRAPH_DOT, NULL, 0, 0 };
 
@@ -40,7 +41,10 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
       return 0;
     }
   text = render_show_text (cs);
-  markdown = render_show_markdown (cs);
+  markdown = render_show_markdown (cs, 0, path, NULL);
+  /* too small even for the summary: an error, not a crash */
+  short_markdown = render_show_markdown (cs, 2048, path, NULL);
+  json = render_show_json (cs, NULL);
   forward = render_script (cs, FALSE);
   rollback = render_script (cs, TRUE);
   dot = render_graph (cs, &graph);
