@@ -138,6 +138,33 @@ find_missing_default_groups (Analysis *analysis, const Model *model, const Scope
     }
 }
 
+static gboolean in_list (char **list, const char *value);
+
+/* A region not collected is in scope when its account and region are ("*":
+ * unknown, so it may be any); a VPC or group in scope may be in it. */
+static gboolean
+not_collected_in_scope (const Scope *scope, const ManifestRegion *region)
+{
+  return scope == NULL
+         || ((strcmp (region->account, "*") == 0 || in_list (scope->accounts, region->account))
+             && (strcmp (region->region, "*") == 0 || in_list (scope->regions, region->region)));
+}
+
+static void
+add_not_collected (Analysis *analysis, const Manifest *m, const ManifestRegion *region)
+{
+  Gap *gap = g_new0 (Gap, 1);
+
+  gap->kind = GAP_NOT_COLLECTED;
+  gap->account = region->account;
+  gap->region = region->region;
+  gap->manifest = m->file;
+  gap->status = region->status;
+  gap->reason = region->error;
+  gap->profile = region->profile;
+  g_ptr_array_add (analysis->gaps, gap);
+}
+
 /* Regions that sgplan-collect's manifest says it did not collect: the
  * export is silent about them, and silence is not "nothing there". */
 static void
@@ -152,18 +179,12 @@ find_not_collected (Analysis *analysis, const Model *model, const Scope *scope)
         {
           const ManifestRegion *region = m->regions->pdata[r];
 
-          if (strcmp (region->status, "complete") == 0
-              || !scope_contains (scope, region->account, region->region, NULL, NULL))
-            continue;
-          gap = g_new0 (Gap, 1);
-          gap->kind = GAP_NOT_COLLECTED;
-          gap->account = region->account;
-          gap->region = region->region;
-          gap->manifest = m->file;
-          gap->status = region->status;
-          gap->reason = region->error;
-          g_ptr_array_add (analysis->gaps, gap);
+          if (strcmp (region->status, "complete") != 0 && not_collected_in_scope (scope, region))
+            add_not_collected (analysis, m, region);
         }
+      for (guint r = 0; r < m->unreached->len; r++)
+        if (not_collected_in_scope (scope, m->unreached->pdata[r]))
+          add_not_collected (analysis, m, m->unreached->pdata[r]);
       if (m->finished_at != NULL)
         continue;
       /* accounts and regions after the last one recorded are unknown */
@@ -190,6 +211,13 @@ describe_not_collected (const Gap *gap)
 
       reason = g_strdup_printf (" (%s)", cut);
     }
+  if (strcmp (gap->region, "*") == 0 && strcmp (gap->account, "*") == 0)
+    return g_strdup_printf ("profile '%s' was not reached, none of its regions was collected: '%s' "
+                            "says so%s", gap->profile != NULL ? gap->profile : "default",
+                            gap->manifest, reason != NULL ? reason : "");
+  if (strcmp (gap->region, "*") == 0)
+    return g_strdup_printf ("account %s was not reached, none of its regions was collected: '%s' "
+                            "says so%s", gap->account, gap->manifest, reason != NULL ? reason : "");
   return g_strdup_printf ("account %s in %s was not collected: '%s' says %s%s",
                           gap->account, gap->region, gap->manifest, gap->status,
                           reason != NULL ? reason : "");
@@ -215,6 +243,9 @@ gap_command (const Gap *gap)
 {
   if (gap->kind == GAP_NOT_COLLECTED && gap->status == NULL)
     return g_strdup ("sgplan-collect again with the same options (it skips what is complete)");
+  if (gap->kind == GAP_NOT_COLLECTED && strcmp (gap->region, "*") == 0)
+    return g_strdup ("sgplan-collect again with the same options, once the account can be reached "
+                     "(it skips what is complete)");
   if (gap->kind == GAP_NOT_COLLECTED)
     return g_strdup_printf ("sgplan-collect --region %s again with the same options, for account %s "
                             "(it skips what is complete)", gap->region, gap->account);

@@ -41,6 +41,7 @@ typedef struct {
   const char *manifest; /* GAP_NOT_COLLECTED: the manifest that says so */
   const char *status;   /* GAP_NOT_COLLECTED: "failed", "pending", or NULL: the run did not end */
   const char *reason;   /* GAP_NOT_COLLECTED: the error the manifest records, or NULL */
+  const char *profile;  /* GAP_NOT_COLLECTED: the profile of an account not reached, or NULL */
 } Gap;
 
 typedef struct {

@@ -4,7 +4,8 @@
  *   "StartedAt": "...", "FinishedAt": "..." or null,
  *   "Accounts": [{"AccountId": "111122223333", "Caller": "arn:...",
  *     "Regions": [{"Region": "us-east-1", "Status": "complete",
- *                  "Files": [...], "Services": {...}, "Error": "..."}]}]}}
+ *                  "Files": [...], "Services": {...}, "Error": "..."}]}],
+ *   "Unreached": [{"AccountId": "..." or "Profile": "...", "Error": "..."}]}}
  *
  * Read strictly, like an export: a manifest that says less than it seems to
  * (a misspelt status, a region that is not one) would hide a missing region,
@@ -106,6 +107,7 @@ region_free (gpointer data)
   g_free (region->region);
   g_free (region->status);
   g_free (region->error);
+  g_free (region->profile);
   g_free (region);
 }
 
@@ -120,6 +122,7 @@ manifest_free (Manifest *manifest)
   g_free (manifest->started_at);
   g_free (manifest->finished_at);
   g_ptr_array_unref (manifest->regions);
+  g_ptr_array_unref (manifest->unreached);
   g_free (manifest);
 }
 
@@ -213,6 +216,34 @@ read_account (Reader *r, Manifest *m, const cJSON *obj)
   return TRUE;
 }
 
+/* An account that sgplan-collect could not reach at all (no credentials,
+ * no region list): every region of it is missing. */
+static gboolean
+read_unreached (Reader *r, Manifest *m, const cJSON *obj)
+{
+  g_autoptr (GPtrArray) keep = g_ptr_array_new_with_free_func (region_free);
+  ManifestRegion *account = g_new0 (ManifestRegion, 1);
+
+  g_ptr_array_add (keep, account);
+  if (!read_string (r, obj, "AccountId", FALSE, &account->account)
+      || !read_string (r, obj, "Profile", FALSE, &account->profile)
+      || !read_string (r, obj, "Error", FALSE, &account->error))
+    return FALSE;
+  if (account->account != NULL && !is_account_id (account->account))
+    {
+      g_autofree char *cut = sgplan_quote (account->account);
+
+      sgplan_json_path_push_key (&r->path, "AccountId");
+      return reader_fail (r, "\"AccountId\" must be 12 digits: found %s", cut);
+    }
+  if (account->account == NULL)
+    account->account = g_strdup ("*");
+  account->region = g_strdup ("*");
+  account->status = g_strdup ("failed");
+  g_ptr_array_add (m->unreached, g_ptr_array_steal_index (keep, 0));
+  return TRUE;
+}
+
 static gboolean
 read_manifest (Reader *r, Manifest *m, const cJSON *root)
 {
@@ -241,6 +272,23 @@ read_manifest (Reader *r, Manifest *m, const cJSON *root)
       if (!read_account (r, m, account))
         return FALSE;
       sgplan_json_path_pop (&r->path);
+    }
+  sgplan_json_path_pop (&r->path);
+  if (cJSON_GetObjectItemCaseSensitive (body, "Unreached") != NULL)
+    {
+      const cJSON *list = read_list (r, body, "Unreached", TRUE), *item;
+
+      if (list == NULL)
+        return FALSE;
+      i = 0;
+      sgplan_json_path_push_key (&r->path, "Unreached");
+      cJSON_ArrayForEach (item, list)
+        {
+          sgplan_json_path_push_index (&r->path, i++);
+          if (!read_unreached (r, m, item))
+            return FALSE;
+          sgplan_json_path_pop (&r->path);
+        }
     }
   return TRUE;
 }
@@ -288,6 +336,7 @@ manifest_read (const char *path, GError **error)
   m = g_new0 (Manifest, 1);
   m->file = g_strdup (r.file);
   m->regions = g_ptr_array_new_with_free_func (region_free);
+  m->unreached = g_ptr_array_new_with_free_func (region_free);
   if (!read_manifest (&r, m, root))
     return NULL;
   return g_steal_pointer (&m);
@@ -296,17 +345,22 @@ manifest_read (const char *path, GError **error)
 char *
 manifest_describe (const Manifest *m)
 {
-  g_autofree char *state = NULL;
+  GString *state = g_string_new (NULL);
 
   if (m->n_incomplete > 0)
-    state = g_strdup_printf ("%u region%s not collected", m->n_incomplete,
-                             m->n_incomplete == 1 ? "" : "s");
-  else if (m->finished_at == NULL)
-    state = g_strdup ("unfinished");
-  else
-    state = g_strdup ("complete");
+    g_string_append_printf (state, "%u region%s not collected", m->n_incomplete,
+                            m->n_incomplete == 1 ? "" : "s");
+  if (m->unreached->len > 0)
+    g_string_append_printf (state, "%s%u account%s not reached", state->len > 0 ? ", " : "",
+                            m->unreached->len, m->unreached->len == 1 ? "" : "s");
+  if (m->finished_at == NULL)
+    g_string_append_printf (state, "%sunfinished", state->len > 0 ? ", " : "");
+  if (state->len == 0)
+    g_string_append (state, "complete");
+  g_autoptr (GString) keep = state;
+
   return g_strdup_printf ("collected by sgplan-collect %s at %s, %u account%s, %u region%s, %s",
                           m->version, m->finished_at != NULL ? m->finished_at : m->started_at,
                           m->n_accounts, m->n_accounts == 1 ? "" : "s", m->regions->len,
-                          m->regions->len == 1 ? "" : "s", state);
+                          m->regions->len == 1 ? "" : "s", state->str);
 }

@@ -12,10 +12,11 @@
 #define MANIFEST_FILE_NAME "sgplan-collect.json"
 
 typedef struct {
-  char *account;
-  char *region;
-  char *status; /* "complete", "failed", "pending" */
-  char *error;  /* why it failed, or NULL */
+  char *account; /* "*" for an account not reached whose ID is unknown */
+  char *region;  /* "*" for an account not reached */
+  char *status;  /* "complete", "failed", "pending" */
+  char *error;   /* why it failed, or NULL */
+  char *profile; /* an account not reached: the named profile that failed, or NULL */
 } ManifestRegion;
 
 typedef struct {
@@ -26,6 +27,8 @@ typedef struct {
   guint n_accounts;
   GPtrArray *regions;  /* (element-type ManifestRegion) in the manifest's order */
   guint n_incomplete;  /* regions whose status is not "complete" */
+  GPtrArray *unreached; /* (element-type ManifestRegion) "Unreached": accounts whose
+                         * credentials or region list could not be had */
 } Manifest;
 
 /* Is PATH a manifest (by its file name)? */
@@ -38,5 +41,6 @@ void manifest_free (Manifest *manifest);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Manifest, manifest_free)
 
 /* "collected by sgplan-collect 0.1.0 at 2026-12-01T10:00:00Z, 2 accounts,
- * 8 regions, complete" (or "3 regions not collected"). */
+ * 8 regions, complete" (or "3 regions not collected", "1 account not
+ * reached", "unfinished"). */
 char *manifest_describe (const Manifest *manifest);

@@ -290,7 +290,11 @@ render_check_json (const Model *model, const Analysis *analysis)
       else if (gap->kind == GAP_NO_ENIS)
         cJSON_AddNumberToObject (item, "failed_default_groups", gap->n_groups);
       else
-        cJSON_AddStringToObject (item, "manifest", gap->manifest);
+        {
+          cJSON_AddStringToObject (item, "manifest", gap->manifest);
+          if (gap->profile != NULL)
+            cJSON_AddStringToObject (item, "profile", gap->profile);
+        }
       text = gap_describe (gap);
       cJSON_AddStringToObject (item, "message", text);
       g_free (text);
