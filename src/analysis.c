@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include "analysis.h"
+#include "manifest.h"
 #include "sort.h"
 #include "util.h"
 
@@ -137,9 +138,96 @@ find_missing_default_groups (Analysis *analysis, const Model *model, const Scope
     }
 }
 
+static gboolean in_list (char **list, const char *value);
+
+/* A region not collected is in scope when its account and region are ("*":
+ * unknown, so it may be any); a VPC or group in scope may be in it. */
+static gboolean
+not_collected_in_scope (const Scope *scope, const ManifestRegion *region)
+{
+  return scope == NULL
+         || ((strcmp (region->account, "*") == 0 || in_list (scope->accounts, region->account))
+             && (strcmp (region->region, "*") == 0 || in_list (scope->regions, region->region)));
+}
+
+static void
+add_not_collected (Analysis *analysis, const Manifest *m, const ManifestRegion *region)
+{
+  Gap *gap = g_new0 (Gap, 1);
+
+  gap->kind = GAP_NOT_COLLECTED;
+  gap->account = region->account;
+  gap->region = region->region;
+  gap->manifest = m->file;
+  gap->status = region->status;
+  gap->reason = region->error;
+  gap->profile = region->profile;
+  g_ptr_array_add (analysis->gaps, gap);
+}
+
+/* Regions that sgplan-collect's manifest says it did not collect: the
+ * export is silent about them, and silence is not "nothing there". */
+static void
+find_not_collected (Analysis *analysis, const Model *model, const Scope *scope)
+{
+  for (guint i = 0; i < model->manifests->len; i++)
+    {
+      const Manifest *m = model->manifests->pdata[i];
+      Gap *gap;
+
+      for (guint r = 0; r < m->regions->len; r++)
+        {
+          const ManifestRegion *region = m->regions->pdata[r];
+
+          if (strcmp (region->status, "complete") != 0 && not_collected_in_scope (scope, region))
+            add_not_collected (analysis, m, region);
+        }
+      for (guint r = 0; r < m->unreached->len; r++)
+        if (not_collected_in_scope (scope, m->unreached->pdata[r]))
+          add_not_collected (analysis, m, m->unreached->pdata[r]);
+      if (m->finished_at != NULL)
+        continue;
+      /* accounts and regions after the last one recorded are unknown */
+      gap = g_new0 (Gap, 1);
+      gap->kind = GAP_NOT_COLLECTED;
+      gap->account = gap->region = "*";
+      gap->manifest = m->file;
+      g_ptr_array_add (analysis->gaps, gap);
+    }
+}
+
+static char *
+describe_not_collected (const Gap *gap)
+{
+  g_autofree char *reason = NULL;
+
+  if (gap->status == NULL)
+    return g_strdup_printf ("the run of sgplan-collect that wrote '%s' did not finish: the accounts "
+                            "and regions it did not reach are not in the export",
+                            gap->manifest);
+  if (gap->reason != NULL)
+    {
+      g_autofree char *cut = sgplan_cut (gap->reason, 200);
+
+      reason = g_strdup_printf (" (%s)", cut);
+    }
+  if (strcmp (gap->region, "*") == 0 && strcmp (gap->account, "*") == 0)
+    return g_strdup_printf ("profile '%s' was not reached, none of its regions was collected: '%s' "
+                            "says so%s", gap->profile != NULL ? gap->profile : "default",
+                            gap->manifest, reason != NULL ? reason : "");
+  if (strcmp (gap->region, "*") == 0)
+    return g_strdup_printf ("account %s was not reached, none of its regions was collected: '%s' "
+                            "says so%s", gap->account, gap->manifest, reason != NULL ? reason : "");
+  return g_strdup_printf ("account %s in %s was not collected: '%s' says %s%s",
+                          gap->account, gap->region, gap->manifest, gap->status,
+                          reason != NULL ? reason : "");
+}
+
 char *
 gap_describe (const Gap *gap)
 {
+  if (gap->kind == GAP_NOT_COLLECTED)
+    return describe_not_collected (gap);
   if (gap->kind == GAP_NO_ENIS)
     return g_strdup_printf ("account %s in %s has no describe-network-interfaces in the export: "
                             "what uses its %u FAILED default group%s (%s%s) is unknown",
@@ -153,6 +241,14 @@ gap_describe (const Gap *gap)
 char *
 gap_command (const Gap *gap)
 {
+  if (gap->kind == GAP_NOT_COLLECTED && gap->status == NULL)
+    return g_strdup ("sgplan-collect again with the same options (it skips what is complete)");
+  if (gap->kind == GAP_NOT_COLLECTED && strcmp (gap->region, "*") == 0)
+    return g_strdup ("sgplan-collect again with the same options, once the account can be reached "
+                     "(it skips what is complete)");
+  if (gap->kind == GAP_NOT_COLLECTED)
+    return g_strdup_printf ("sgplan-collect --region %s again with the same options, for account %s "
+                            "(it skips what is complete)", gap->region, gap->account);
   if (gap->kind == GAP_NO_ENIS)
     return g_strdup_printf ("aws ec2 describe-network-interfaces --include-managed-resources "
                             "--region %s --output json > %s/%s/network-interfaces.json",
@@ -236,6 +332,7 @@ analysis_run_scoped (const Model *model, const Scope *scope)
     }
   find_missing_enis (analysis);
   find_missing_default_groups (analysis, model, scope);
+  find_not_collected (analysis, model, scope);
   g_ptr_array_sort (analysis->gaps, gap_compare);
   return analysis;
 }

@@ -27,6 +27,7 @@ typedef struct {
 typedef enum {
   GAP_NO_ENIS,          /* FAILED default groups in an account and region without network interfaces */
   GAP_NO_DEFAULT_GROUP, /* a VPC in the export without its default group */
+  GAP_NOT_COLLECTED,    /* sgplan-collect's manifest: a region it did not finish, or a run that did not end */
 } GapKind;
 
 typedef struct {
@@ -37,6 +38,10 @@ typedef struct {
   const char *seen_in;  /* GAP_NO_DEFAULT_GROUP: the ENI or group that shows the VPC */
   const char *example;  /* GAP_NO_ENIS: the first default group concerned */
   guint n_groups;       /* GAP_NO_ENIS: how many */
+  const char *manifest; /* GAP_NOT_COLLECTED: the manifest that says so */
+  const char *status;   /* GAP_NOT_COLLECTED: "failed", "pending", or NULL: the run did not end */
+  const char *reason;   /* GAP_NOT_COLLECTED: the error the manifest records, or NULL */
+  const char *profile;  /* GAP_NOT_COLLECTED: the profile of an account not reached, or NULL */
 } Gap;
 
 typedef struct {
@@ -95,7 +100,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (Analysis, analysis_free)
 /* What is missing, for a person ("no describe-network-interfaces for
  * account 111122223333 in us-east-1 (2 FAILED default groups, sg-...)"). */
 char *gap_describe (const Gap *gap);
-/* The AWS CLI command that exports what is missing. */
+/* The command that exports what is missing. */
 char *gap_command (const Gap *gap);
 
 /* The answer of `check`: "not-compliant" when a default group FAILED, else

@@ -13,6 +13,7 @@
 
 #include "export.h"
 #include "files.h"
+#include "manifest.h"
 #include "json-parse.h"
 #include "json-pos.h"
 #include "sha256.h"
@@ -2707,8 +2708,19 @@ export_load (const char *const *paths, guint n_paths, const char *default_region
   if (files == NULL)
     return NULL;
   for (guint i = 0; i < files->len; i++)
-    if (!read_file (model, files->pdata[i], pending, unplaced, error))
-      return NULL;
+    {
+      /* sgplan-collect's manifest: which regions the export holds (manifest.h) */
+      if (manifest_is_manifest (files->pdata[i]))
+        {
+          Manifest *manifest = manifest_read (files->pdata[i], error);
+
+          if (manifest == NULL)
+            return NULL;
+          g_ptr_array_add (model->manifests, manifest);
+        }
+      else if (!read_file (model, files->pdata[i], pending, unplaced, error))
+        return NULL;
+    }
   if (!resolve_regions (model, default_region, error) || !apply_rule_ids (model, pending, error)
       || !resolve_resources (model, unplaced, default_region, error))
     return NULL;

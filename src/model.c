@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "model.h"
+#include "manifest.h"
 #include "sha256.h"
 #include "sort.h"
 
@@ -140,6 +141,7 @@ model_new (void)
   model->coverage = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   model->path_accounts = g_hash_table_new (g_str_hash, g_str_equal);
   model->empty_documents = g_ptr_array_new_with_free_func (g_free);
+  model->manifests = g_ptr_array_new_with_free_func ((GDestroyNotify) manifest_free);
   model->empty = g_ptr_array_new ();
   model->resources = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, resource_free);
   model->resources_by_vpc = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
@@ -167,6 +169,7 @@ model_free (Model *model)
   g_hash_table_unref (model->coverage);
   g_hash_table_unref (model->path_accounts);
   g_ptr_array_unref (model->empty_documents);
+  g_ptr_array_unref (model->manifests);
   g_hash_table_unref (model->groups);
   g_hash_table_unref (model->enis);
   g_hash_table_unref (model->commons);

@@ -221,6 +221,8 @@ typedef struct {
   GPtrArray *resource_list;  /* (element-type Resource) by kind, account, region, ID (model_finish) */
   GHashTable *resources_by_vpc; /* (element-type utf8 GPtrArray<Resource>) in resource_list's order */
   GHashTable *lambda_versions;  /* (element-type utf8 GPtrArray<Resource>) "ACCOUNT REGION FUNCTION" -> versions */
+  /* sgplan-collect's manifests among the inputs (manifest.h), in path order. */
+  GPtrArray *manifests;      /* (element-type Manifest) */
 } Model;
 
 typedef struct {

@@ -8,6 +8,7 @@
 #include "render-check.h"
 #include "eni-kind.h"
 #include "json-model.h"
+#include "manifest.h"
 #include "table.h"
 #include "util.h"
 
@@ -172,6 +173,14 @@ render_check_text (const Model *model, const Analysis *analysis)
         }
       g_string_append_c (out, '\n');
     }
+  for (guint i = 0; i < model->manifests->len; i++)
+    {
+      g_autofree char *what = manifest_describe (model->manifests->pdata[i]);
+
+      g_string_append (out, "export: ");
+      sgplan_append_printable (out, what);
+      g_string_append_c (out, '\n');
+    }
   g_string_append_printf (out,
                           "%u default group%s: %u FAILED, %u PASSED; %u attached network "
                           "interface%s; %u referencing rule%s; %u reference%s from VPCs not in "
@@ -191,8 +200,33 @@ render_check_text (const Model *model, const Analysis *analysis)
       g_string_append_printf (out, "scope: %s (%u other default group%s of the export not shown)\n",
                               what, analysis->out_of_scope, analysis->out_of_scope == 1 ? "" : "s");
     }
-  (void) model;
   return g_string_free (out, FALSE);
+}
+
+/* "collections": what sgplan-collect's manifests say, one object each. */
+static void
+json_add_manifests (cJSON *root, const Model *model)
+{
+  cJSON *list = cJSON_AddArrayToObject (root, "collections");
+
+  for (guint i = 0; i < model->manifests->len; i++)
+    {
+      const Manifest *m = model->manifests->pdata[i];
+      cJSON *item = cJSON_CreateObject ();
+
+      cJSON_AddStringToObject (item, "manifest", m->file);
+      cJSON_AddStringToObject (item, "version", m->version);
+      if (m->cli_version != NULL)
+        cJSON_AddStringToObject (item, "cli_version", m->cli_version);
+      cJSON_AddStringToObject (item, "started_at", m->started_at);
+      if (m->finished_at != NULL)
+        cJSON_AddStringToObject (item, "finished_at", m->finished_at);
+      cJSON_AddNumberToObject (item, "accounts", m->n_accounts);
+      cJSON_AddNumberToObject (item, "regions", m->regions->len);
+      cJSON_AddNumberToObject (item, "not_collected", m->n_incomplete);
+      cJSON_AddBoolToObject (item, "complete", m->n_incomplete == 0 && m->finished_at != NULL);
+      cJSON_AddItemToArray (list, item);
+    }
 }
 
 char *
@@ -219,6 +253,8 @@ render_check_json (const Model *model, const Analysis *analysis)
       cJSON_AddNumberToObject (scope, "out_of_scope", analysis->out_of_scope);
       cJSON_AddItemToObject (root, "scope", scope);
     }
+  if (model->manifests->len > 0)
+    json_add_manifests (root, model);
   cJSON_AddStringToObject (root, "result", analysis_result_name (analysis));
   groups = cJSON_AddArrayToObject (root, "default_groups");
   for (guint i = 0; i < analysis->findings->len; i++)
@@ -241,8 +277,9 @@ render_check_json (const Model *model, const Analysis *analysis)
       cJSON *item = cJSON_CreateObject ();
       char *text;
 
-      cJSON_AddStringToObject (item, "kind", gap->kind == GAP_NO_ENIS ? "no-network-interfaces"
-                                                                      : "no-default-group");
+      cJSON_AddStringToObject (item, "kind", gap->kind == GAP_NO_ENIS          ? "no-network-interfaces"
+                                             : gap->kind == GAP_NO_DEFAULT_GROUP ? "no-default-group"
+                                                                                 : "not-collected");
       cJSON_AddStringToObject (item, "account", gap->account);
       cJSON_AddStringToObject (item, "region", gap->region);
       if (gap->vpc_id != NULL)
@@ -250,8 +287,14 @@ render_check_json (const Model *model, const Analysis *analysis)
           cJSON_AddStringToObject (item, "vpc_id", gap->vpc_id);
           cJSON_AddStringToObject (item, "seen_in", gap->seen_in);
         }
-      else
+      else if (gap->kind == GAP_NO_ENIS)
         cJSON_AddNumberToObject (item, "failed_default_groups", gap->n_groups);
+      else
+        {
+          cJSON_AddStringToObject (item, "manifest", gap->manifest);
+          if (gap->profile != NULL)
+            cJSON_AddStringToObject (item, "profile", gap->profile);
+        }
       text = gap_describe (gap);
       cJSON_AddStringToObject (item, "message", text);
       g_free (text);

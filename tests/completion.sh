@@ -96,4 +96,14 @@ for cmd in $commands; do
     done
   "
 done
+test_expect 'sgplan-collect: bash and zsh complete every option its --help lists' '
+  "$SGPLAN_COLLECT" --help | sed -n "s/^ *\(-[a-zA-Z], \)\{0,1\}\(--[a-z-]*\).*/\2/p" | sort >help
+  test -s help
+  bash --norc --noprofile -c ". \"$comp/sgplan-collect\" && complete -p sgplan-collect" | grep -q "_sgplan_collect sgplan-collect"
+  bash --norc --noprofile -c ". \"\$1\"; COMP_WORDS=(sgplan-collect --); COMP_CWORD=1; _sgplan_collect; printf \"%s\n\" \"\${COMPREPLY[@]}\" | sort" bash "$comp/sgplan-collect" >bash
+  diff -u help bash
+  zsh -n "$comp/_sgplan-collect"
+  sed -n "s/.*\(--[a-z-]*\)\[.*/\1/p; s/.*,\(--[a-z-]*\)}.*/\1/p" "$comp/_sgplan-collect" | sort -u >zsh
+  diff -u help zsh
+'
 test_done

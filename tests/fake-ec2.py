@@ -131,6 +131,32 @@ While its update is under way (--service-delay), a function shows
 LastUpdateStatus InProgress and a second update is ResourceConflictException,
 as in Lambda (`aws lambda wait function-updated` works).
 
+For sgplan-collect (tests/collect.sh):
+  --per-account           every folder of --export named like an account ID
+                          (12 digits) is the export of that account; a request
+                          sees the account of its access key: the key's last
+                          12 characters when they are digits, else the first
+                          account.  Without it there is one account, whatever
+                          the key.
+  STS (Query)             GetCallerIdentity (arn:aws:iam::ACCOUNT:user/fake, or
+                          the assumed role), AssumeRole (RoleArn of an
+                          exported account; else AccessDenied): the
+                          credentials are ASIAFAKE<ACCOUNT>, secret
+                          sgplanFakeSecret<ACCOUNT>, token sgplanFakeToken<ACCOUNT>
+  Organizations (JSON 1.1, X-Amz-Target AWSOrganizationsV20161128.ListAccounts):
+                          every account folder (ACTIVE) and every
+                          --suspended-account ID (SUSPENDED), one account per
+                          page (NextToken)
+  EC2 DescribeRegions     the region folders of the account's export
+                          (opt-in-not-required) and every --opt-in-region R
+                          (not-opted-in); filters opt-in-status, region-name
+  EFS DescribeFileSystems the file systems of the exported mount targets
+Faults: --fail-region R fails every request signed for region R (any
+service; InternalError, 500), or only the first --fail-times N of them;
+--deny-service S answers every request of service S (as logged: ec2, elbv2,
+elb, rds, elasticache, lambda, efs, sts, organizations; or SERVICE:ACTION)
+with the service's access-denied error (403).
+
 --fail-at N fails the Nth changing request of any service (Describe, List
 and Get calls and DryRun requests are not counted) with --fail-code, in that
 service's error format, and changes nothing.
@@ -362,6 +388,7 @@ class Export:
             dirnames.sort()
             files.extend(os.path.join(dirpath, n) for n in sorted(filenames)
                          if n.endswith(".json"))
+        self.regions = sorted({region_of_path(p, root) for p in files} - {None}) or ["us-east-1"]
         for path in files:
             region = region_of_path(path, root)
             for doc in read_documents(path):
@@ -597,13 +624,17 @@ QUERY_SERVICES = {
     ("elasticloadbalancing", "2012-06-01"): "elb",
     ("rds", "2014-10-31"): "rds",
     ("elasticache", "2015-02-02"): "elasticache",
+    ("sts", "2011-06-15"): "sts",
 }
 QUERY_XMLNS = {
     "elbv2": "http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/",
     "elb": "http://elasticloadbalancing.amazonaws.com/doc/2012-06-01/",
     "rds": "http://rds.amazonaws.com/doc/2014-10-31/",
     "elasticache": "http://elasticache.amazonaws.com/doc/2015-02-02/",
+    "sts": "https://sts.amazonaws.com/doc/2011-06-15/",
 }
+DENIED_CODES = {"ec2": "UnauthorizedOperation", "lambda": "AccessDeniedException",
+                "efs": "AccessDeniedException", "organizations": "AccessDeniedException"}
 REST_SERVICES = {"lambda": "lambda", "elasticfilesystem": "efs"}
 
 # The Query protocol writes a list as <Key><member>...</member></Key> unless
@@ -731,7 +762,7 @@ class Services:
 
     def one_mutation(self, action, extras):
         """Counts a changing call for --fail-at; raises the injected failure."""
-        if action.startswith(("Describe", "List", "Get")):
+        if action.startswith(("Describe", "List", "Get")) or action == "AssumeRole":
             return
         self.mutations += 1
         if self.mutations in self.fail_at:
@@ -752,6 +783,7 @@ class Services:
         try:
             if action is None:
                 raise ApiError("MissingAction", "The request must contain the parameter Action")
+            self.faults.check(service, action, region, extras)
             self.one_mutation(action, extras)
             handler = getattr(self, "%s_%s" % (service, action), None)
             if handler is None:
@@ -1079,6 +1111,7 @@ class Services:
                                % (method, path), 404)
             action, path_params = route
             params.update(path_params)
+            self.faults.check(service, action, region, extras)
             if body:
                 try:
                     doc = json.loads(body)
@@ -1119,6 +1152,9 @@ class Services:
         if service == "efs":
             if method == "GET" and parts == ["", "2015-02-01", "mount-targets"]:
                 return "DescribeMountTargets", {}
+            if method == "GET" and parts in (["", "2015-02-01", "file-systems"],
+                                             ["", "2015-02-01", "file-systems", ""]):
+                return "DescribeFileSystems", {}
             if len(parts) == 5 and parts[:3] == ["", "2015-02-01", "mount-targets"] \
                     and parts[4] == "security-groups":
                 action = {"GET": "DescribeMountTargetSecurityGroups",
@@ -1293,9 +1329,40 @@ class Services:
 # ---------------------------------------------------------------------------
 # Actions.
 
+class Faults:
+    """--fail-region, --fail-times and --deny-service, shared by the accounts."""
+
+    def __init__(self, fail_regions=(), fail_times=None, deny=()):
+        self.fail_regions = set(fail_regions)
+        self.fail_times = fail_times
+        self.failed = 0
+        self.deny = set(deny)
+
+    def check(self, service, action, region, extras):
+        if service in self.deny or "%s:%s" % (service, action) in self.deny:
+            extras["denied"] = True
+            code = DENIED_CODES.get(service, "AccessDenied")
+            raise ApiError(code, "User is not authorized to perform: %s:%s (fake-ec2 "
+                           "--deny-service)" % (service, action), 403)
+        if region in self.fail_regions and (self.fail_times is None
+                                            or self.failed < self.fail_times):
+            self.failed += 1
+            extras["failed"] = True
+            raise ApiError("InternalError", "Injected failure in %s (fake-ec2 --fail-region)."
+                           % region, 500)
+
+
 class Fake(Services):
-    def __init__(self, export, fail_at, fail_code, revoke_keeps_ipv6=False, service_delay=0.0):
+    def __init__(self, export, fail_at, fail_code, revoke_keeps_ipv6=False, service_delay=0.0,
+                 faults=None, account=None, accounts=None):
         self.export = export
+        self.faults = faults or Faults()
+        self.account = account           # --per-account: the account this export is
+        self.accounts = accounts or {}   # account -> its Fake (for STS and Organizations)
+        self.access_key = None           # of the request being answered
+        self.sessions = {}               # access key -> assumed role ARN
+        self.suspended = []              # --suspended-account
+        self.opt_in_regions = []         # --opt-in-region
         self.revoke_keeps_ipv6 = revoke_keeps_ipv6
         self.fail_at = set(fail_at)
         self.fail_code = fail_code
@@ -1321,6 +1388,7 @@ class Fake(Services):
                                "Request would have succeeded, but DryRun flag is set.", 412)
             if action is None:
                 raise ApiError("MissingAction", "The request must contain the parameter Action")
+            self.faults.check("ec2", action, region, extras)
             if not action.startswith("Describe"):
                 self.mutations += 1
                 if self.mutations in self.fail_at:
@@ -1503,6 +1571,72 @@ class Fake(Services):
         raise ApiError("InvalidVpcEndpointId.NotFound",
                        "The Vpc Endpoint Id '%s' does not exist" % ident)
 
+    # -- sgplan-collect: STS, Organizations, regions ---------------------------
+
+    def _account_id(self):
+        return self.account or "111122223333"
+
+    def sts_GetCallerIdentity(self, params, region):
+        account = self._account_id()
+        arn = self.sessions.get(self.access_key) or "arn:aws:iam::%s:user/fake" % account
+        return ("<Arn>%s</Arn><UserId>AIDAFAKE%s</UserId><Account>%s</Account>"
+                % (xml_text(arn), account, account))
+
+    def sts_AssumeRole(self, params, region):
+        role = params.get("RoleArn") or ""
+        m = re.match(r"^arn:aws:iam::(\d{12}):role/(.+)$", role)
+        if not m or (self.accounts and m.group(1) not in self.accounts):
+            raise ApiError("AccessDenied", "User is not authorized to perform: sts:AssumeRole "
+                           "on resource: %s" % role, 403)
+        account, session = m.group(1), params.get("RoleSessionName") or "session"
+        key = "ASIAFAKE%s" % account
+        arn = "arn:aws:sts::%s:assumed-role/%s/%s" % (account, m.group(2), session)
+        target = self.accounts.get(account, self)
+        target.sessions[key] = arn
+        return ("<Credentials><AccessKeyId>%s</AccessKeyId>"
+                "<SecretAccessKey>sgplanFakeSecret%s</SecretAccessKey>"
+                "<SessionToken>sgplanFakeToken%s</SessionToken>"
+                "<Expiration>2099-01-01T00:00:00Z</Expiration></Credentials>"
+                "<AssumedRoleUser><AssumedRoleId>AROAFAKE:%s</AssumedRoleId><Arn>%s</Arn>"
+                "</AssumedRoleUser>" % (key, account, account, xml_text(session), xml_text(arn)))
+
+    def organizations_ListAccounts(self, params, region):
+        accounts = [(a, "ACTIVE") for a in sorted(self.accounts)] or [(self._account_id(), "ACTIVE")]
+        accounts += [(a, "SUSPENDED") for a in sorted(self.suspended)]
+        accounts.sort()
+        start = int(params.get("NextToken") or 0)
+        page = accounts[start:start + 1]
+        reply = {"Accounts": [{"Id": a, "Arn": "arn:aws:organizations::%s:account/o-fake/%s"
+                               % (self._account_id(), a), "Email": "%s@example.com" % a,
+                               "Name": "account %s" % a, "Status": st, "JoinedMethod": "CREATED",
+                               "JoinedTimestamp": 1700000000.0} for a, st in page]}
+        if start + 1 < len(accounts):
+            reply["NextToken"] = str(start + 1)
+        return reply
+
+    def do_DescribeRegions(self, params, region):
+        items = [{"RegionName": r, "OptInStatus": "opt-in-not-required"}
+                 for r in self.export.regions] + \
+                [{"RegionName": r, "OptInStatus": "not-opted-in"} for r in self.opt_in_regions]
+        items = apply_filters(items, filters(params), {
+            "region-name": one("RegionName"), "opt-in-status": one("OptInStatus")})
+        return "<regionInfo>%s</regionInfo>" % "".join(
+            "<item><regionName>%s</regionName><regionEndpoint>ec2.%s.amazonaws.com"
+            "</regionEndpoint><optInStatus>%s</optInStatus></item>"
+            % (r["RegionName"], r["RegionName"], r["OptInStatus"]) for r in items)
+
+    def efs_DescribeFileSystems(self, params, region):
+        seen = {}
+        for mt in self.export.visible("mount_targets", region):
+            fs = mt.get("FileSystemId")
+            seen.setdefault(fs, {"FileSystemId": fs, "OwnerId": mt.get("OwnerId"),
+                                 "LifeCycleState": "available", "NumberOfMountTargets": 0,
+                                 "CreationToken": fs, "PerformanceMode": "generalPurpose",
+                                 "SizeInBytes": {"Value": 6144}, "Tags": [],
+                                 "CreationTime": 1700000000.0})
+            seen[fs]["NumberOfMountTargets"] += 1
+        return 200, {"FileSystems": [seen[k] for k in sorted(seen)]}
+
     # -- describe calls: answered from the export ----------------------------
 
     def do_DescribeSecurityGroupRules(self, params, region):
@@ -1675,6 +1809,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
         srv = self.server
         srv.touch()
         body = self._body()
+        if self.headers.get("X-Amz-Target"):
+            self._json_rpc(body)
+            return
         pairs = urllib.parse.parse_qsl(body, keep_blank_values=True,
                                        encoding="utf-8", errors="replace")
         params = dict(pairs)
@@ -1683,10 +1820,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
         access_key, region, scope = self._scope()
         service = "ec2" if scope in (None, "ec2") else QUERY_SERVICES.get((scope, version))
         with srv.lock:
+            fake = srv.fake_for(access_key)
+            fake.access_key = access_key
             if service == "ec2":
-                status, xml, extras = srv.fake.answer(action, params, region)
+                status, xml, extras = fake.answer(action, params, region)
             elif service is not None:
-                status, xml, extras = srv.fake.answer_query(service, action, params, region)
+                status, xml, extras = fake.answer_query(service, action, params, region)
             else:
                 service = scope
                 status, extras = 400, {"error": "InvalidAction"}
@@ -1715,11 +1854,38 @@ class Handler(http.server.BaseHTTPRequestHandler):
                         "</Errors><RequestID>0</RequestID></Response>")
             return
         with srv.lock:
-            status, text, headers, action, params, extras = srv.fake.answer_rest(
+            status, text, headers, action, params, extras = srv.fake_for(access_key).answer_rest(
                 service, method, url.path, query, body, region)
             self._log({"service": service, "action": action, "params": params,
                        "region": region, "access_key": access_key}, extras)
         self._reply(status, text, "application/json", headers)
+        srv.touch()
+
+    def _json_rpc(self, body):
+        """Organizations (JSON 1.1): X-Amz-Target AWSOrganizationsV20161128.ACTION."""
+        srv = self.server
+        access_key, region, _ = self._scope()
+        action = self.headers.get("X-Amz-Target").rpartition(".")[2]
+        extras = {}
+        try:
+            params = json.loads(body or "{}")
+        except ValueError:
+            params = {}
+        with srv.lock:
+            fake = srv.fake_for(access_key)
+            try:
+                fake.faults.check("organizations", action, region, extras)
+                handler = getattr(fake, "organizations_" + action, None)
+                if handler is None:
+                    raise ApiError("UnknownOperationException", "Unknown operation %s" % action)
+                status, reply, headers = 200, handler(params, region), {}
+            except ApiError as e:
+                extras["error"] = e.code
+                status, reply = e.status, {"__type": e.code, "Message": e.message}
+                headers = {"x-amzn-ErrorType": e.code}
+            self._log({"service": "organizations", "action": action, "params": params,
+                       "region": region, "access_key": access_key}, extras)
+        self._reply(status, json.dumps(reply), "application/x-amz-json-1.1", headers)
         srv.touch()
 
     def do_GET(self):
@@ -1736,15 +1902,22 @@ class Server(http.server.ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = False
 
-    def __init__(self, fake, log):
+    def __init__(self, fakes, log):
         super().__init__(("127.0.0.1", 0), Handler)
-        self.fake = fake
+        self.fakes = fakes  # account (None: the only one) -> Fake
+        self.fake = next(iter(fakes.values()))
         self.log = log
         self.lock = threading.Lock()
         self.last = time.monotonic()
 
     def touch(self):
         self.last = time.monotonic()
+
+    def fake_for(self, access_key):
+        """The account of ACCESS_KEY (--per-account): its last 12 characters
+        when they are digits, else the first account."""
+        tail = (access_key or "")[-12:]
+        return self.fakes.get(tail) if tail.isdigit() and tail in self.fakes else self.fake
 
 
 def write_port_file(path, port):
@@ -1766,16 +1939,33 @@ def main(argv):
                     help="a revoke leaves IPv6 ranges behind when the permission has IPv4 ones")
     ap.add_argument("--service-delay", type=float, default=0.0, metavar="SECONDS",
                     help="a service resource's ENIs take its new groups this much later")
+    ap.add_argument("--per-account", action="store_true",
+                    help="folders named like account IDs are the exports of those accounts")
+    ap.add_argument("--suspended-account", action="append", default=[], metavar="ID")
+    ap.add_argument("--opt-in-region", action="append", default=[], metavar="REGION")
+    ap.add_argument("--fail-region", action="append", default=[], metavar="REGION")
+    ap.add_argument("--fail-times", type=int, default=None, metavar="N")
+    ap.add_argument("--deny-service", action="append", default=[], metavar="SERVICE")
     ap.add_argument("--idle-timeout", type=float, default=120.0, metavar="SECONDS")
     ap.add_argument("--max-lifetime", type=float, default=1800.0, metavar="SECONDS")
     args = ap.parse_args(argv)
 
     if not os.path.isdir(args.export):
         ap.error("--export %s: not a folder" % args.export)
-    export = Export(args.export)
+    faults = Faults(args.fail_region, args.fail_times, args.deny_service)
+    fakes = {}
+    if args.per_account:
+        for name in sorted(os.listdir(args.export)):
+            if re.match(r"^\d{12}$", name) and os.path.isdir(os.path.join(args.export, name)):
+                fakes[name] = None
+    for account in list(fakes) or [None]:
+        root = os.path.join(args.export, account) if account else args.export
+        fakes[account] = Fake(Export(root), args.fail_at, args.fail_code, args.revoke_keeps_ipv6,
+                              args.service_delay, faults, account, fakes if account else None)
+        fakes[account].suspended = args.suspended_account
+        fakes[account].opt_in_regions = args.opt_in_region
     log = open(args.log, "a", encoding="utf-8")
-    server = Server(Fake(export, args.fail_at, args.fail_code, args.revoke_keeps_ipv6,
-                         args.service_delay), log)
+    server = Server(fakes, log)
 
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
