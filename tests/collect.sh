@@ -87,8 +87,12 @@ run_collect () {
   "$collect" --endpoint-url "$endpoint" "$@" >stdout 2>stderr || status=$?
 }
 
-# manifest PYTHON: assert PYTHON about m, the manifest out/sgplan-collect.json
+# manifest PYTHON: assert PYTHON about m, the manifest out/sgplan-collect.json,
+# which is also valid against schemas/collect.schema.json
 manifest () {
+  if $py -c "import jsonschema" 2>/dev/null; then
+    $py "$srcdir/tests/validate-json.py" "$srcdir/schemas/collect.schema.json" out/sgplan-collect.json
+  fi
   $py -c "import json, sys
 m = json.load(open(\"out/sgplan-collect.json\"))[\"SgplanCollect\"]
 regions = {(a[\"AccountId\"], r[\"Region\"]): r for a in m[\"Accounts\"] for r in a[\"Regions\"]}
