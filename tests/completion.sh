@@ -30,8 +30,8 @@ test_expect 'bash completes commands, options, formats, regions and help' '
   test "$(bash_complete che)" = check
   test "$(bash_complete "" | tr "\n" " ")" = "apply check help plan script show validate version "
   test "$(bash_complete check --fo)" = --format
-  test "$(bash_complete check --format "" | tr "\n" " ")" = "json text "
-  test "$(bash_complete check --format = "" | tr "\n" " ")" = "json text "
+  test "$(bash_complete check --format "" | tr "\n" " ")" = "asff json sarif text "
+  test "$(bash_complete check --format = "" | tr "\n" " ")" = "asff json sarif text "
   test "$(bash_complete show -f m)" = markdown
   test "$(bash_complete plan --region eu-west-)" = "$(printf "eu-west-1\neu-west-2\neu-west-3")"
   test "$(bash_complete help va)" = validate
