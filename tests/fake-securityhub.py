@@ -20,9 +20,7 @@ import http.server
 import json
 import os
 import re
-import signal
 import sys
-import threading
 import time
 
 # AwsSecurityFinding's required members (botocore's securityhub model).
@@ -50,6 +48,7 @@ def problems(finding, region, account):
 
 class Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    timeout = 10  # a client that keeps its connection open and idle is dropped
 
     def log_message(self, *args):
         pass
@@ -94,19 +93,16 @@ class Handler(http.server.BaseHTTPRequestHandler):
                          "FailedFindings": entry["failed"]})
 
     def record(self, entry):
-        with self.server.lock:
-            self.server.log.write(json.dumps(entry, sort_keys=True) + "\n")
-            self.server.log.flush()
+        self.server.log.write(json.dumps(entry, sort_keys=True) + "\n")
+        self.server.log.flush()
 
 
-class Server(http.server.ThreadingHTTPServer):
-    daemon_threads = True
+class Server(http.server.HTTPServer):
     allow_reuse_address = False
 
     def __init__(self, log):
         super().__init__(("127.0.0.1", 0), Handler)
         self.log = log
-        self.lock = threading.Lock()
         self.last = time.monotonic()
 
     def touch(self):
@@ -122,23 +118,16 @@ def main(argv):
 
     log = open(args.log, "a", encoding="utf-8")
     server = Server(log)
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    signal.signal(signal.SIGINT, lambda *_: stop.set())
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1},
-                              daemon=True)
-    thread.start()
     tmp = "%s.tmp.%d" % (args.port_file, os.getpid())
     with open(tmp, "w", encoding="ascii") as f:
         f.write("%d\n" % server.server_address[1])
     os.replace(tmp, args.port_file)
-    while not stop.wait(0.2):
-        if time.monotonic() - server.last > args.idle_timeout:
-            break
-    server.shutdown()
+    # the CLI calls one at a time: one request after the other is enough
+    server.timeout = 0.2
+    while time.monotonic() - server.last <= args.idle_timeout:
+        server.handle_request()
     server.server_close()
-    with server.lock:
-        log.close()
+    log.close()
     return 0
 
 

@@ -316,12 +316,7 @@ start_fake () {
   $py "$srcdir/tests/fake-securityhub.py" --log log.jsonl --port-file port --idle-timeout 60 &
   fake_pid=$!
   trap 'kill $fake_pid 2>/dev/null || :; rm -rf "$TMP"' EXIT
-  i=0
-  while [ ! -s port ]; do
-    i=$((i + 1))
-    [ $i -le 100 ] || { echo "the fake Security Hub did not start"; return 1; }
-    sleep 0.1
-  done
+  wait_for_port port "the fake Security Hub"
   endpoint=http://127.0.0.1:$(cat port)
 }
 
