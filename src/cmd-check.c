@@ -14,6 +14,7 @@
 #include "commands.h"
 #include "export.h"
 #include "render-check.h"
+#include "render-formats.h"
 #include "util.h"
 
 #include <string.h>
@@ -27,9 +28,10 @@ cmd_check (int argc, char **argv, GError **error)
   g_autoptr (Model) model = NULL;
   g_autoptr (Analysis) analysis = NULL;
   g_autofree char *report = NULL;
+  gint64 now = 0;
   /* Update man/sgplan.1 when changing these options. */
   const GOptionEntry entries[] = {
-    { "format", 'f', 0, G_OPTION_ARG_STRING, &format, "Report format: text (default) or json",
+    { "format", 'f', 0, G_OPTION_ARG_STRING, &format, "Report format: text (default), json, asff (Security Hub) or sarif (code scanning)",
       "FORMAT" },
     SCOPE_OPTION_ENTRIES (accounts, regions, vpcs, groups),
     { NULL },
@@ -40,12 +42,15 @@ cmd_check (int argc, char **argv, GError **error)
                              "what uses it.",
                              entries, &argc, &argv, error))
     return -1;
-  if (format != NULL && strcmp (format, "text") != 0 && strcmp (format, "json") != 0)
+  if (format != NULL && strcmp (format, "text") != 0 && strcmp (format, "json") != 0
+      && strcmp (format, "asff") != 0 && strcmp (format, "sarif") != 0)
     {
       g_set_error (error, SGPLAN_ERROR, SGPLAN_ERROR_USAGE,
-                   "unknown format '%s' (expected text or json)", format);
+                   "unknown format '%s' (expected text, json, asff or sarif)", format);
       return -1;
     }
+  if (format != NULL && strcmp (format, "asff") == 0 && !render_asff_time (&now, error))
+    return -1;
   scope = (Scope) { accounts, regions, vpcs, groups };
   if (!scope_check (&scope, error))
     return -1;
@@ -75,8 +80,14 @@ cmd_check (int argc, char **argv, GError **error)
                    "'aws ec2 describe-security-groups' for every account and region)");
       return -1;
     }
-  report = format != NULL && strcmp (format, "json") == 0 ? render_check_json (model, analysis)
-                                                          : render_check_text (model, analysis);
+  if (format == NULL || strcmp (format, "text") == 0)
+    report = render_check_text (model, analysis);
+  else if (strcmp (format, "json") == 0)
+    report = render_check_json (model, analysis);
+  else if (strcmp (format, "asff") == 0)
+    report = render_check_asff (model, analysis, now);
+  else
+    report = render_check_sarif (model, analysis);
   if (!sgplan_write_stdout (report, strlen (report), error))
     return -1;
   /* incomplete is not compliant: what was not exported cannot be vouched for */

@@ -12,6 +12,7 @@
 #include "commands.h"
 #include "export.h"
 #include "files.h"
+#include "render-formats.h"
 #include "util.h"
 #include "verify.h"
 
@@ -45,7 +46,7 @@ cmd_validate (int argc, char **argv, GError **error)
       "The export taken after the change (repeatable)", "EXPORT" },
     { "date", 0, 0, G_OPTION_ARG_STRING, &date, "Judge exception expiry on this date (default: today, UTC)",
       "YYYY-MM-DD" },
-    { "format", 'f', 0, G_OPTION_ARG_STRING, &format, "text (default) or json", "FORMAT" },
+    { "format", 'f', 0, G_OPTION_ARG_STRING, &format, "text (default), json or junit (JUnit XML for CI)", "FORMAT" },
     { "region", 'r', 0, G_OPTION_ARG_STRING, &region, "Region of groups whose region an export does not tell", "REGION" },
     { "structure-only", 0, 0, G_OPTION_ARG_NONE, &structure_only,
       "Check the change set alone, without an export (most of the proof is then skipped)", NULL },
@@ -56,9 +57,11 @@ cmd_validate (int argc, char **argv, GError **error)
                              "Prove that a change set is sound and, against its export, safe at every step.",
                              entries, &argc, &argv, error))
     return -1;
-  if (format != NULL && strcmp (format, "text") != 0 && strcmp (format, "json") != 0)
+  if (format != NULL && strcmp (format, "text") != 0 && strcmp (format, "json") != 0
+      && strcmp (format, "junit") != 0)
     {
-      g_set_error (error, SGPLAN_ERROR, SGPLAN_ERROR_USAGE, "unknown format '%s' (expected text or json)", format);
+      g_set_error (error, SGPLAN_ERROR, SGPLAN_ERROR_USAGE, "unknown format '%s' (expected text, json or junit)",
+                   format);
       return -1;
     }
   if (date != NULL && !valid_date (date))
@@ -115,8 +118,12 @@ cmd_validate (int argc, char **argv, GError **error)
   v = verify_changeset (argv[1], export, after, &options, error);
   if (v == NULL)
     return -1;
-  text = format != NULL && strcmp (format, "json") == 0 ? verify_render_json (argv[1], v)
-                                                        : verify_render_text (argv[1], v);
+  if (format != NULL && strcmp (format, "json") == 0)
+    text = verify_render_json (argv[1], v);
+  else if (format != NULL && strcmp (format, "junit") == 0)
+    text = verify_render_junit (argv[1], v);
+  else
+    text = verify_render_text (argv[1], v);
   if (!sgplan_write_stdout (text, strlen (text), error))
     return -1;
   return verify_exit_status (v);

@@ -47,6 +47,8 @@ typedef struct {
   gsize len;
   gsize doc_start;
   SgplanJsonPath path;
+  gsize element;           /* offset of the element being read */
+  SgplanJsonLineCounter lines; /* where the last default group was found */
   GArray *pending;         /* (element-type PendingRuleId) */
   GPtrArray *unplaced;     /* (element-type Resource) account or region not known yet */
   GError **error;
@@ -496,6 +498,10 @@ read_group (Loader *l, const cJSON *obj)
                             group->id, existing->source);
       return TRUE; /* identical: keep the first */
     }
+  /* SARIF points at default groups; no other group's position is kept */
+  if (group_is_default (group))
+    sgplan_json_line_counter_move (&l->lines, l->buf, l->len, l->element, &group->line,
+                                   &group->column);
   g_hash_table_insert (l->model->groups, (gpointer) group->id, group);
   g_steal_pointer (&group);
   return TRUE;
@@ -1922,6 +1928,7 @@ produce (Producer *p, Batch *b)
               break;
             }
           {
+            gsize at = sgplan_json_cursor_offset (p->cursor);
             const cJSON *item = sgplan_json_cursor_value (p->cursor, b->arena);
 
             if (item == NULL)
@@ -1929,7 +1936,7 @@ produce (Producer *p, Batch *b)
                 batch_syntax (p, b);
                 break;
               }
-            batch_add (b, EVENT_ELEMENT, 0, 0, NULL, item);
+            batch_add (b, EVENT_ELEMENT, 0, at, NULL, item);
             progress (p, sgplan_json_cursor_offset (p->cursor));
           }
           break;
@@ -2005,6 +2012,7 @@ read_events (Loader *l, Producer *p, gboolean *finished)
               elements = 0;
               break;
             case EVENT_ELEMENT:
+              l->element = e->offset;
               sgplan_json_path_push_index (&l->path, elements++);
               ok = document_kinds[k].read (l, e->tree);
               sgplan_json_path_pop (&l->path);
@@ -2191,6 +2199,7 @@ read_file (Model *model, const char *path, GArray *pending, GPtrArray *unplaced,
   l.pending = pending;
   l.unplaced = unplaced;
   l.error = error;
+  l.lines = (SgplanJsonLineCounter) SGPLAN_JSON_LINE_COUNTER_INIT;
   if (l.buf == NULL)
     l.buf = "";
   l.mapped = mapped != NULL && l.len > 0;

@@ -31,6 +31,33 @@ sgplan_json_line_col (const char *buf, gsize len, gsize offset, guint *line, gui
   *col = c;
 }
 
+void
+sgplan_json_line_counter_move (SgplanJsonLineCounter *counter, const char *buf, gsize len,
+                               gsize offset, guint *line, guint *col)
+{
+  const char *at, *end, *nl;
+
+  if (offset > len)
+    offset = len;
+  if (offset < counter->offset)
+    *counter = (SgplanJsonLineCounter) SGPLAN_JSON_LINE_COUNTER_INIT;
+  at = buf + counter->offset;
+  end = buf + offset;
+  /* whole lines by memchr; characters only on the last one */
+  while ((nl = memchr (at, '\n', (gsize) (end - at))) != NULL)
+    {
+      counter->line++;
+      counter->col = 1;
+      at = nl + 1;
+    }
+  for (; at < end; at++)
+    if ((*(const guchar *) at & 0xc0) != 0x80)
+      counter->col++;
+  counter->offset = offset;
+  *line = counter->line;
+  *col = counter->col;
+}
+
 gsize
 sgplan_json_skip_ws (const char *buf, gsize len, gsize i)
 {

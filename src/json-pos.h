@@ -49,6 +49,21 @@ sgplan_json_path_pop (SgplanJsonPath *path)
 /* Line and column (both from 1; the column counts characters) of OFFSET. */
 void sgplan_json_line_col (const char *buf, gsize len, gsize offset, guint *line, guint *col);
 
+/* Line and column of offsets met in increasing order (the default groups
+ * of a file, for SARIF): each call scans only the text since the last one,
+ * so locating every element of a file costs one pass over it at most. */
+typedef struct {
+  gsize offset;
+  guint line, col;
+} SgplanJsonLineCounter;
+
+#define SGPLAN_JSON_LINE_COUNTER_INIT { 0, 1, 1 }
+
+/* Moves COUNTER to OFFSET (never backwards: an earlier OFFSET counts from
+ * the start again) and returns its line and column there. */
+void sgplan_json_line_counter_move (SgplanJsonLineCounter *counter, const char *buf, gsize len,
+                                    gsize offset, guint *line, guint *col);
+
 /* Offset of the value at PATH in the document that starts at START.  The
  * text must be valid JSON there (cJSON parsed it).  When a step cannot be
  * followed, the offset of the deepest value found is returned. */

@@ -54,8 +54,10 @@ typedef struct {
   const char *source;        /* file it was first read from (errors, region from path) */
   Rule *rules;               /* sorted by rule_compare, no duplicates */
   guint n_rules;
+  guint line;                /* default groups: where their object starts in SOURCE (from 1); else 0 */
   Tag *tags;                 /* sorted by key */
   guint n_tags;
+  guint column;              /* with LINE: in characters, from 1 (both fill padding: no memory) */
 } Group;
 
 typedef struct {

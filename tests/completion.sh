@@ -30,8 +30,8 @@ test_expect 'bash completes commands, options, formats, regions and help' '
   test "$(bash_complete che)" = check
   test "$(bash_complete "" | tr "\n" " ")" = "apply check graph help plan script show validate version "
   test "$(bash_complete check --fo)" = --format
-  test "$(bash_complete check --format "" | tr "\n" " ")" = "json text "
-  test "$(bash_complete check --format = "" | tr "\n" " ")" = "json text "
+  test "$(bash_complete check --format "" | tr "\n" " ")" = "asff json sarif text "
+  test "$(bash_complete check --format = "" | tr "\n" " ")" = "asff json sarif text "
   test "$(bash_complete show -f m)" = markdown
   test "$(bash_complete show -f j)" = json
   test "$(bash_complete show --max)" = --max-size

@@ -61,6 +61,17 @@ expect_status () {
   fi
 }
 
+# wait_for_port FILE WHAT: wait (10 s at most) until the fake server WHAT,
+# just started, has written its port to FILE.
+wait_for_port () {
+  i=0
+  while [ ! -s "$1" ]; do
+    i=$((i + 1))
+    [ $i -le 100 ] || { echo "$2 did not start"; return 1; }
+    sleep 0.1
+  done
+}
+
 # compare EXPECTED-FILE ACTUAL-FILE: a unified diff on mismatch.
 compare () {
   diff -u "$1" "$2"

@@ -35,12 +35,7 @@ start_fake () {
     --idle-timeout 60 "$@" &
   fake_pid=$!
   trap 'kill $fake_pid 2>/dev/null || :' EXIT
-  i=0
-  while [ ! -s port ]; do
-    i=$((i + 1))
-    [ $i -le 100 ] || { echo "the fake EC2 did not start"; return 1; }
-    sleep 0.1
-  done
+  wait_for_port port "the fake EC2"
   SGPLAN_ENDPOINT_URL=http://127.0.0.1:$(cat port)
   export SGPLAN_ENDPOINT_URL
 }

@@ -1,6 +1,8 @@
 #!/usr/bin/python3
 """validate-json.py SCHEMA FILE... - validate JSON (or YAML) documents against a
-JSON Schema with Debian's python3-jsonschema; print every error, exit 1 if any."""
+JSON Schema with Debian's python3-jsonschema; print every error, exit 1 if any.
+The schema's "$schema" chooses the draft (2020-12 when it names none): the
+vendored SARIF schema is draft-04."""
 import json
 import sys
 
@@ -17,8 +19,9 @@ def load(path):
 
 def main():
     schema = load(sys.argv[1])
-    jsonschema.Draft202012Validator.check_schema(schema)
-    validator = jsonschema.Draft202012Validator(schema)
+    cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)
+    cls.check_schema(schema)
+    validator = cls(schema)
     bad = 0
     for path in sys.argv[2:]:
         for error in sorted(validator.iter_errors(load(path)), key=str):
