@@ -164,11 +164,13 @@ test_expect '.ci/run runs exactly the test command of README.md' '
   test "$(tail -n 1 "$srcdir/.ci/run")" = "$readme_cmd"
 '
 if command -v groff >/dev/null; then
-  test_expect 'the manual renders without warnings' '
-    groff -t -mandoc -ww -z -Tutf8 "$srcdir/man/sgplan.1" 2>warnings
-    test ! -s warnings || { cat warnings; false; }
+  test_expect 'the manuals (sgplan, sgplan-collect) render without warnings' '
+    for page in sgplan sgplan-collect; do
+      groff -t -mandoc -ww -z -Tutf8 "$srcdir/man/$page.1" 2>warnings
+      test ! -s warnings || { echo "$page.1:"; cat warnings; false; }
+    done
   '
 else
-  test_skip 'the manual renders without warnings' 'groff is not installed'
+  test_skip 'the manuals (sgplan, sgplan-collect) render without warnings' 'groff is not installed'
 fi
 test_done
