@@ -62,6 +62,28 @@ test_expect 'gaps of a manifest count only in scope; plan refuses a region that 
   grep -q "incomplete export: account 111122223333 in eu-west-1 was not collected" "$TMP/stderr"
   run_sgplan plan --region us-east-1 export; expect_status 0
 '
+test_expect 'an account or profile the run could not reach is a not-collected gap of the whole account' '
+  make_export 2026-12-01T10:05:00Z 111122223333:us-east-1:complete
+  python3 -c "import json, sys
+m = json.load(open(sys.argv[1]))
+m[\"SgplanCollect\"][\"Unreached\"] = [
+    {\"AccountId\": \"444455556666\", \"Error\": \"An error occurred (AccessDenied) when calling the AssumeRole operation\"},
+    {\"Profile\": \"staging\", \"Error\": \"The config profile (staging) could not be found\"}]
+json.dump(m, open(sys.argv[1], \"w\"))" export/sgplan-collect.json
+  run_sgplan check export; expect_status 1
+  grep -q "^  account 444455556666 was not reached, none of its regions was collected: .export/sgplan-collect.json. says so (An error occurred (AccessDenied)" "$TMP/stdout"
+  grep -q "^  profile .staging. was not reached, none of its regions was collected" "$TMP/stdout"
+  grep -qx "export: collected by sgplan-collect 0.1.0 at 2026-12-01T10:05:00Z, 1 account, 1 region, 2 accounts not reached" "$TMP/stdout"
+  run_sgplan check --format json export; expect_status 1
+  python3 -c "
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d[\"result\"] == \"incomplete\", d[\"result\"]
+kinds = sorted(g[\"kind\"] for g in d[\"incomplete\"])
+assert kinds == [\"not-collected\", \"not-collected\"], d[\"incomplete\"]
+" "$TMP/stdout"
+  run_sgplan plan export; expect_status 3
+'
 test_expect 'a run that did not finish (FinishedAt null) is a gap of its own' '
   make_export null 111122223333:us-east-1:complete
   run_sgplan check export; expect_status 1
