@@ -37,7 +37,7 @@ test_expect 'every option is in the manual' '
 if [ -n "${SGPLAN_SKIP_AWS_CLI_TESTS:-}" ] || [ ! -x /usr/bin/aws ]; then
   why=${SGPLAN_SKIP_AWS_CLI_TESTS:+SGPLAN_SKIP_AWS_CLI_TESTS is set}
   for t in 'profiles: their accounts in one region, a denied service skipped; check and plan read the result' \
-           'a run again skips complete regions; --refresh collects them again' \
+           'a run again skips complete regions; --refresh collects them again; a narrower run keeps the rest in the manifest' \
            'organization: assumed roles, enabled regions, a failing region named, no secret on disk' \
            'a region that fails once is retried and completes'; do
     test_skip "$t" "${why:-needs /usr/bin/aws (Debian awscli)}"
@@ -133,7 +133,7 @@ assert m[\"Accounts\"][1][\"Caller\"] == \"arn:aws:iam::555566667777:user/fake\"
   sgplan validate plan.yaml out >/dev/null || test $? = 5
   cp -r out "$TMP/collected"
 '
-test_expect 'a run again skips complete regions; --refresh collects them again' '
+test_expect 'a run again skips complete regions; --refresh collects them again; a narrower run keeps the rest in the manifest' '
   setup
   cp -r "$TMP/collected" out
   start_fake
@@ -144,7 +144,13 @@ test_expect 'a run again skips complete regions; --refresh collects them again' 
   run_collect -p a -o out --no-services --refresh -r eu-central-1
   test $status = 0
   test "$(calls DescribeSecurityGroups)" = 1
-  manifest "assert list(regions) == [(\"111122223333\", \"eu-central-1\")] and regions[(\"111122223333\", \"eu-central-1\")][\"Status\"] == \"complete\""
+  # the narrower run keeps what the earlier one collected: account
+  # 555566667777, which it did not visit, is still in the manifest
+  manifest "assert sorted(regions) == [(\"111122223333\", \"eu-central-1\"), (\"555566667777\", \"eu-central-1\")], sorted(regions)
+assert all(r[\"Status\"] == \"complete\" for r in regions.values())
+assert [a[\"AccountId\"] for a in m[\"Accounts\"]] == [\"111122223333\", \"555566667777\"], m[\"Accounts\"]"
+  sgplan check out >check.txt || test $? = 1
+  grep -q "^export: collected by sgplan-collect .*, 2 accounts, 2 regions, complete$" check.txt
 '
 test_expect 'organization: assumed roles, enabled regions, a failing region named, no secret on disk' '
   setup
