@@ -6,8 +6,9 @@ and `<!-- /journey -->`.  In its ```console blocks, a line `$ COMMAND` is
 run with bash in the current folder (one shell per command; the environment
 is the caller's), and the lines after it, up to the next `$ ` line or the
 end of the block, are an excerpt of what it prints (standard output, then
-standard error): each must appear in the output, in that order, as a whole
-line; `...` stands for any number of lines.  A command must exit 0, unless the
+standard error): whole lines, consecutive and from the first line of the
+output on, except where `...` stands for any number of lines; an excerpt may
+end before the output does.  A command must exit 0, unless the
 excerpt ends with `[exit N]`.  Blocks of other kinds (```sh) are prose: not
 run.  Prints TAP, one test per command; exit status 1 if any failed.
 """
@@ -46,18 +47,30 @@ def commands(text):
 
 
 def matches(expected, actual):
-    """Every expected line in actual, in order; '...' skips any lines.
-    Without a leading '...' the excerpt may still start anywhere: it is an
-    excerpt.  Returns the first expected line not found, or None."""
+    """The excerpt EXPECTED in ACTUAL: its lines are consecutive lines of the
+    output, from the first one on, except where '...' leaves lines out (any
+    number); an excerpt may end before the output does.  Returns the first
+    expected line not found where it should be, or None."""
+    chunks, chunk = [], []
+    for line in expected:
+        if line == "...":
+            chunks.append(chunk)
+            chunk = []
+        else:
+            chunk.append(line)
+    chunks.append(chunk)
     i = 0
-    for want in expected:
-        if want == "...":
+    for n, chunk in enumerate(chunks):
+        if not chunk:
             continue
-        while i < len(actual) and actual[i] != want:
-            i += 1
-        if i == len(actual):
-            return want
-        i += 1
+        # the first chunk is anchored at the start unless '...' precedes it
+        last = i if n == 0 else len(actual) - len(chunk)
+        for start in range(i, last + 1):
+            if actual[start:start + len(chunk)] == chunk:
+                i = start + len(chunk)
+                break
+        else:
+            return chunk[0]
     return None
 
 
@@ -75,7 +88,7 @@ def main():
         else:
             missing = matches(expected, actual)
             if missing is not None:
-                problem = f"not in the output: {missing!r}"
+                problem = f"not in the output where README shows it: {missing!r}"
         if problem is None:
             print(f"ok {i} - README.md:{n}: {cmd}")
         else:
