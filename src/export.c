@@ -87,17 +87,13 @@ static gboolean G_GNUC_PRINTF (2, 3)
 loader_fail (Loader *l, const char *format, ...)
 {
   g_autofree char *message = NULL;
-  guint line, col;
   va_list args;
 
   va_start (args, format);
   message = g_strdup_vprintf (format, args);
   va_end (args);
-  sgplan_json_line_col (l->buf, l->len, sgplan_json_locate (l->buf, l->len, l->doc_start, &l->path),
-                        &line, &col);
-  g_set_error (l->error, SGPLAN_ERROR, SGPLAN_ERROR_INPUT, "'%s':%u:%u: %s",
-               sgplan_display_path (l->file), line, col, message);
-  return FALSE;
+  return sgplan_json_fail_at (l->error, sgplan_display_path (l->file), l->buf, l->len, l->doc_start,
+                              &l->path, message);
 }
 
 /* IDs reach generated scripts as shell words and journal fields: accept

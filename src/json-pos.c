@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include "json-pos.h"
+#include "util.h"
 
 #include <string.h>
 
@@ -170,4 +171,15 @@ sgplan_json_locate (const char *buf, gsize len, gsize start, const SgplanJsonPat
       at = next;
     }
   return at;
+}
+
+gboolean
+sgplan_json_fail_at (GError **error, const char *file, const char *buf, gsize len, gsize start,
+                     const SgplanJsonPath *path, const char *message)
+{
+  guint line, col;
+
+  sgplan_json_line_col (buf, len, sgplan_json_locate (buf, len, start, path), &line, &col);
+  g_set_error (error, SGPLAN_ERROR, SGPLAN_ERROR_INPUT, "'%s':%u:%u: %s", file, line, col, message);
+  return FALSE;
 }

@@ -69,5 +69,11 @@ void sgplan_json_line_counter_move (SgplanJsonLineCounter *counter, const char *
  * followed, the offset of the deepest value found is returned. */
 gsize sgplan_json_locate (const char *buf, gsize len, gsize start, const SgplanJsonPath *path);
 
+/* Sets ERROR (SGPLAN_ERROR_INPUT) to "'FILE':LINE:COL: MESSAGE", at the
+ * value at PATH in the document that starts at START, and returns FALSE:
+ * the one form of every reader's error about a JSON value. */
+gboolean sgplan_json_fail_at (GError **error, const char *file, const char *buf, gsize len,
+                              gsize start, const SgplanJsonPath *path, const char *message);
+
 /* Offset just past the whitespace at OFFSET. */
 gsize sgplan_json_skip_ws (const char *buf, gsize len, gsize offset);

@@ -34,17 +34,12 @@ static gboolean G_GNUC_PRINTF (2, 3)
 reader_fail (Reader *r, const char *format, ...)
 {
   g_autofree char *message = NULL;
-  guint line, col;
   va_list args;
 
   va_start (args, format);
   message = g_strdup_vprintf (format, args);
   va_end (args);
-  sgplan_json_line_col (r->text, r->len, sgplan_json_locate (r->text, r->len, r->start, &r->path),
-                        &line, &col);
-  g_set_error (r->error, SGPLAN_ERROR, SGPLAN_ERROR_INPUT, "'%s':%u:%u: %s", r->file, line, col,
-               message);
-  return FALSE;
+  return sgplan_json_fail_at (r->error, r->file, r->text, r->len, r->start, &r->path, message);
 }
 
 /* Member KEY of OBJ: a string (or, unless REQUIRED, missing or null: *OUT
